@@ -1,0 +1,132 @@
+"""Partial dates: the vague industry dates (`2024`, `2024-H2`, `2024-Q3`, `2024-09`, `2024-09-15`).
+
+A partial date denotes a period of whole days; its *effective date* is the period's first day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+ACCEPTED_FORMS = "YYYY, YYYY-Hn (half, n=1..2), YYYY-Qn (quarter, n=1..4), YYYY-MM or YYYY-MM-DD"
+MIN_YEAR, MAX_YEAR = 1900, 2100
+PARTIAL_DATE_PATTERN = r"^\d{4}(-H[12]|-Q[1-4]|-\d{2}(-\d{2})?)?$"
+
+_FORM = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?$"
+)
+
+
+class PartialDateError(ValueError):
+    """A string that is not one of the accepted partial-date forms."""
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class PartialDate:
+    """A period of days written at the precision the sources give."""
+
+    text: str
+    start: date
+    end: date
+
+    @classmethod
+    def parse(cls, text: object) -> PartialDate:
+        if isinstance(text, PartialDate):
+            return text
+        if not isinstance(text, str):
+            raise PartialDateError(f"expected a partial date string ({ACCEPTED_FORMS})")
+        match = _FORM.match(text)
+        if match is None:
+            raise PartialDateError(f"{_quote(text)} is not a partial date; use {ACCEPTED_FORMS}")
+        year = int(match["year"])
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise PartialDateError(f"{_quote(text)}: year must be {MIN_YEAR}–{MAX_YEAR}")
+        first_month, last_month = _month_span(match)
+        if not 1 <= first_month <= 12:
+            raise PartialDateError(f"{_quote(text)}: month must be 01–12; use {ACCEPTED_FORMS}")
+        last_day = calendar.monthrange(year, last_month)[1]
+        if match["day"] is None:
+            return cls(text, date(year, first_month, 1), date(year, last_month, last_day))
+        day = int(match["day"])
+        if not 1 <= day <= calendar.monthrange(year, first_month)[1]:
+            raise PartialDateError(f"{_quote(text)}: no such day; use {ACCEPTED_FORMS}")
+        return cls(text, date(year, first_month, day), date(year, first_month, day))
+
+    @classmethod
+    def of_day(cls, day: date) -> PartialDate:
+        return cls(day.isoformat(), day, day)
+
+    @property
+    def effective(self) -> date:
+        return self.start
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartialDate) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _validate, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": PARTIAL_DATE_PATTERN,
+            "description": f"A partial date: {ACCEPTED_FORMS}",
+            "examples": ["2024", "2024-H2", "2024-Q3", "2024-09", "2024-09-15"],
+        }
+
+
+def _validate(value: object) -> PartialDate:
+    try:
+        return PartialDate.parse(value)
+    except PartialDateError as error:
+        raise ValueError(str(error)) from None
+
+
+def _month_span(match: re.Match[str]) -> tuple[int, int]:
+    if match["half"]:
+        first = 1 + 6 * (int(match["half"]) - 1)
+        return first, first + 5
+    if match["quarter"]:
+        first = 1 + 3 * (int(match["quarter"]) - 1)
+        return first, first + 2
+    if match["month"]:
+        month = int(match["month"])
+        return month, month if 1 <= month <= 12 else 1
+    return 1, 12
+
+
+def _quote(text: str) -> str:
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    return repr(shown)
+
+
+def parse_day(text: str) -> date:
+    """A full `YYYY-MM-DD` day, as query parameters such as `as_of` carry it."""
+    parsed = PartialDate.parse(text)
+    if parsed.start != parsed.end:
+        raise PartialDateError(f"{_quote(text)} is not a single day; use YYYY-MM-DD")
+    return parsed.start

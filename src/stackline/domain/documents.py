@@ -1,0 +1,123 @@
+"""Events as JSON documents: parsing with field-named errors, the export form, and the hash chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from stackline.domain.events import CLIENT_FIELDS, EVENT_ADAPTER, EVENT_TYPES, Event
+
+HASHED_FIELDS = (
+    "seq", "id", "type", "schema_version", "occurred_on", "summary", "details", "confidence",
+    "sources", "payload", "supersedes", "recorded_at", "recorded_by", "prev_hash",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+@dataclass
+class InvalidEvent(Exception):
+    """An event that breaks the schema or a rule; `status` is the HTTP status it maps to."""
+
+    message: str
+    problems: list[FieldProblem] = field(default_factory=list)
+    status: int = 422
+    code: str = "invalid_event"
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        listed = "; ".join(f"{p.field}: {p.message}" for p in self.problems)
+        return f"{self.message}: {listed}"
+
+
+def parse_event(raw: object) -> Event:
+    """Validate one event object; errors name each bad field (`payload.company`, `sources.0.url`)."""
+    if not isinstance(raw, dict):
+        raise InvalidEvent("an event must be a JSON object", [FieldProblem("", "not an object")])
+    event_type = raw.get("type")
+    if event_type not in EVENT_TYPES:
+        known = ", ".join(EVENT_TYPES)
+        raise InvalidEvent(
+            f"unknown event type {str(event_type)[:60]!r}; known types: {known}",
+            [FieldProblem("type", f"must be one of: {known}")],
+            code="unknown_type",
+        )
+    try:
+        return EVENT_ADAPTER.validate_python(raw)
+    except ValidationError as error:
+        raise InvalidEvent(f"invalid {event_type} event", problems_of(error)) from None
+
+
+def problems_of(error: ValidationError) -> list[FieldProblem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        location = [str(part) for part in item["loc"]]
+        if len(location) > 1 and location[0] in EVENT_TYPES:  # the union's tag, not a field
+            location = location[1:]
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        problems.append(FieldProblem(".".join(location), message))
+    return problems
+
+
+def format_timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def client_document(event: Event) -> dict[str, Any]:
+    """The fields a client sends, in their canonical JSON form (used for idempotency checks)."""
+    return {
+        "id": str(event.id) if event.id else None,
+        "type": event.type,
+        "occurred_on": str(event.occurred_on),
+        "summary": event.summary,
+        "details": event.details,
+        "confidence": event.confidence,
+        "sources": [source.model_dump(mode="json") for source in event.sources],
+        "payload": event.payload.model_dump(mode="json", exclude_none=True),
+        "supersedes": str(event.supersedes) if event.supersedes else None,
+    }
+
+
+def event_document(event: Event) -> dict[str, Any]:
+    """Every envelope field, as the export and the API show it."""
+    document = client_document(event)
+    document.update(
+        seq=event.seq,
+        schema_version=event.schema_version,
+        recorded_at=format_timestamp(event.recorded_at) if event.recorded_at else None,
+        recorded_by=event.recorded_by,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
+    return {key: document[key] for key in (*HASHED_FIELDS, "hash")}
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(document: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of the hashed envelope fields (DESIGN §2, hash chain)."""
+    return hashlib.sha256(canonical_json({k: document[k] for k in HASHED_FIELDS})).hexdigest()
+
+
+def same_client_fields(a: Event, b: Event) -> bool:
+    return client_document(a) == client_document(b)
+
+
+assert set(CLIENT_FIELDS) <= set(HASHED_FIELDS)

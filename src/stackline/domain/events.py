@@ -1,0 +1,191 @@
+"""The event envelope and the catalog: one frozen model per type, joined in one discriminated union.
+
+The same union validates the web form, the API, import files and rows read back from the store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+from uuid import UUID
+
+from pydantic import Field, TypeAdapter
+
+from stackline.domain.dates import PartialDate
+from stackline.domain.payloads import (
+    AcquisitionAnnouncedPayload,
+    AcquisitionCompletedPayload,
+    AssetRetiredPayload,
+    ChipLaunchedPayload,
+    CompanyRegisteredPayload,
+    CompanyRenamedPayload,
+    ComputeLaunchedPayload,
+    EventRetractedPayload,
+    InvestmentMadePayload,
+    ModelReleasedPayload,
+    PartnershipEndedPayload,
+    PartnershipFormedPayload,
+    ProductLaunchedPayload,
+)
+from stackline.domain.values import Confidence, Frozen, Label, Layer, Source, Text
+
+SCHEMA_VERSION = 1
+ZERO_HASH = "0" * 64
+
+
+class EventBase(Frozen):
+    """The envelope: client fields, then the fields the store assigns (absent until stored)."""
+
+    id: UUID | None = None
+    occurred_on: PartialDate
+    summary: Label
+    details: Text | None = None
+    confidence: Confidence = "confirmed"
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=50)
+    supersedes: UUID | None = None
+    seq: int | None = Field(default=None, ge=1)
+    schema_version: int | None = None
+    recorded_at: datetime | None = None
+    recorded_by: Label | None = None
+    prev_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class CompanyRegistered(EventBase):
+    type: Literal["company.registered"]
+    payload: CompanyRegisteredPayload
+
+
+class CompanyRenamed(EventBase):
+    type: Literal["company.renamed"]
+    payload: CompanyRenamedPayload
+
+
+class ChipLaunched(EventBase):
+    type: Literal["chip.launched"]
+    payload: ChipLaunchedPayload
+
+
+class ComputeLaunched(EventBase):
+    type: Literal["compute.launched"]
+    payload: ComputeLaunchedPayload
+
+
+class ModelReleased(EventBase):
+    type: Literal["model.released"]
+    payload: ModelReleasedPayload
+
+
+class ProductLaunched(EventBase):
+    type: Literal["product.launched"]
+    payload: ProductLaunchedPayload
+
+
+class AssetRetired(EventBase):
+    type: Literal["asset.retired"]
+    payload: AssetRetiredPayload
+
+
+class PartnershipFormed(EventBase):
+    type: Literal["partnership.formed"]
+    payload: PartnershipFormedPayload
+
+
+class PartnershipEnded(EventBase):
+    type: Literal["partnership.ended"]
+    payload: PartnershipEndedPayload
+
+
+class AcquisitionAnnounced(EventBase):
+    type: Literal["acquisition.announced"]
+    payload: AcquisitionAnnouncedPayload
+
+
+class AcquisitionCompleted(EventBase):
+    type: Literal["acquisition.completed"]
+    payload: AcquisitionCompletedPayload
+
+
+class InvestmentMade(EventBase):
+    type: Literal["investment.made"]
+    payload: InvestmentMadePayload
+
+
+class EventRetracted(EventBase):
+    type: Literal["event.retracted"]
+    payload: EventRetractedPayload
+
+
+Event = Annotated[
+    Union[
+        CompanyRegistered,
+        CompanyRenamed,
+        ChipLaunched,
+        ComputeLaunched,
+        ModelReleased,
+        ProductLaunched,
+        AssetRetired,
+        PartnershipFormed,
+        PartnershipEnded,
+        AcquisitionAnnounced,
+        AcquisitionCompleted,
+        InvestmentMade,
+        EventRetracted,
+    ],
+    Field(discriminator="type"),
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+EVENT_CLASSES: dict[str, type[EventBase]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in EventBase.__subclasses__()
+}
+EVENT_TYPES: tuple[str, ...] = tuple(EVENT_CLASSES)
+LAUNCH_TYPES = frozenset({"chip.launched", "compute.launched", "model.released", "product.launched"})
+
+# The layer a type belongs to; None where it comes from the payload or from the target event.
+TYPE_LAYERS: dict[str, Layer | None] = {
+    "chip.launched": Layer.HARDWARE,
+    "compute.launched": Layer.COMPUTE,
+    "model.released": Layer.MODEL,
+    "product.launched": Layer.APPLICATION,
+}
+
+CLIENT_FIELDS = (
+    "id", "type", "occurred_on", "summary", "details", "confidence", "sources", "payload",
+    "supersedes",
+)  # fmt: skip
+STORE_FIELDS = ("seq", "schema_version", "recorded_at", "recorded_by", "prev_hash", "hash")
+
+
+def event_layer(event: Event) -> Layer | None:
+    """The layer an event touches when it can be told from the event alone."""
+    layer = TYPE_LAYERS.get(event.type)
+    if layer is not None:
+        return layer
+    return getattr(event.payload, "layer", None)
+
+
+def named_companies(event: Event) -> tuple[str, ...]:
+    """Every company slug the payload names, in payload order, without repeats."""
+    payload: Any = event.payload
+    names: list[str] = []
+    for field in ("company", "acquirer", "target", "investor", "investee", "provider"):
+        value = getattr(payload, field, None)
+        if isinstance(value, str):
+            names.append(value)
+    for field in ("parties", "partners"):
+        names.extend(getattr(payload, field, None) or ())
+    base = getattr(payload, "base_model", None)
+    if base is not None and base.company is not None:
+        names.append(base.company)
+    return tuple(dict.fromkeys(names))
+
+
+def referenced_event(event: Event) -> UUID | None:
+    """The earlier event a `partnership.ended` or `event.retracted` points at."""
+    if isinstance(event, PartnershipEnded):
+        return event.payload.partnership
+    if isinstance(event, EventRetracted):
+        return event.payload.event
+    return None

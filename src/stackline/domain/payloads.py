@@ -1,0 +1,149 @@
+"""The payload of every event type in the catalog (DESIGN §2), one frozen model each."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import Field, model_validator
+
+from stackline.domain.dates import PartialDate
+from stackline.domain.values import Frozen, Label, Layer, Money, Slug, Text
+
+CompanyKind = Literal["lab", "hyperscaler", "chipmaker", "neocloud", "app", "conglomerate", "other"]
+AssetStatus = Literal["announced", "available"]
+Partners = tuple[Slug, ...]
+
+
+class CompanyRegisteredPayload(Frozen):
+    company: Slug
+    name: Label
+    kind: CompanyKind | None = None
+    aliases: tuple[Label, ...] | None = None
+
+
+class CompanyRenamedPayload(Frozen):
+    company: Slug
+    name: Label
+
+
+class ChipLaunchedPayload(Frozen):
+    company: Slug
+    chip: Label
+    partners: Partners | None = None
+    purpose: Literal["training", "inference", "both"] | None = None
+    status: AssetStatus
+    target_on: PartialDate | None = None
+
+
+class ComputeLaunchedPayload(Frozen):
+    company: Slug
+    facility: Label
+    kind: Literal["cloud", "datacenter", "supercomputer"]
+    location: Label | None = None
+    capacity_mw: float | None = Field(default=None, ge=0)
+    partners: Partners | None = None
+    status: AssetStatus
+    target_on: PartialDate | None = None
+
+
+class BaseModelRef(Frozen):
+    company: Slug | None = None
+    model: Label
+
+
+class ModelReleasedPayload(Frozen):
+    company: Slug
+    model: Label
+    access: Literal["open_weights", "fully_open", "closed"]
+    base_model: BaseModelRef | None = None
+
+
+class ProductLaunchedPayload(Frozen):
+    company: Slug
+    product: Label
+    kind: Label | None = None
+    status: AssetStatus
+
+
+class AssetRetiredPayload(Frozen):
+    company: Slug
+    layer: Layer
+    asset: Label
+
+
+class PartnershipFormedPayload(Frozen):
+    parties: tuple[Slug, ...] = Field(min_length=2)
+    layer: Layer
+    provider: Slug | None = None
+    asset: Label | None = None
+    amount: Money | None = None
+    ends_on: PartialDate | None = None
+    status: Literal["announced", "active"]
+
+    @model_validator(mode="after")
+    def _parties_are_distinct_and_include_provider(self) -> PartnershipFormedPayload:
+        if len(set(self.parties)) != len(self.parties):
+            raise ValueError("parties must be distinct companies")
+        if self.provider is not None and self.provider not in self.parties:
+            raise ValueError("provider must be one of the parties")
+        return self
+
+
+class PartnershipEndedPayload(Frozen):
+    partnership: UUID
+
+
+class _Acquisition(Frozen):
+    acquirer: Slug
+    target: Slug
+    amount: Money | None = None
+    terms: Literal["cash", "stock", "mixed"] | None = None
+
+    @model_validator(mode="after")
+    def _acquirer_is_not_target(self) -> _Acquisition:
+        if self.acquirer == self.target:
+            raise ValueError("acquirer and target must be different companies")
+        return self
+
+
+class AcquisitionAnnouncedPayload(_Acquisition):
+    pass
+
+
+class AcquisitionCompletedPayload(_Acquisition):
+    pass
+
+
+class InvestmentMadePayload(Frozen):
+    investor: Slug
+    investee: Slug
+    amount: Money | None = None
+    stake_pct: float | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _investor_is_not_investee(self) -> InvestmentMadePayload:
+        if self.investor == self.investee:
+            raise ValueError("investor and investee must be different companies")
+        return self
+
+
+class EventRetractedPayload(Frozen):
+    event: UUID
+    reason: Text = Field(min_length=1)
+
+
+LaunchPayload = (
+    ChipLaunchedPayload | ComputeLaunchedPayload | ModelReleasedPayload | ProductLaunchedPayload
+)
+
+
+def launched_asset(payload: LaunchPayload) -> tuple[Layer, str, str]:
+    """The (layer, asset name, asset kind) that a launch event creates or updates."""
+    if isinstance(payload, ChipLaunchedPayload):
+        return Layer.HARDWARE, payload.chip, "chip"
+    if isinstance(payload, ComputeLaunchedPayload):
+        return Layer.COMPUTE, payload.facility, payload.kind
+    if isinstance(payload, ModelReleasedPayload):
+        return Layer.MODEL, payload.model, "model"
+    return Layer.APPLICATION, payload.product, payload.kind or "product"

@@ -1,0 +1,181 @@
+"""The rules an event must pass to be appended (DESIGN §2), checked against the log's state.
+
+`check_append` is pure: the store supplies a `RuleContext` answering from its tables, inside the
+append transaction, after the effects of any event the new one voids have been withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Protocol
+from uuid import UUID
+
+from stackline.domain.dates import PartialDate
+from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.domain.events import (
+    AcquisitionCompleted,
+    AssetRetired,
+    CompanyRegistered,
+    Event,
+    EventRetracted,
+    PartnershipEnded,
+    PartnershipFormed,
+)
+from stackline.domain.values import Layer, fold_name
+
+
+class RuleContext(Protocol):
+    def founding(self, slug: str) -> PartialDate | None:
+        """The founding date of a registered company (None when not registered)."""
+
+    def find(self, event_id: UUID) -> Event | None: ...
+
+    def is_voided(self, event_id: UUID) -> bool: ...
+
+    def earliest_reference(self, slug: str) -> date | None:
+        """The effective date of the earliest live event, other than registrations, naming slug."""
+
+    def parent_chain(self, slug: str, on: date) -> list[str]: ...
+
+    def ever_ancestors(self, slug: str) -> set[str]: ...
+
+    def ownership_change_dates(self, slugs: set[str], after: date) -> list[date]: ...
+
+    def is_ended(self, partnership: UUID) -> bool: ...
+
+    def holds_asset(self, company: str, layer: Layer, asset_key: str, on: date) -> bool: ...
+
+
+def voided_by(event: Event) -> UUID | None:
+    """The earlier event this one voids: a retraction's target, or the event it supersedes."""
+    if isinstance(event, EventRetracted):
+        return event.payload.event
+    return event.supersedes
+
+
+def check_voiding(event: Event, context: RuleContext) -> None:
+    """Check the event this one would void; run before that event's effects are withdrawn."""
+    target = voided_by(event)
+    if target is None:
+        return
+    path = "payload.event" if isinstance(event, EventRetracted) else "supersedes"
+    problems = list(_check_target(path, target, context, event))
+    if problems:
+        raise InvalidEvent(f"{event.type} event cannot void {target}", problems)
+
+
+def check_append(event: Event, context: RuleContext, recorded_on: date) -> None:
+    """Raise `InvalidEvent` (422) listing every broken rule, or return when the event may go in."""
+    problems = list(_problems(event, context, recorded_on))
+    if problems:
+        raise InvalidEvent(f"{event.type} event breaks {len(problems)} rule(s)", problems)
+
+
+def _problems(event: Event, context: RuleContext, recorded_on: date) -> Iterator[FieldProblem]:
+    if event.occurred_on.start > recorded_on:
+        yield FieldProblem(
+            "occurred_on",
+            f"starts after today ({recorded_on}); record plans as announcements with target_on",
+        )
+    yield from _check_companies(event, context)
+    if isinstance(event, CompanyRegistered):
+        if context.founding(event.payload.company) is not None:
+            yield FieldProblem("payload.company", f"{event.payload.company!r} is already registered")
+        else:
+            first = context.earliest_reference(event.payload.company)
+            if first is not None and first < event.occurred_on.start:
+                yield FieldProblem("occurred_on", f"events name this company from {first}")
+    elif isinstance(event, AcquisitionCompleted):
+        yield from _check_cycle(event, context)
+    elif isinstance(event, PartnershipEnded):
+        yield from _check_partnership_end(event, context)
+    elif isinstance(event, PartnershipFormed):
+        ends = event.payload.ends_on
+        if ends is not None and ends.start < event.occurred_on.start:
+            yield FieldProblem("payload.ends_on", "must not start before the partnership")
+    elif isinstance(event, AssetRetired):
+        p = event.payload
+        if not context.holds_asset(p.company, p.layer, fold_name(p.asset), event.occurred_on.start):
+            yield FieldProblem(
+                "payload.asset",
+                f"{p.company!r} holds no {p.layer.value} asset {p.asset!r} on {event.occurred_on.start}",
+            )
+
+
+def company_fields(event: Event) -> Iterator[tuple[str, str]]:
+    """(field path, slug) for every company the payload names."""
+    payload: Any = event.payload
+    for name in ("company", "acquirer", "target", "investor", "investee", "provider"):
+        value = getattr(payload, name, None)
+        if isinstance(value, str):
+            yield f"payload.{name}", value
+    for name in ("parties", "partners"):
+        for index, value in enumerate(getattr(payload, name, None) or ()):
+            yield f"payload.{name}.{index}", value
+    base = getattr(payload, "base_model", None)
+    if base is not None and base.company is not None:
+        yield "payload.base_model.company", base.company
+
+
+def _check_companies(event: Event, context: RuleContext) -> Iterator[FieldProblem]:
+    registering = event.payload.company if isinstance(event, CompanyRegistered) else None
+    for path, slug in company_fields(event):
+        if slug == registering:
+            continue
+        founded = context.founding(slug)
+        if founded is None:
+            yield FieldProblem(path, f"{slug!r} is not a registered company")
+        elif event.occurred_on.start < founded.start:
+            yield FieldProblem(path, f"{slug!r} was founded on {founded}, after {event.occurred_on}")
+
+
+def _check_target(
+    path: str, target_id: UUID, context: RuleContext, voiding: Event
+) -> Iterator[FieldProblem]:
+    target = context.find(target_id)
+    if target is None:
+        yield FieldProblem(path, f"no event {target_id}")
+    elif isinstance(target, EventRetracted):
+        yield FieldProblem(path, "a retraction cannot be retracted or superseded")
+    elif context.is_voided(target_id):
+        yield FieldProblem(path, f"event {target_id} is already voided")
+    elif isinstance(target, CompanyRegistered) and not _registers_again(voiding, target):
+        first = context.earliest_reference(target.payload.company)
+        if first is not None:
+            yield FieldProblem(
+                path, f"live events still name {target.payload.company!r}; void those first"
+            )
+
+
+def _check_cycle(event: AcquisitionCompleted, context: RuleContext) -> Iterator[FieldProblem]:
+    acquirer, target = event.payload.acquirer, event.payload.target
+    start = event.occurred_on.start
+    if target not in context.ever_ancestors(acquirer) | {acquirer}:
+        return
+    dates = [start, *context.ownership_change_dates(context.ever_ancestors(acquirer), start)]
+    for day in dates:
+        if target in context.parent_chain(acquirer, day):
+            yield FieldProblem(
+                "payload.target", f"{target!r} owns {acquirer!r} on {day}: an ownership cycle"
+            )
+            return
+
+
+def _check_partnership_end(event: PartnershipEnded, context: RuleContext) -> Iterator[FieldProblem]:
+    target_id = event.payload.partnership
+    formed = context.find(target_id)
+    if not isinstance(formed, PartnershipFormed):
+        yield FieldProblem("payload.partnership", f"no partnership.formed event {target_id}")
+    elif context.is_voided(target_id) or context.is_ended(target_id):
+        yield FieldProblem("payload.partnership", "the partnership is not live (voided or ended)")
+    elif event.occurred_on.start < formed.occurred_on.start:
+        yield FieldProblem("occurred_on", f"the partnership was formed on {formed.occurred_on}")
+
+
+def _registers_again(voiding: Event, registration: CompanyRegistered) -> bool:
+    """A correction that registers the same company again keeps the events naming it valid."""
+    return (
+        isinstance(voiding, CompanyRegistered)
+        and voiding.payload.company == registration.payload.company
+    )

@@ -1,0 +1,95 @@
+"""Value types shared by every event: layers, confidence, money, sources, slugs and labels."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from stackline.domain.dates import PartialDate
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+class Layer(str, Enum):
+    """The four layers of the AI stack, bottom to top."""
+
+    HARDWARE = "hardware"
+    COMPUTE = "compute"
+    MODEL = "model"
+    APPLICATION = "application"
+
+
+LAYERS: tuple[Layer, ...] = tuple(Layer)
+Confidence = Literal["confirmed", "likely", "speculative"]
+CONFIDENCE_RANK: dict[str, int] = {"speculative": 0, "likely": 1, "confirmed": 2}
+
+
+def _single_line(value: str) -> str:
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+        raise ValueError("must be one line without control characters")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _no_control_characters(value: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)]
+Text = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_control_characters)]
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _url(value: str) -> str:
+    if not _URL.match(value):
+        raise ValueError("must be an http(s):// URL without spaces")
+    return value
+
+
+Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url)]
+
+
+class Frozen(BaseModel):
+    """Base of every value and event model: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Money(Frozen):
+    amount: float = Field(ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    basis: Literal["total", "per_month", "per_year"] = "total"
+    estimated: bool = False
+
+    @model_validator(mode="after")
+    def _integral_amounts_stay_integers(self) -> Money:
+        # Keeps the canonical JSON (and so the hash) the same whether a client wrote 5 or 5.0.
+        if isinstance(self.amount, float) and self.amount.is_integer():
+            object.__setattr__(self, "amount", int(self.amount))
+        return self
+
+
+class Source(Frozen):
+    title: Label | None = None
+    url: Url | None = None
+    publisher: Label | None = None
+    published_on: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _title_or_url(self) -> Source:
+        if self.title is None and self.url is None:
+            raise ValueError("a source needs a title or a url")
+        return self
+
+
+def fold_name(name: str) -> str:
+    """The key an asset name is matched by: lower case, runs of white space collapsed."""
+    return " ".join(name.split()).casefold()

@@ -1,0 +1,202 @@
+"""The day's footprint read from the projection tables: lazily for one company, or all at once.
+
+Every query is bounded by an index on (company, valid_from); none reads the log, so the cost of an
+as-of query follows the size of the answer, not the length of the log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Row, func, select
+
+from stackline.domain.dates import PartialDate
+from stackline.domain.fold import partnership_label
+from stackline.domain.footprint import (
+    CompanyFacts,
+    EventFacts,
+    Footprint,
+    Holding,
+    ParentLink,
+    StackEntry,
+)
+from stackline.domain.values import Layer
+from stackline.store.tables import (
+    company_names,
+    companies,
+    events,
+    investments,
+    ownership_links,
+    stack_facts,
+)
+
+_parse = cache(PartialDate.parse)
+
+
+class StoredFootprint:
+    """A `FootprintSource` answering from the projection tables, one query per question."""
+
+    def __init__(self, connection: Connection, as_of: date) -> None:
+        self.connection = connection
+        self.as_of = as_of
+        self._companies: dict[str, CompanyFacts | None] = {}
+
+    def company(self, slug: str) -> CompanyFacts | None:
+        if slug not in self._companies:
+            self._companies[slug] = self._load_company(slug)
+        return self._companies[slug]
+
+    def _load_company(self, slug: str) -> CompanyFacts | None:
+        row = self.connection.execute(
+            select(companies).where(companies.c.slug == slug, companies.c.founded_start <= self.as_of)
+        ).first()
+        if row is None:
+            return None
+        name = self.connection.scalar(
+            select(company_names.c.name)
+            .where(company_names.c.company == slug, company_names.c.valid_from <= self.as_of)
+            .order_by(company_names.c.valid_from.desc(), company_names.c.seq.desc())
+            .limit(1)
+        )
+        link = self._parent_link(slug)
+        return CompanyFacts(slug, name or slug, row.kind, _parse(row.founded_on), link.parent if link else None)
+
+    def _parent_link(self, slug: str) -> ParentLink | None:
+        row = self.connection.execute(
+            select(ownership_links)
+            .where(ownership_links.c.target == slug, ownership_links.c.valid_from <= self.as_of)
+            .order_by(ownership_links.c.valid_from.desc(), ownership_links.c.seq.desc())
+            .limit(1)
+        ).first()
+        return _link(row) if row else None
+
+    def subsidiaries(self, slug: str) -> list[ParentLink]:
+        candidates = self.connection.scalars(
+            select(ownership_links.c.target)
+            .where(ownership_links.c.acquirer == slug, ownership_links.c.valid_from <= self.as_of)
+            .distinct()
+        )
+        links = [self._parent_link(target) for target in sorted(candidates)]
+        return [link for link in links if link is not None and link.parent == slug]
+
+    def direct_entries(self, slug: str) -> list[StackEntry]:
+        rows = self.connection.execute(
+            select(stack_facts).where(
+                stack_facts.c.holder == slug,
+                stack_facts.c.valid_from <= self.as_of,
+                stack_facts.c.valid_to.is_(None) | (stack_facts.c.valid_to > self.as_of),
+            )
+        )
+        return [self._entry(row) for row in rows]
+
+    def _entry(self, row: Row[Any]) -> StackEntry:
+        via = tuple(json.loads(row.via))
+        asset = row.asset
+        if row.label != "asset":
+            names = [self._name(slug) for slug in via]
+            asset = partnership_label(None, row.label == "provider", names)
+        return StackEntry(
+            Layer(row.layer), asset, row.kind, row.relation, via, row.status, _parse(row.since),
+            tuple(UUID(i) for i in json.loads(row.event_ids)),
+        )  # fmt: skip
+
+    def _name(self, slug: str) -> str:
+        company = self.company(slug)
+        return company.name if company else slug
+
+    def holdings(self, slug: str) -> list[Holding]:
+        rows = self.connection.execute(
+            select(investments)
+            .where(investments.c.investor == slug, investments.c.valid_from <= self.as_of)
+            .order_by(investments.c.valid_from, investments.c.seq)
+        )
+        return holdings_of(rows)
+
+    def event_facts(self, ids: set[UUID]) -> dict[UUID, EventFacts]:
+        if not ids:
+            return {}
+        rows = self.connection.execute(
+            select(events.c.id, events.c.period_end, events.c.confidence).where(
+                events.c.id.in_([str(i) for i in ids])
+            )
+        )
+        return {UUID(row.id): EventFacts(row.period_end, row.confidence) for row in rows}
+
+
+def holdings_of(rows: Any) -> list[Holding]:
+    """Group investment rows (in effective order) into one holding per investee."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.investee].append(row)
+    return [
+        Holding(investee, tuple(UUID(r.event_id) for r in made), _parse(made[0].occurred_on))
+        for investee, made in grouped.items()
+    ]
+
+
+def _link(row: Row[Any]) -> ParentLink:
+    return ParentLink(row.acquirer, row.target, UUID(row.event_id), _parse(row.occurred_on))
+
+
+def company_slugs(connection: Connection, as_of: date) -> list[str]:
+    query = select(companies.c.slug).where(companies.c.founded_start <= as_of).order_by(companies.c.slug)
+    return list(connection.scalars(query))
+
+
+def snapshot(connection: Connection, as_of: date) -> Footprint:
+    """Every company's footprint on `as_of`, loaded in a handful of queries (for the matrix)."""
+    source = StoredFootprint(connection, as_of)
+    footprint = Footprint(as_of=as_of)
+    for slug in company_slugs(connection, as_of):
+        company = source.company(slug)
+        if company is not None:
+            footprint.companies[slug] = company
+    latest_links = _latest_per_target(connection, as_of)
+    for link in latest_links:
+        footprint.children.setdefault(link.parent, []).append(link)
+    rows = connection.execute(
+        select(stack_facts).where(
+            stack_facts.c.valid_from <= as_of,
+            stack_facts.c.valid_to.is_(None) | (stack_facts.c.valid_to > as_of),
+        )
+    )
+    for row in rows:
+        footprint.entries.setdefault(row.holder, []).append(source._entry(row))
+    investment_rows = connection.execute(
+        select(investments)
+        .where(investments.c.valid_from <= as_of)
+        .order_by(investments.c.investor, investments.c.valid_from, investments.c.seq)
+    )
+    by_investor: dict[str, list[Any]] = defaultdict(list)
+    for row in investment_rows:
+        by_investor[row.investor].append(row)
+    for investor, made in by_investor.items():
+        footprint.investments[investor] = holdings_of(made)
+    ids = {i for entries in footprint.entries.values() for e in entries for i in e.event_ids}
+    ids |= {link.event_id for link in latest_links}
+    ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
+    footprint.facts = source.event_facts(ids)
+    return footprint
+
+
+def _latest_per_target(connection: Connection, as_of: date) -> list[ParentLink]:
+    ranked = (
+        select(
+            ownership_links,
+            func.row_number()
+            .over(
+                partition_by=ownership_links.c.target,
+                order_by=(ownership_links.c.valid_from.desc(), ownership_links.c.seq.desc()),
+            )
+            .label("rank"),
+        )
+        .where(ownership_links.c.valid_from <= as_of)
+        .subquery()
+    )
+    rows = connection.execute(select(ranked).where(ranked.c.rank == 1))
+    return [_link(row) for row in rows]

@@ -1,0 +1,166 @@
+"""The database schema: the append-only event log, its projection tables, and accounts.
+
+The log (`events`) is the only source of truth; every other table is derived from it and can be
+rebuilt. Dates are ISO `Date`s; `recorded_at` is the fixed-width text the hash covers, so it sorts
+and compares the same on every backend.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("type", String(40), nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("occurred_on", String(10), nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("summary", String(200), nullable=False),
+    Column("details", Text),
+    Column("confidence", String(12), nullable=False),
+    Column("sources", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("supersedes", String(36)),
+    Column("target_id", String(36), index=True),
+    Column("asset_unit", String(300), index=True),
+    Column("layer", String(12)),
+    Column("recorded_at", String(27), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_events_effective", "effective_on", "seq"),
+    Index("ix_events_type_seq", "type", "seq"),
+)
+
+# Which companies each event names: the company filter and the "events of a company" lists.
+event_companies = Table(
+    "event_companies",
+    metadata,
+    Column("company", String(63), primary_key=True),
+    Column("seq", Integer, ForeignKey("events.seq"), primary_key=True),
+    Index("ix_event_companies_seq", "seq"),
+)
+
+# Events voided by a retraction or a supersession, and the event that voided them.
+voids = Table(
+    "voids",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("voided_by", String(36), nullable=False),
+)
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("slug", String(63), primary_key=True),
+    Column("registration_seq", Integer, nullable=False),
+    Column("founded_on", String(10), nullable=False),
+    Column("founded_start", Date, nullable=False),
+    Column("kind", String(20)),
+)
+
+company_names = Table(
+    "company_names",
+    metadata,
+    Column("company", String(63), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("valid_from", Date, nullable=False),
+    Column("name", String(200), nullable=False),
+    Index("ix_company_names_lookup", "company", "valid_from", "seq"),
+)
+
+ownership_links = Table(
+    "ownership_links",
+    metadata,
+    Column("target", String(63), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("acquirer", String(63), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("occurred_on", String(10), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Index("ix_ownership_links_target", "target", "valid_from", "seq"),
+    Index("ix_ownership_links_acquirer", "acquirer", "valid_from"),
+)
+
+investments = Table(
+    "investments",
+    metadata,
+    Column("investor", String(63), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("investee", String(63), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("occurred_on", String(10), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Index("ix_investments_investor", "investor", "valid_from"),
+)
+
+# Owned and partner entries of each company, each valid over [valid_from, valid_to).
+# `unit` names what produced the row (an asset or a partnership) so it can be recomputed alone.
+stack_facts = Table(
+    "stack_facts",
+    metadata,
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("holder", String(63), nullable=False),
+    Column("layer", String(12), nullable=False),
+    Column("relation", String(8), nullable=False),
+    Column("asset", String(200)),
+    Column("label", String(10), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("via", Text, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("since", String(10), nullable=False),
+    Column("event_ids", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Index("ix_stack_facts_holder", "holder", "valid_from"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", String(27), nullable=False),
+    UniqueConstraint("name"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", String(27), nullable=False),
+    UniqueConstraint("token_hash"),
+)
+
+PROJECTION_TABLES = (
+    event_companies, voids, companies, company_names, ownership_links, investments, stack_facts
+)  # fmt: skip
