@@ -6,7 +6,7 @@ The same union validates the web form, the API, import files and rows read back 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import Field, TypeAdapter
@@ -117,21 +117,19 @@ class EventRetracted(EventBase):
 
 
 Event = Annotated[
-    Union[
-        CompanyRegistered,
-        CompanyRenamed,
-        ChipLaunched,
-        ComputeLaunched,
-        ModelReleased,
-        ProductLaunched,
-        AssetRetired,
-        PartnershipFormed,
-        PartnershipEnded,
-        AcquisitionAnnounced,
-        AcquisitionCompleted,
-        InvestmentMade,
-        EventRetracted,
-    ],
+    CompanyRegistered
+    | CompanyRenamed
+    | ChipLaunched
+    | ComputeLaunched
+    | ModelReleased
+    | ProductLaunched
+    | AssetRetired
+    | PartnershipFormed
+    | PartnershipEnded
+    | AcquisitionAnnounced
+    | AcquisitionCompleted
+    | InvestmentMade
+    | EventRetracted,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
@@ -141,7 +139,9 @@ EVENT_CLASSES: dict[str, type[EventBase]] = {
     for cls in EventBase.__subclasses__()
 }
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_CLASSES)
-LAUNCH_TYPES = frozenset({"chip.launched", "compute.launched", "model.released", "product.launched"})
+LAUNCH_TYPES = frozenset(
+    {"chip.launched", "compute.launched", "model.released", "product.launched"}
+)
 
 # The layer a type belongs to; None where it comes from the payload or from the target event.
 TYPE_LAYERS: dict[str, Layer | None] = {

@@ -31,7 +31,7 @@ from stackline.domain.footprint import (
     ParentLink,
     StackEntry,
 )
-from stackline.domain.payloads import LaunchPayload, launched_asset
+from stackline.domain.payloads import LAUNCH_PAYLOADS, LaunchPayload, launched_asset
 from stackline.domain.values import Layer, fold_name
 
 
@@ -46,7 +46,9 @@ def voided_ids(events: Iterable[Event]) -> set[UUID]:
     return voided
 
 
-def effective_events(events: Iterable[Event], as_of: date, known_on: datetime | None) -> list[Event]:
+def effective_events(
+    events: Iterable[Event], as_of: date, known_on: datetime | None
+) -> list[Event]:
     known = [e for e in events if known_on is None or (e.recorded_at and e.recorded_at <= known_on)]
     voided = voided_ids(known)
     chosen = [
@@ -79,17 +81,23 @@ class _World:
 
     def apply(self, event: Event) -> None:
         if isinstance(event, CompanyRegistered):
-            p = event.payload
-            self.companies[p.company] = CompanyFacts(p.company, p.name, p.kind, event.occurred_on)
+            registered = event.payload
+            self.companies[registered.company] = CompanyFacts(
+                registered.company, registered.name, registered.kind, event.occurred_on
+            )
         elif isinstance(event, CompanyRenamed):
             old = self.companies[event.payload.company]
-            self.companies[old.slug] = CompanyFacts(old.slug, event.payload.name, old.kind, old.founded)
+            self.companies[old.slug] = CompanyFacts(
+                old.slug, event.payload.name, old.kind, old.founded
+            )
         elif isinstance(event, AcquisitionCompleted):
-            p = event.payload
-            self.parents[p.target] = ParentLink(p.acquirer, p.target, _id(event), event.occurred_on)
+            deal = event.payload
+            self.parents[deal.target] = ParentLink(
+                deal.acquirer, deal.target, _id(event), event.occurred_on
+            )
         elif isinstance(event, AssetRetired):
-            p = event.payload
-            self.assets.pop((p.company, p.layer, fold_name(p.asset)), None)
+            retired = event.payload
+            self.assets.pop((retired.company, retired.layer, fold_name(retired.asset)), None)
         elif isinstance(event, PartnershipFormed):
             self.partnerships[_id(event)] = event
         elif isinstance(event, PartnershipEnded):
@@ -97,8 +105,8 @@ class _World:
         elif isinstance(event, InvestmentMade):
             key = (event.payload.investor, event.payload.investee)
             self.investments.setdefault(key, []).append(event)
-        elif event.type in ("chip.launched", "compute.launched", "model.released", "product.launched"):
-            self._launch(event, event.payload)  # type: ignore[arg-type]
+        elif isinstance(event.payload, LAUNCH_PAYLOADS):
+            self._launch(event, event.payload)
 
     def _launch(self, event: Event, payload: LaunchPayload) -> None:
         layer, name, kind = launched_asset(payload)
@@ -108,7 +116,14 @@ class _World:
         asset = self.assets.get(key)
         if asset is None:
             self.assets[key] = _Asset(
-                payload.company, layer, name, kind, status, event.occurred_on, [_id(event)], partners
+                payload.company,
+                layer,
+                name,
+                kind,
+                status,
+                event.occurred_on,
+                [_id(event)],
+                partners,
             )
             return
         asset.name, asset.kind, asset.status = name, kind, status
@@ -116,7 +131,9 @@ class _World:
         asset.partners.extend(p for p in partners if p not in asset.partners)
 
 
-def fold_footprint(events: Iterable[Event], as_of: date, known_on: datetime | None = None) -> Footprint:
+def fold_footprint(
+    events: Iterable[Event], as_of: date, known_on: datetime | None = None
+) -> Footprint:
     """The footprint of every company on `as_of`, from the events known at `known_on`."""
     effective = effective_events(events, as_of, known_on)
     world = _World()
@@ -137,9 +154,7 @@ def fold_footprint(events: Iterable[Event], as_of: date, known_on: datetime | No
     for (investor, investee), made in world.investments.items():
         holding = Holding(investee, tuple(_id(e) for e in made), made[0].occurred_on)
         footprint.investments.setdefault(investor, []).append(holding)
-    footprint.facts = {
-        _id(e): EventFacts(e.occurred_on.end, e.confidence) for e in effective
-    }
+    footprint.facts = {_id(e): EventFacts(e.occurred_on.end, e.confidence) for e in effective}
     return footprint
 
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.events import AssetRetired, Event, PartnershipEnded, PartnershipFormed
-from stackline.domain.payloads import LaunchPayload, launched_asset
+from stackline.domain.payloads import LAUNCH_PAYLOADS, launched_asset
 from stackline.domain.values import Layer
 
 
@@ -60,13 +60,16 @@ def asset_segments(events: Sequence[Event]) -> list[Segment]:
 def _next_state(state: AssetState | None, event: Event) -> AssetState | None:
     if isinstance(event, AssetRetired):
         return None
-    payload: LaunchPayload = event.payload  # type: ignore[assignment]
+    payload = event.payload
+    assert isinstance(payload, LAUNCH_PAYLOADS)
     layer, name, kind = launched_asset(payload)
     status = getattr(payload, "status", "available")
     partners = tuple(getattr(payload, "partners", None) or ())
     assert event.id is not None
     if state is None:
-        return AssetState(payload.company, layer, name, kind, status, event.occurred_on, (event.id,), partners)
+        return AssetState(
+            payload.company, layer, name, kind, status, event.occurred_on, (event.id,), partners
+        )
     merged = state.partners + tuple(p for p in partners if p not in state.partners)
     return AssetState(
         state.owner, layer, name, kind, status, state.since, (*state.event_ids, event.id), merged

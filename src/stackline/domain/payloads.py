@@ -136,6 +136,9 @@ class EventRetractedPayload(Frozen):
 LaunchPayload = (
     ChipLaunchedPayload | ComputeLaunchedPayload | ModelReleasedPayload | ProductLaunchedPayload
 )
+LAUNCH_PAYLOADS = (
+    ChipLaunchedPayload, ComputeLaunchedPayload, ModelReleasedPayload, ProductLaunchedPayload
+)  # fmt: skip
 
 
 def launched_asset(payload: LaunchPayload) -> tuple[Layer, str, str]:

@@ -81,7 +81,9 @@ def _problems(event: Event, context: RuleContext, recorded_on: date) -> Iterator
     yield from _check_companies(event, context)
     if isinstance(event, CompanyRegistered):
         if context.founding(event.payload.company) is not None:
-            yield FieldProblem("payload.company", f"{event.payload.company!r} is already registered")
+            yield FieldProblem(
+                "payload.company", f"{event.payload.company!r} is already registered"
+            )
         else:
             first = context.earliest_reference(event.payload.company)
             if first is not None and first < event.occurred_on.start:
@@ -127,7 +129,9 @@ def _check_companies(event: Event, context: RuleContext) -> Iterator[FieldProble
         if founded is None:
             yield FieldProblem(path, f"{slug!r} is not a registered company")
         elif event.occurred_on.start < founded.start:
-            yield FieldProblem(path, f"{slug!r} was founded on {founded}, after {event.occurred_on}")
+            yield FieldProblem(
+                path, f"{slug!r} was founded on {founded}, after {event.occurred_on}"
+            )
 
 
 def _check_target(
@@ -149,12 +153,13 @@ def _check_target(
 
 
 def _check_cycle(event: AcquisitionCompleted, context: RuleContext) -> Iterator[FieldProblem]:
+    """Refuse a link that makes the target its own owner on its date or any later one."""
     acquirer, target = event.payload.acquirer, event.payload.target
-    start = event.occurred_on.start
-    if target not in context.ever_ancestors(acquirer) | {acquirer}:
+    ancestors = context.ever_ancestors(acquirer)
+    if target not in ancestors:
         return
-    dates = [start, *context.ownership_change_dates(context.ever_ancestors(acquirer), start)]
-    for day in dates:
+    start = event.occurred_on.start
+    for day in [start, *context.ownership_change_dates(ancestors | {acquirer}, start)]:
         if target in context.parent_chain(acquirer, day):
             yield FieldProblem(
                 "payload.target", f"{target!r} owns {acquirer!r} on {day}: an ownership cycle"

@@ -87,7 +87,7 @@ def compose_stack(source: FootprintSource, slug: str, known_on: datetime | None 
         return Stack(None, slug, (), source.as_of, known_on, empty)
     entries = _finish(source, _all_entries(source, slug, frozenset({slug})))
     by_layer = {layer: tuple(e for e in entries if e.layer is layer) for layer in LAYERS}
-    children = tuple(link.child for link in source.subsidiaries(slug))
+    children = tuple(sorted(link.child for link in source.subsidiaries(slug)))
     return Stack(company, slug, children, source.as_of, known_on, by_layer)
 
 
@@ -149,7 +149,9 @@ def _finish(source: FootprintSource, entries: list[StackEntry]) -> list[StackEnt
         certain = len(known) == len(entry.event_ids) and all(
             f.period_end <= source.as_of for f in known
         )
-        confidence = min((f.confidence for f in known), key=CONFIDENCE_RANK.__getitem__, default="confirmed")
+        confidence = min(
+            (f.confidence for f in known), key=CONFIDENCE_RANK.__getitem__, default="confirmed"
+        )
         finished.append(replace(entry, certain=certain, confidence=confidence))
     return sorted(finished, key=lambda e: (RELATION_ORDER[e.relation], e.key[1], e.via))
 
@@ -212,4 +214,10 @@ def compose_matrix(
 
 def _integration_rank(row: MatrixRow) -> tuple[Any, ...]:
     strength = [PRESENCE_ORDER.index(row.presence[layer]) for layer in LAYERS]
-    return (-len(row.owned_layers), -len(row.covered_layers), sum(strength), row.name.casefold(), row.slug)
+    return (
+        -len(row.owned_layers),
+        -len(row.covered_layers),
+        sum(strength),
+        row.name.casefold(),
+        row.slug,
+    )

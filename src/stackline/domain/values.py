@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from stackline.domain.dates import PartialDate
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
-class Layer(str, Enum):
+class Layer(StrEnum):
     """The four layers of the AI stack, bottom to top."""
 
     HARDWARE = "hardware"
@@ -43,7 +50,9 @@ def _no_control_characters(value: str) -> str:
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)]
+Label = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)
+]
 Text = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_control_characters)]
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 

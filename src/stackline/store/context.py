@@ -51,7 +51,8 @@ class StoredRuleContext:
                 ~exists().where(voids.c.event_id == events.c.id),
             )
         )
-        return self.connection.scalar(query)
+        earliest: date | None = self.connection.scalar(query)
+        return earliest
 
     def parent_on(self, slug: str, on: date) -> str | None:
         query = (

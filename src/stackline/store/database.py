@@ -56,19 +56,20 @@ def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One serialized write transaction: commits on success, rolls back on any error."""
-    with engine.connect().execution_options(**{WRITE_OPTION: True}) as connection:
-        with connection.begin():
-            if not is_sqlite(connection):
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
-            yield connection
+    with (
+        engine.connect().execution_options(**{WRITE_OPTION: True}) as connection,
+        connection.begin(),
+    ):
+        if not is_sqlite(connection):
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+        yield connection
 
 
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A consistent snapshot for reading; nothing is written."""
-    with engine.connect() as connection:
-        with connection.begin():
-            yield connection
+    with engine.connect() as connection, connection.begin():
+        yield connection
 
 
 def migrations_directory() -> Path:

@@ -27,8 +27,8 @@ from stackline.domain.footprint import (
 )
 from stackline.domain.values import Layer
 from stackline.store.tables import (
-    company_names,
     companies,
+    company_names,
     events,
     investments,
     ownership_links,
@@ -53,7 +53,9 @@ class StoredFootprint:
 
     def _load_company(self, slug: str) -> CompanyFacts | None:
         row = self.connection.execute(
-            select(companies).where(companies.c.slug == slug, companies.c.founded_start <= self.as_of)
+            select(companies).where(
+                companies.c.slug == slug, companies.c.founded_start <= self.as_of
+            )
         ).first()
         if row is None:
             return None
@@ -64,7 +66,9 @@ class StoredFootprint:
             .limit(1)
         )
         link = self._parent_link(slug)
-        return CompanyFacts(slug, name or slug, row.kind, _parse(row.founded_on), link.parent if link else None)
+        return CompanyFacts(
+            slug, name or slug, row.kind, _parse(row.founded_on), link.parent if link else None
+        )
 
     def _parent_link(self, slug: str) -> ParentLink | None:
         row = self.connection.execute(
@@ -144,7 +148,11 @@ def _link(row: Row[Any]) -> ParentLink:
 
 
 def company_slugs(connection: Connection, as_of: date) -> list[str]:
-    query = select(companies.c.slug).where(companies.c.founded_start <= as_of).order_by(companies.c.slug)
+    query = (
+        select(companies.c.slug)
+        .where(companies.c.founded_start <= as_of)
+        .order_by(companies.c.slug)
+    )
     return list(connection.scalars(query))
 
 

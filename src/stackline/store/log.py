@@ -24,7 +24,7 @@ from stackline.domain.documents import (
 from stackline.domain.events import SCHEMA_VERSION, ZERO_HASH, Event
 from stackline.domain.rules import check_append, check_voiding
 from stackline.store.context import StoredRuleContext
-from stackline.store.projector import project
+from stackline.store.projector import apply_event, void_target
 from stackline.store.rows import event_row, row_document, row_event
 from stackline.store.tables import events
 
@@ -44,7 +44,9 @@ class Head:
 
 def read_head(connection: Connection) -> Head:
     row = connection.execute(
-        select(events.c.seq, events.c.hash, events.c.recorded_at).order_by(events.c.seq.desc()).limit(1)
+        select(events.c.seq, events.c.hash, events.c.recorded_at)
+        .order_by(events.c.seq.desc())
+        .limit(1)
     ).first()
     return Head(row.seq, row.hash, row.recorded_at) if row else Head(0, ZERO_HASH, "")
 
@@ -62,7 +64,9 @@ class EventLog:
         if event.hash is not None:
             _check_own_hash(event)
         if event.id is not None:
-            existing = self.connection.execute(select(events).where(events.c.id == str(event.id))).first()
+            existing = self.connection.execute(
+                select(events).where(events.c.id == str(event.id))
+            ).first()
             if existing is not None:
                 stored = row_event(existing)
                 if not same_client_fields(stored, event):
@@ -75,27 +79,33 @@ class EventLog:
                 return Appended(stored, created=False)
         stored = self._sealed(event, recorded_by, now or datetime.now(UTC))
         check_voiding(stored, self.context)
+        void_target(self.connection, stored)  # rules then see the log as the correction leaves it
         assert stored.recorded_at is not None
         check_append(stored, self.context, stored.recorded_at.date())
         self.connection.execute(insert(events), event_row(stored))
-        project(self.connection, stored)
+        apply_event(self.connection, stored)
         self.head = Head(stored.seq or 0, stored.hash or "", format_timestamp(stored.recorded_at))
         return Appended(stored, created=True)
 
     def _sealed(self, event: Event, recorded_by: str, now: datetime) -> Event:
         """The event with its place in the log: kept from an export that fits here, else new."""
-        if event.hash is not None:
-            if event.seq == self.head.seq + 1 and event.prev_hash == self.head.hash:
-                recorded = format_timestamp(event.recorded_at) if event.recorded_at else ""
-                if recorded >= self.head.recorded_at:
-                    return event
+        fits_here = event.seq == self.head.seq + 1 and event.prev_hash == self.head.hash
+        if (
+            event.hash is not None
+            and fits_here
+            and event.recorded_at is not None
+            and format_timestamp(event.recorded_at) >= self.head.recorded_at
+        ):
+            return event
         recorded_at = max(format_timestamp(now), self.head.recorded_at)
         sealed = event.model_copy(
             update={
                 "id": event.id or uuid4(),
                 "seq": self.head.seq + 1,
                 "schema_version": SCHEMA_VERSION,
-                "recorded_at": datetime.strptime(recorded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
+                "recorded_at": datetime.strptime(recorded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+                    tzinfo=UTC
+                ),
                 "recorded_by": recorded_by,
                 "prev_hash": self.head.hash,
                 "hash": None,
@@ -128,7 +138,9 @@ class ChainProblem:
 def verify_chain(connection: Connection) -> Iterator[ChainProblem]:
     """Walk the log in `seq` order; yield the problems found (first one first)."""
     expected_seq, prev_hash, prev_recorded = 1, ZERO_HASH, ""
-    result = connection.execution_options(yield_per=2000).execute(select(events).order_by(events.c.seq))
+    result = connection.execute(
+        select(events).order_by(events.c.seq).execution_options(yield_per=2000)
+    )
     for row in result:
         document = row_document(row)
         seq = document["seq"]

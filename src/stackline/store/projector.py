@@ -24,10 +24,11 @@ from stackline.domain.events import (
     named_companies,
 )
 from stackline.domain.intervals import asset_segments, partnership_span
+from stackline.domain.rules import voided_by
 from stackline.store.rows import asset_unit, row_event
 from stackline.store.tables import (
-    company_names,
     companies,
+    company_names,
     event_companies,
     events,
     investments,
@@ -38,16 +39,27 @@ from stackline.store.tables import (
 
 
 def project(connection: Connection, event: Event) -> None:
-    """Apply one stored event's effects (its voiding of an earlier event included)."""
-    assert event.seq is not None and event.id is not None
+    """Apply one stored event's effects, its voiding of an earlier event included."""
+    void_target(connection, event)
+    apply_event(connection, event)
+
+
+def void_target(connection: Connection, event: Event) -> None:
+    """Withdraw the effects of the event that `event` retracts or supersedes, if any."""
+    target = voided_by(event)
+    if target is not None:
+        assert event.id is not None
+        void(connection, target, event.id)
+
+
+def apply_event(connection: Connection, event: Event) -> None:
+    """Index the companies the event names and apply its own effects."""
+    assert event.seq is not None
     names = named_companies(event)
     if names:
         connection.execute(
             insert(event_companies), [{"company": slug, "seq": event.seq} for slug in names]
         )
-    target = event.payload.event if event.type == "event.retracted" else event.supersedes  # type: ignore[union-attr]
-    if target is not None:
-        void(connection, target, event.id)
     apply_effects(connection, event)
 
 

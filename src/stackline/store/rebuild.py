@@ -19,8 +19,8 @@ def rebuild_projections(
     for table in reversed(PROJECTION_TABLES):
         connection.execute(delete(table))
     count = 0
-    result = connection.execution_options(yield_per=2000).execute(
-        select(events).order_by(events.c.seq)
+    result = connection.execute(
+        select(events).order_by(events.c.seq).execution_options(yield_per=2000)
     )
     for row in result:
         project(connection, row_event(row))
@@ -36,7 +36,7 @@ def projection_contents(connection: Connection) -> dict[str, list[tuple[Any, ...
     for table in PROJECTION_TABLES:
         columns = [c for c in table.c if c.name != "row_id"]
         rows = connection.execute(select(*columns))
-        contents[table.name] = sorted((tuple(map(str, row)) for row in rows))
+        contents[table.name] = sorted(tuple(map(str, row)) for row in rows)
     return contents
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Row
 
 from stackline.domain.documents import event_document
 from stackline.domain.events import EVENT_ADAPTER, Event, event_layer, referenced_event
-from stackline.domain.payloads import LaunchPayload, launched_asset
+from stackline.domain.payloads import LAUNCH_PAYLOADS, launched_asset
 from stackline.domain.values import fold_name
 from stackline.store.tables import events
 
@@ -22,10 +22,9 @@ def asset_unit(event: Event) -> str | None:
     if event.type == "asset.retired":
         p: Any = event.payload
         return f"{p.company}|{p.layer.value}|{fold_name(p.asset)}"
-    if event.type in ("chip.launched", "compute.launched", "model.released", "product.launched"):
-        launch: LaunchPayload = event.payload  # type: ignore[assignment]
-        layer, name, _ = launched_asset(launch)
-        return f"{launch.company}|{layer.value}|{fold_name(name)}"
+    if isinstance(event.payload, LAUNCH_PAYLOADS):
+        layer, name, _ = launched_asset(event.payload)
+        return f"{event.payload.company}|{layer.value}|{fold_name(name)}"
     return None
 
 

@@ -1,0 +1,222 @@
+"""Every `stackline` subcommand (DESIGN §4, CLI)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import Engine
+
+from stackline.cli.render import print_matrix, print_stack, progress_bar
+from stackline.config import database_url
+from stackline.domain.documents import InvalidEvent
+from stackline.services import accounts, integrity, runtime, stacks, timeline
+from stackline.services.files import event_files, read_events
+from stackline.services.recording import ImportFailed, import_events
+
+LAYER_CHOICE = click.Choice(["hardware", "compute", "model", "application"])
+
+
+def _engine(migrate: bool = True) -> Engine:
+    return runtime.open_database(migrate=migrate)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="stackline")
+def main() -> None:
+    """Stackline: an event-sourced timeline of the AI stack."""
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database schema."""
+    click.echo(f"database: {database_url()}", err=True)
+    _engine()
+    click.echo("schema is up to date")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate everything, write nothing.")
+@click.option("--as", "recorded_by", default=None, help="Recorded-by name (default: your login).")
+def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | None) -> None:
+    """Import event files or folders, all or nothing (already stored events are skipped)."""
+    engine = _engine()
+    try:
+        items = list(read_events(event_files(list(paths))))
+        with progress_bar(len(items), "importing") as advance:
+            report = import_events(engine, items, recorded_by or _login(), dry_run, advance)
+    except ImportFailed as failure:
+        _fail(f"import failed, nothing was written: {failure}")
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {report.created} new events ({report.unchanged} already stored)")
+
+
+@main.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--format", "export_format", type=click.Choice(["stackline", "timelinejs"]), default="stackline"
+)
+@click.option("--company", default=None)
+@click.option("--layer", type=LAYER_CHOICE, default=None)
+@click.option("--type", "types", default=None, help="Comma-separated event types.")
+@click.option("--from", "from_day", default=None, help="Earliest effective date (YYYY-MM-DD).")
+@click.option("--to", "to_day", default=None, help="Latest effective date (YYYY-MM-DD).")
+@click.option("-q", "--query", default=None, help="Text the summary contains.")
+@click.option("--live-only", is_flag=True, help="Leave out voided events.")
+def export_command(
+    output: Path | None, export_format: str, company: str | None, layer: str | None,
+    types: str | None, from_day: str | None, to_day: str | None, query: str | None,
+    live_only: bool,
+) -> None:  # fmt: skip
+    """Export the timeline as JSON (streamed; memory stays flat as the log grows)."""
+    try:
+        chosen = timeline.EventFilter(
+            company=company, layer=layer,
+            types=tuple(t.strip() for t in types.split(",")) if types else (),
+            from_day=stacks.parse_as_of(from_day, "from") if from_day else None,
+            to_day=stacks.parse_as_of(to_day, "to") if to_day else None,
+            q=query, include_voided=not live_only,
+        )  # fmt: skip
+    except InvalidEvent as error:
+        _fail(str(error))
+    chunks = timeline.export_chunks(_engine(), chosen, export_format)
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    partial.replace(output)
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("company")
+@click.option("--as-of", default=None, help="Day to look at (YYYY-MM-DD, default today).")
+@click.option("--known-on", default=None, help="Only what was recorded by then.")
+@click.option("--json", "as_json", is_flag=True)
+def stack(company: str, as_of: str | None, known_on: str | None, as_json: bool) -> None:
+    """A company's stack footprint as of a day."""
+    try:
+        result = stacks.stack_of(
+            _engine(), company, stacks.parse_as_of(as_of), stacks.parse_known_on(known_on)
+        )
+    except (InvalidEvent, stacks.UnknownCompany) as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_stack(result)
+
+
+@main.command()
+@click.option("--as-of", default=None, help="Day to look at (YYYY-MM-DD, default today).")
+@click.option("--known-on", default=None, help="Only what was recorded by then.")
+@click.option("--include-subsidiaries", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+def matrix(
+    as_of: str | None, known_on: str | None, include_subsidiaries: bool, as_json: bool
+) -> None:
+    """Every company × the four layers, ranked by integration."""
+    try:
+        day, known = stacks.parse_as_of(as_of), stacks.parse_known_on(known_on)
+    except InvalidEvent as error:
+        _fail(str(error))
+    rows = stacks.matrix_of(_engine(), day, known, include_subsidiaries)
+    if as_json:
+        document = {"as_of": day.isoformat(), "companies": [row.as_dict() for row in rows]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print_matrix(day, rows)
+
+
+@main.command()
+@click.option("--chain-only", is_flag=True, help="Skip the projection check.")
+def verify(chain_only: bool) -> None:
+    """Check the hash chain and that the projections match the log."""
+    report = integrity.verify(_engine(migrate=False), check_projections=not chain_only)
+    if report.chain_problem is not None:
+        _fail(f"seq {report.chain_problem.seq}: {report.chain_problem.message}")
+    if report.stale_projections:
+        _fail(
+            "projections differ from the log: "
+            + ", ".join(report.stale_projections)
+            + " (run `stackline rebuild`)"
+        )
+    click.echo(f"ok: {report.events} events, hash chain intact, projections match the log")
+
+
+@main.command()
+def rebuild() -> None:
+    """Rebuild every projection table from the log."""
+    engine = _engine()
+    with progress_bar(integrity.count_events(engine), "rebuilding") as advance:
+        count = integrity.rebuild(engine, advance)
+    click.echo(f"rebuilt projections from {count} events")
+
+
+@main.group()
+def users() -> None:
+    """Editors who sign in to the web UI."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(name: str, password_stdin: bool) -> None:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            _fail("the passwords differ")
+    try:
+        user = accounts.create_user(_engine(), name, password)
+    except accounts.AccountError as error:
+        _fail(str(error))
+    click.echo(f"created user {user.name}")
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens for writing through /api/v1."""
+
+
+@tokens.command("create")
+@click.argument("name")
+def tokens_create(name: str) -> None:
+    """Create a token and print it (only now: it is stored hashed)."""
+    try:
+        token = accounts.create_token(_engine(), name)
+    except accounts.AccountError as error:
+        _fail(str(error))
+    click.echo(token)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Migrate, load the seed into an empty database, and serve the web UI and API."""
+    from stackline.cli.server import run_server
+
+    run_server(host, port, threads)
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:
+        return "cli"
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)

@@ -1,0 +1,65 @@
+"""Reading event files for import: JSON export documents or bare lists, from files or folders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.services.recording import ImportFailed, LabelledEvent
+
+EXPORT_FORMAT = "stackline-timeline"
+
+
+def event_files(paths: list[Path]) -> list[Path]:
+    """The `.json` files named, folders expanded (sorted by name, so `00-…` loads first)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.json") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ImportFailed(str(path), InvalidEvent("no such file or folder", status=400))
+    return found
+
+
+def read_events(files: list[Path]) -> Iterator[LabelledEvent]:
+    for path in files:
+        yield from labelled_events(str(path), path.read_bytes())
+
+
+def labelled_events(name: str, content: bytes) -> Iterator[LabelledEvent]:
+    """The events of one document, each labelled `file, event N (id …)` for error messages."""
+    try:
+        document = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        problem = FieldProblem("", str(error))
+        raise ImportFailed(name, InvalidEvent("malformed JSON", [problem], status=400)) from None
+    for index, raw in enumerate(_event_list(name, document), start=1):
+        event_id = raw.get("id") if isinstance(raw, dict) else None
+        label = f"{name}, event {index}" + (f" (id {event_id})" if event_id else "")
+        yield LabelledEvent(label, raw)
+
+
+def _event_list(name: str, document: Any) -> list[Any]:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict) and isinstance(document.get("events"), list):
+        if document.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
+            problem = FieldProblem("format", f"expected {EXPORT_FORMAT!r}")
+            raise ImportFailed(name, InvalidEvent("not a Stackline export", [problem], status=400))
+        return list(document["events"])
+    problem = FieldProblem("", "expected a stackline-timeline document or a list of events")
+    raise ImportFailed(name, InvalidEvent("not an event file", [problem], status=400))
+
+
+def seed_directory() -> Path:
+    """The seed timeline: packaged as `stackline/_seed`, or `events/` in a source checkout."""
+    packaged = resources.files("stackline") / "_seed"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "events"

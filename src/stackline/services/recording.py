@@ -1,0 +1,77 @@
+"""Recording events: one at a time (form, API) or many in one all-or-nothing import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from stackline.domain.documents import InvalidEvent, parse_event
+from stackline.domain.events import Event
+from stackline.store.database import write_transaction
+from stackline.store.log import Appended, EventLog
+
+
+def record_event(engine: Engine, raw: object, recorded_by: str) -> Appended:
+    """Validate and append one event; raises `InvalidEvent` and writes nothing on any problem."""
+    event = raw if not isinstance(raw, dict) else parse_event(raw)
+    with write_transaction(engine) as connection:
+        return EventLog(connection).append(event, recorded_by)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class LabelledEvent:
+    """An event read from a file, with where it came from for error messages."""
+
+    origin: str
+    raw: object
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+
+
+class ImportFailed(Exception):
+    def __init__(self, origin: str, error: InvalidEvent) -> None:
+        super().__init__(f"{origin}: {error}")
+        self.origin = origin
+        self.error = error
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_events(
+    engine: Engine,
+    items: Iterable[LabelledEvent],
+    recorded_by: str,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Append every event in one transaction: all of them, or (on the first problem) none."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with write_transaction(engine) as connection:
+            log = EventLog(connection)
+            for item in items:
+                try:
+                    event: Event = parse_event(item.raw)
+                    appended = log.append(event, recorded_by)
+                except InvalidEvent as error:
+                    raise ImportFailed(item.origin, error) from None
+                if appended.created:
+                    report.created += 1
+                else:
+                    report.unchanged += 1
+                if progress is not None:
+                    progress(1)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return report

@@ -1,0 +1,31 @@
+"""Opening the configured database: the engine, migrated to the newest schema, seeded on request."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from stackline.config import database_url
+from stackline.services.files import event_files, read_events, seed_directory
+from stackline.services.recording import ImportReport, import_events
+from stackline.store.database import make_engine, read_transaction, upgrade
+from stackline.store.tables import events
+
+SEED_RECORDER = "stackline-seed"
+
+
+def open_database(url: str | None = None, migrate: bool = True) -> Engine:
+    engine = make_engine(url or database_url())
+    if migrate:
+        upgrade(engine)
+    return engine
+
+
+def is_empty(engine: Engine) -> bool:
+    with read_transaction(engine) as connection:
+        return not connection.scalar(select(func.count()).select_from(events))
+
+
+def load_seed(engine: Engine) -> ImportReport:
+    """Import the packaged seed timeline (idempotent: a second load changes nothing)."""
+    files = event_files([seed_directory()])
+    return import_events(engine, read_events(files), SEED_RECORDER)

@@ -1,0 +1,130 @@
+"""Reading stacks: one company's, the matrix of all, and the diff between two days.
+
+Plain as-of queries read the projection tables; queries with `known_on` ("what did we know
+then") fold the events known at that moment, the reference semantics of DESIGN §3.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from stackline.domain.dates import PartialDate
+from stackline.domain.diff import StackDiff, diff_stacks
+from stackline.domain.documents import FieldProblem, InvalidEvent, format_timestamp
+from stackline.domain.fold import fold_footprint
+from stackline.domain.footprint import Footprint, FootprintSource
+from stackline.domain.stack import MatrixRow, Stack, compose_matrix, compose_stack
+from stackline.store.database import read_transaction
+from stackline.store.footprints import StoredFootprint, company_slugs, snapshot
+from stackline.store.rows import row_events
+from stackline.store.tables import companies, events
+
+
+class UnknownCompany(LookupError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"no company {slug!r} is registered")
+        self.slug = slug
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_as_of(text: str | None, name: str = "as_of") -> date:
+    """A query's day: `YYYY-MM-DD` (a partial date means its last day); default today (UTC)."""
+    if not text:
+        return today()
+    try:
+        return PartialDate.parse(text).end
+    except ValueError as error:
+        raise InvalidEvent(
+            f"bad {name}", [FieldProblem(name, str(error))], status=400, code="bad_parameter"
+        ) from None
+
+
+def parse_known_on(text: str | None) -> datetime | None:
+    """A timestamp, or a day meaning the end of that day (UTC); None means now."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is not None and ("T" in text or " " in text):
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    day = parse_as_of(text, "known_on")
+    return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=UTC)
+
+
+def _known_footprint(connection: Connection, as_of: date, known_on: datetime) -> Footprint:
+    cutoff = format_timestamp(known_on)
+    rows = connection.execute(
+        select(events)
+        .where(events.c.recorded_at <= cutoff)
+        .order_by(events.c.seq)
+        .execution_options(yield_per=5000)
+    )
+    return fold_footprint(row_events(rows), as_of, known_on)
+
+
+def _source(connection: Connection, as_of: date, known_on: datetime | None) -> FootprintSource:
+    if known_on is None:
+        return StoredFootprint(connection, as_of)
+    return _known_footprint(connection, as_of, known_on)
+
+
+def _require_company(connection: Connection, slug: str) -> None:
+    if connection.scalar(select(companies.c.slug).where(companies.c.slug == slug)) is None:
+        raise UnknownCompany(slug)
+
+
+def stack_of(engine: Engine, slug: str, as_of: date, known_on: datetime | None = None) -> Stack:
+    with read_transaction(engine) as connection:
+        _require_company(connection, slug)
+        return compose_stack(_source(connection, as_of, known_on), slug, known_on)
+
+
+def diff_of(
+    engine: Engine, slug: str, before: date, after: date, known_on: datetime | None = None
+) -> StackDiff:
+    with read_transaction(engine) as connection:
+        _require_company(connection, slug)
+        old = compose_stack(_source(connection, before, known_on), slug, known_on)
+        new = compose_stack(_source(connection, after, known_on), slug, known_on)
+    return diff_stacks(old, new)
+
+
+def matrix_of(
+    engine: Engine,
+    as_of: date,
+    known_on: datetime | None = None,
+    include_subsidiaries: bool = False,
+) -> list[MatrixRow]:
+    with read_transaction(engine) as connection:
+        if known_on is None:
+            footprint = snapshot(connection, as_of)
+        else:
+            footprint = _known_footprint(connection, as_of, known_on)
+        slugs = sorted(footprint.companies)
+    return compose_matrix(footprint, slugs, include_subsidiaries)
+
+
+def companies_on(engine: Engine, as_of: date) -> list[dict[str, Any]]:
+    """Companies that exist on `as_of`: slug, name, kind, founding date and parent."""
+    with read_transaction(engine) as connection:
+        source = StoredFootprint(connection, as_of)
+        found = [source.company(slug) for slug in company_slugs(connection, as_of)]
+    return [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "kind": c.kind,
+            "founded": str(c.founded),
+            "parent": c.parent,
+        }
+        for c in found
+        if c is not None
+    ]

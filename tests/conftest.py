@@ -1,0 +1,98 @@
+"""Fixtures shared by every suite: databases on SQLite and PostgreSQL, and event builders.
+
+PostgreSQL tests use `STACKLINE_TEST_POSTGRES_URL` (default: the local server's `test`
+database). Without a reachable server they skip, saying why — unless
+`STACKLINE_REQUIRE_POSTGRES=1`, which makes them fail instead (CI sets it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from stackline.store.database import make_engine, upgrade
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_admin_url() -> str:
+    url = os.environ.get("STACKLINE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _worker_database_url() -> str:
+    """A database of this test worker's own, created on the server on first use."""
+    admin_url = _postgres_admin_url()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"stackline_test_{worker}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    try:
+        return _worker_database_url()
+    except Exception as error:  # the server is missing or refuses us
+        reason = f"PostgreSQL not reachable at {_postgres_admin_url()}: {error.__class__.__name__}"
+        if os.environ.get("STACKLINE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason + " (STACKLINE_REQUIRE_POSTGRES=1)")
+        pytest.skip(reason)
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the worker's database (the event triggers go with the tables)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+def fresh_database_url(backend: str, directory: Path, postgres: str | None) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{directory / 'stackline.db'}"
+    assert postgres is not None
+    reset_postgres(postgres)
+    return postgres
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres":
+        request.getfixturevalue("postgres_url")
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    postgres = request.getfixturevalue("postgres_url") if backend == "postgres" else None
+    return fresh_database_url(backend, tmp_path, postgres)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated, empty database on each backend."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

@@ -1,0 +1,208 @@
+"""Random but plausible event logs: backdated events, acquisition chains, partnerships that end,
+retractions, supersessions, renames and retirements. Deterministic for a given seed."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from tests.integration.builders import event
+
+LAYERS = ["hardware", "compute", "model", "application"]
+KINDS = {"hardware": "chip", "compute": "compute", "model": "model", "application": "product"}
+
+
+def partial(rng: random.Random, day: date) -> str:
+    """The day written at a random precision."""
+    form = rng.choice(["day", "day", "month", "quarter", "half", "year"])
+    if form == "day":
+        return day.isoformat()
+    if form == "month":
+        return f"{day.year}-{day.month:02d}"
+    if form == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if form == "half":
+        return f"{day.year}-H{(day.month - 1) // 6 + 1}"
+    return str(day.year)
+
+
+class LogWriter:
+    """Proposes events; the store may refuse some (that is part of the test)."""
+
+    def __init__(self, seed: int, companies: int = 6) -> None:
+        self.rng = random.Random(seed)
+        self.slugs = [f"c{i}" for i in range(companies)]
+        self.registered: list[str] = []
+        self.assets: list[tuple[str, str, str]] = []
+        self.partnerships: list[str] = []
+        self.ids: list[str] = []
+
+    def day(self) -> date:
+        return date(2010, 1, 1) + timedelta(days=self.rng.randrange(0, 16 * 365))
+
+    def propose(self) -> dict[str, Any]:
+        rng = self.rng
+        unregistered = [s for s in self.slugs if s not in self.registered]
+        if unregistered and (len(self.registered) < 2 or rng.random() < 0.15):
+            slug = unregistered[0]
+            return event(
+                "company.registered",
+                str(rng.randint(2005, 2012)),
+                {"company": slug, "name": slug.upper()},
+            )
+        choice = rng.choices(
+            [
+                "launch",
+                "relaunch",
+                "retire",
+                "acquire",
+                "partner",
+                "end",
+                "invest",
+                "rename",
+                "retract",
+                "supersede",
+            ],
+            weights=[8, 3, 2, 3, 3, 2, 2, 1, 1, 1],
+        )[0]
+        return getattr(self, f"_{choice}")()
+
+    def note(self, document: dict[str, Any]) -> None:
+        """Remember an accepted event so later proposals can refer to it."""
+        self.ids.append(document["id"])
+        payload = document["payload"]
+        if document["type"] == "company.registered":
+            self.registered.append(payload["company"])
+        elif document["type"] == "partnership.formed":
+            self.partnerships.append(document["id"])
+        elif document["type"].endswith((".launched", ".released")):
+            name = (
+                payload.get("chip")
+                or payload.get("facility")
+                or payload.get("model")
+                or payload.get("product")
+            )
+            layer = {
+                "chip.launched": "hardware",
+                "compute.launched": "compute",
+                "model.released": "model",
+            }.get(document["type"], "application")
+            self.assets.append((payload["company"], layer, name))
+
+    def _company(self) -> str:
+        return self.rng.choice(self.registered)
+
+    def _launch(self) -> dict[str, Any]:
+        layer = self.rng.choice(LAYERS)
+        company = self._company()
+        name = f"{layer[:3]}-{self.rng.randint(1, 5)}"
+        return self._launch_of(company, layer, name)
+
+    def _launch_of(self, company: str, layer: str, name: str) -> dict[str, Any]:
+        rng = self.rng
+        status = rng.choice(["available", "available", "announced"])
+        partners = [
+            p for p in rng.sample(self.registered, k=min(2, len(self.registered))) if p != company
+        ]
+        if layer == "hardware":
+            payload = {"company": company, "chip": name, "status": status}
+        elif layer == "compute":
+            payload = {"company": company, "facility": name, "kind": "datacenter", "status": status}
+        elif layer == "model":
+            payload = {"company": company, "model": name, "access": "closed"}
+        else:
+            payload = {"company": company, "product": name, "status": status}
+        if layer in ("hardware", "compute") and rng.random() < 0.4:
+            payload["partners"] = partners[:1]
+        type_name = {
+            "hardware": "chip.launched",
+            "compute": "compute.launched",
+            "model": "model.released",
+            "application": "product.launched",
+        }[layer]
+        return event(
+            type_name,
+            partial(rng, self.day()),
+            payload,
+            confidence=rng.choice(["confirmed", "likely"]),
+        )
+
+    def _relaunch(self) -> dict[str, Any]:
+        if not self.assets:
+            return self._launch()
+        company, layer, name = self.rng.choice(self.assets)
+        return self._launch_of(company, layer, "  " + name.upper() + " ")
+
+    def _retire(self) -> dict[str, Any]:
+        if not self.assets:
+            return self._launch()
+        company, layer, name = self.rng.choice(self.assets)
+        return event(
+            "asset.retired",
+            partial(self.rng, self.day()),
+            {"company": company, "layer": layer, "asset": name},
+        )
+
+    def _acquire(self) -> dict[str, Any]:
+        acquirer, target = self.rng.sample(self.registered, 2)
+        return event(
+            "acquisition.completed",
+            partial(self.rng, self.day()),
+            {"acquirer": acquirer, "target": target},
+        )
+
+    def _partner(self) -> dict[str, Any]:
+        rng = self.rng
+        parties = rng.sample(self.registered, k=min(len(self.registered), rng.choice([2, 2, 3])))
+        payload: dict[str, Any] = {
+            "parties": parties,
+            "layer": rng.choice(LAYERS),
+            "status": rng.choice(["active", "announced"]),
+        }
+        if rng.random() < 0.6:
+            payload["provider"] = parties[0]
+        if rng.random() < 0.4:
+            payload["asset"] = f"deal-{rng.randint(1, 3)}"
+        start = self.day()
+        if rng.random() < 0.3:
+            payload["ends_on"] = partial(rng, start + timedelta(days=rng.randint(30, 2000)))
+        return event("partnership.formed", partial(rng, start), payload)
+
+    def _end(self) -> dict[str, Any]:
+        if not self.partnerships:
+            return self._partner()
+        return event(
+            "partnership.ended",
+            partial(self.rng, self.day()),
+            {"partnership": self.rng.choice(self.partnerships)},
+        )
+
+    def _invest(self) -> dict[str, Any]:
+        investor, investee = self.rng.sample(self.registered, 2)
+        return event(
+            "investment.made",
+            partial(self.rng, self.day()),
+            {"investor": investor, "investee": investee},
+        )
+
+    def _rename(self) -> dict[str, Any]:
+        company = self._company()
+        return event(
+            "company.renamed",
+            partial(self.rng, self.day()),
+            {"company": company, "name": f"{company.upper()} {self.rng.randint(2, 9)}"},
+        )
+
+    def _retract(self) -> dict[str, Any]:
+        if not self.ids:
+            return self._launch()
+        return event(
+            "event.retracted", "2020", {"event": self.rng.choice(self.ids), "reason": "mistaken"}
+        )
+
+    def _supersede(self) -> dict[str, Any]:
+        replacement = self._launch()
+        if self.ids:
+            replacement["supersedes"] = self.rng.choice(self.ids)
+        return replacement
