@@ -28,11 +28,11 @@ def _postgres_admin_url() -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _worker_database_url() -> str:
+def _worker_database_url(suffix: str = "") -> str:
     """A database of this test worker's own, created on the server on first use."""
     admin_url = _postgres_admin_url()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"stackline_test_{worker}"
+    name = f"stackline_test_{worker}{suffix}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -48,8 +48,18 @@ def _worker_database_url() -> str:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
+    return _reachable_postgres("")
+
+
+@pytest.fixture(scope="session")
+def second_postgres_url() -> str:
+    """A second database, for tests that copy data from one database into another."""
+    return _reachable_postgres("_b")
+
+
+def _reachable_postgres(suffix: str) -> str:
     try:
-        return _worker_database_url()
+        return _worker_database_url(suffix)
     except Exception as error:  # the server is missing or refuses us
         reason = f"PostgreSQL not reachable at {_postgres_admin_url()}: {error.__class__.__name__}"
         if os.environ.get("STACKLINE_REQUIRE_POSTGRES") == "1":

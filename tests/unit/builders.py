@@ -15,6 +15,46 @@ from stackline.domain.values import Layer
 
 FIRST_RECORDED = datetime(2030, 1, 1, tzinfo=UTC)
 
+SOME_ID = "6f1c2a52-8f3e-4c1e-9c7b-0a3d5e2f4b61"
+MINIMAL_PAYLOADS = {
+    "company.registered": {"company": "openai", "name": "OpenAI"},
+    "company.renamed": {"company": "facebook", "name": "Meta"},
+    "chip.launched": {"company": "nvidia", "chip": "H100", "status": "available"},
+    "compute.launched": {
+        "company": "xai",
+        "facility": "Colossus",
+        "kind": "supercomputer",
+        "status": "announced",
+    },
+    "model.released": {"company": "meta", "model": "Llama 3", "access": "open_weights"},
+    "product.launched": {"company": "openai", "product": "ChatGPT", "status": "available"},
+    "asset.retired": {"company": "openai", "layer": "model", "asset": "GPT-3"},
+    "partnership.formed": {
+        "parties": ["openai", "microsoft"],
+        "layer": "compute",
+        "status": "active",
+    },
+    "partnership.ended": {"partnership": SOME_ID},
+    "acquisition.announced": {"acquirer": "xai", "target": "x"},
+    "acquisition.completed": {"acquirer": "xai", "target": "x"},
+    "investment.made": {"investor": "microsoft", "investee": "openai"},
+    "event.retracted": {"event": SOME_ID, "reason": "a duplicate"},
+}
+
+
+def raw_event(
+    type_: str = "company.registered", payload: dict[str, Any] | None = None, **fields: Any
+) -> dict[str, Any]:
+    """A client-side event document with a minimal valid payload of the type."""
+    raw = {
+        "type": type_,
+        "occurred_on": "2024-05",
+        "summary": "Something happened",
+        "sources": [{"title": "A report"}],
+        "payload": dict(MINIMAL_PAYLOADS[type_]) if payload is None else payload,
+    }
+    return {**raw, **fields}
+
 
 def day(text: str) -> date:
     return date.fromisoformat(text)
@@ -68,28 +108,42 @@ class Log:
             last = self.events[-1].recorded_at if self.events else None
             recorded_at = (last or FIRST_RECORDED) + timedelta(minutes=1)
         event = make_event(
-            type_, occurred_on, payload, seq=len(self.events) + 1, recorded_at=recorded_at,
+            type_,
+            occurred_on,
+            payload,
+            seq=len(self.events) + 1,
+            recorded_at=recorded_at,
             **options,
-        )  # fmt: skip
+        )
         self.events.append(event)
         return event
 
-    def register(self, slug: str, name: str | None = None, on: str = "1990", **options: Any) -> Event:
+    def register(
+        self, slug: str, name: str | None = None, on: str = "1990", **options: Any
+    ) -> Event:
         payload = {"company": slug, "name": name or slug.capitalize()}
         return self.add("company.registered", on, payload, **options)
 
     def rename(self, slug: str, name: str, on: str, **options: Any) -> Event:
         return self.add("company.renamed", on, {"company": slug, "name": name}, **options)
 
-    def chip(self, company: str, chip: str, on: str, status: str = "available",
-             partners: list[str] | None = None, **options: Any) -> Event:  # fmt: skip
+    def chip(
+        self,
+        company: str,
+        chip: str,
+        on: str,
+        status: str = "available",
+        partners: list[str] | None = None,
+        **options: Any,
+    ) -> Event:
         payload: dict[str, Any] = {"company": company, "chip": chip, "status": status}
         if partners:
             payload["partners"] = partners
         return self.add("chip.launched", on, payload, **options)
 
-    def compute(self, company: str, facility: str, on: str, status: str = "available",
-                **options: Any) -> Event:  # fmt: skip
+    def compute(
+        self, company: str, facility: str, on: str, status: str = "available", **options: Any
+    ) -> Event:
         payload = {"company": company, "facility": facility, "kind": "cloud", "status": status}
         return self.add("compute.launched", on, payload, **options)
 
@@ -97,8 +151,9 @@ class Log:
         payload = {"company": company, "model": model, "access": "closed"}
         return self.add("model.released", on, payload, **options)
 
-    def product(self, company: str, product: str, on: str, status: str = "available",
-                **options: Any) -> Event:  # fmt: skip
+    def product(
+        self, company: str, product: str, on: str, status: str = "available", **options: Any
+    ) -> Event:
         payload = {"company": company, "product": product, "status": status}
         return self.add("product.launched", on, payload, **options)
 
@@ -106,9 +161,18 @@ class Log:
         payload = {"company": company, "layer": layer, "asset": asset}
         return self.add("asset.retired", on, payload, **options)
 
-    def partnership(self, parties: list[str], layer: str, on: str, *, provider: str | None = None,
-                    asset: str | None = None, status: str = "active", ends_on: str | None = None,
-                    **options: Any) -> Event:  # fmt: skip
+    def partnership(
+        self,
+        parties: list[str],
+        layer: str,
+        on: str,
+        *,
+        provider: str | None = None,
+        asset: str | None = None,
+        status: str = "active",
+        ends_on: str | None = None,
+        **options: Any,
+    ) -> Event:
         payload: dict[str, Any] = {"parties": parties, "layer": layer, "status": status}
         for name, value in (("provider", provider), ("asset", asset), ("ends_on", ends_on)):
             if value is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from stackline.domain.dates import PartialDate
 from tests.unit.builders import Log, assets, entries, only_entry
 
@@ -21,10 +23,16 @@ def test_a_company_is_named_by_its_latest_rename_on_the_day():
     log.register("facebook", "Facebook", on="2004-02-04")
     log.rename("facebook", "Meta", on="2021-10-28")
     log.rename("facebook", "Meta Platforms", on="2023-01")
-    names = {d: log.stack("facebook", d).company.name
-             for d in ("2021-10-27", "2021-10-28", "2022-12-31", "2023-01-01")}  # fmt: skip
-    assert names == {"2021-10-27": "Facebook", "2021-10-28": "Meta", "2022-12-31": "Meta",
-                     "2023-01-01": "Meta Platforms"}  # fmt: skip
+    names = {
+        d: log.stack("facebook", d).company.name
+        for d in ("2021-10-27", "2021-10-28", "2022-12-31", "2023-01-01")
+    }
+    assert names == {
+        "2021-10-27": "Facebook",
+        "2021-10-28": "Meta",
+        "2022-12-31": "Meta",
+        "2023-01-01": "Meta Platforms",
+    }
 
 
 def test_a_company_owns_what_it_launches_in_the_launchs_layer():
@@ -166,12 +174,21 @@ def partners_log() -> Log:
 
 def test_every_party_but_the_provider_gets_a_partner_entry_via_the_provider():
     log = partners_log()
-    formed = log.partnership(["openai", "oracle", "microsoft"], "compute", on="2019-07-22",
-                             provider="microsoft", asset="Azure")  # fmt: skip
+    formed = log.partnership(
+        ["openai", "oracle", "microsoft"],
+        "compute",
+        on="2019-07-22",
+        provider="microsoft",
+        asset="Azure",
+    )
     for party in ("openai", "oracle"):
         entry = only_entry(log.stack(party, "2020-01-01"), "compute")
         assert (entry.asset, entry.kind, entry.relation) == ("Azure", "partnership", "partner")
-        assert (entry.via, entry.status, entry.event_ids) == (("microsoft",), "active", (formed.id,))
+        assert (entry.via, entry.status, entry.event_ids) == (
+            ("microsoft",),
+            "active",
+            (formed.id,),
+        )
     assert entries(log.stack("microsoft", "2020-01-01"), "compute") == []
     assert log.stack("openai", "2020-01-01").presence("compute") == "partner"
 
@@ -188,9 +205,15 @@ def test_without_a_provider_every_party_gets_an_entry_via_the_other_parties():
     log = partners_log()
     log.partnership(["openai", "microsoft", "oracle"], "model", on="2024-01-01")
     entry = only_entry(log.stack("openai", "2024-02-01"), "model")
-    assert (entry.asset, entry.via) == ("Partnership with Microsoft, Oracle", ("microsoft", "oracle"))
+    assert (entry.asset, entry.via) == (
+        "Partnership with Microsoft, Oracle",
+        ("microsoft", "oracle"),
+    )
     entry = only_entry(log.stack("oracle", "2024-02-01"), "model")
-    assert (entry.asset, entry.via) == ("Partnership with OpenAI, Microsoft", ("openai", "microsoft"))
+    assert (entry.asset, entry.via) == (
+        "Partnership with OpenAI, Microsoft",
+        ("openai", "microsoft"),
+    )
 
 
 def test_a_partnership_ends_on_the_day_of_its_ended_event():
@@ -204,16 +227,18 @@ def test_a_partnership_ends_on_the_day_of_its_ended_event():
 
 def test_a_partnership_ends_at_the_start_of_its_ends_on():
     log = partners_log()
-    log.partnership(["openai", "oracle"], "compute", on="2024-06", provider="oracle",
-                    ends_on="2025-Q2")  # fmt: skip
+    log.partnership(
+        ["openai", "oracle"], "compute", on="2024-06", provider="oracle", ends_on="2025-Q2"
+    )
     assert assets(log.stack("openai", "2025-03-31"), "compute") == ["Oracle"]
     assert entries(log.stack("openai", "2025-04-01"), "compute") == []
 
 
 def test_an_announced_partnership_is_only_planned():
     log = partners_log()
-    log.partnership(["openai", "oracle"], "compute", on="2024-06", provider="oracle",
-                    status="announced")  # fmt: skip
+    log.partnership(
+        ["openai", "oracle"], "compute", on="2024-06", provider="oracle", status="announced"
+    )
     stack = log.stack("openai", "2024-07-01")
     assert only_entry(stack, "compute").status == "announced"
     assert stack.presence("compute") == "planned"
@@ -226,10 +251,25 @@ def test_co_developers_of_a_launch_get_a_partner_entry_via_the_owner():
     log.register("broadcom", "Broadcom")
     launch = log.chip("google", "TPU v4", on="2021-05-18", partners=["broadcom", "google"])
     entry = only_entry(log.stack("broadcom", "2021-06-01"), "hardware")
-    assert (entry.asset, entry.kind, entry.relation, entry.via) == ("TPU v4", "chip", "partner",
-                                                                    ("google",))  # fmt: skip
+    assert (entry.asset, entry.kind, entry.relation, entry.via) == (
+        "TPU v4",
+        "chip",
+        "partner",
+        ("google",),
+    )
     assert (entry.status, entry.event_ids) == ("available", (launch.id,))
     assert [e.relation for e in entries(log.stack("google", "2021-06-01"), "hardware")] == ["owned"]
+
+
+def test_a_co_developer_added_by_a_later_launch_is_a_partner_since_that_launch():
+    log = Log()
+    log.register("google")
+    log.register("broadcom")
+    log.chip("google", "TPU v6", on="2024-01-10", status="announced")
+    log.chip("google", "TPU v6", on="2024-06-01", partners=["broadcom"])
+    assert entries(log.stack("broadcom", "2024-05-31"), "hardware") == []
+    entry = only_entry(log.stack("broadcom", "2024-07-01"), "hardware")
+    assert entry.since.text == "2024-06-01"
 
 
 def test_a_subsidiarys_partner_entries_roll_up_to_its_parent():
@@ -240,3 +280,15 @@ def test_a_subsidiarys_partner_entries_roll_up_to_its_parent():
     entry = only_entry(log.stack("holdco", "2024-10-01"), "compute")
     assert (entry.relation, entry.via, entry.asset) == ("partner", ("openai", "oracle"), "Oracle")
     assert entry.event_ids == (formed.id, buy.id)
+
+
+def test_an_ownership_cycle_does_not_make_the_roll_up_loop_forever():
+    log = Log()
+    log.register("a")
+    log.register("b")
+    log.chip("b", "Chip", on="2019-01-01")
+    log.acquire("a", "b", on="2020-01-01")
+    log.acquire("b", "a", on="2021-01-01")  # refused by the append rules; the fold must cope
+    stack = log.stack("a", "2021-06-01")
+    assert [(e.asset, e.via) for e in entries(stack, "hardware")] == [("Chip", ("b",))]
+    assert stack.company.parent == "b"

@@ -67,7 +67,9 @@ def test_before_a_retraction_was_recorded_the_retracted_event_shows_again():
     stack = log.stack("openai", "2024-06-01", known_on=just_before)
     assert only_entry(stack, "model").event_ids == (launch.id,)
     assert stack.known_on == just_before
-    assert entries(log.stack("openai", "2024-06-01", known_on=retraction.recorded_at), "model") == []
+    assert (
+        entries(log.stack("openai", "2024-06-01", known_on=retraction.recorded_at), "model") == []
+    )
 
 
 def test_before_a_correction_was_recorded_the_original_shows():

@@ -32,7 +32,11 @@ def assert_segments_match_fold(log: Log, asset_events: list, probe_days: list[da
         assert (segment is not None) == bool(held), on
         if segment is not None:
             state, (entry,) = segment.state, held
-            assert (state.name, state.status, state.since) == (entry.asset, entry.status, entry.since)
+            assert (state.name, state.status, state.since) == (
+                entry.asset,
+                entry.status,
+                entry.since,
+            )
             assert state.event_ids == entry.event_ids, on
 
 
@@ -57,8 +61,10 @@ def test_an_asset_segment_holds_exactly_while_the_fold_has_the_asset():
 def test_an_asset_launched_and_retired_on_one_day_has_no_segment():
     log = Log()
     log.register("a")
-    asset_events = [log.chip("a", "Chip", on="2024-01-10"),
-                    log.retire("a", "hardware", "Chip", on="2024-01-10")]  # fmt: skip
+    asset_events = [
+        log.chip("a", "Chip", on="2024-01-10"),
+        log.retire("a", "hardware", "Chip", on="2024-01-10"),
+    ]
     assert asset_segments(asset_events) == []
     assert_segments_match_fold(log, asset_events, days(START, 20))
 
@@ -66,15 +72,20 @@ def test_an_asset_launched_and_retired_on_one_day_has_no_segment():
 def test_a_backdated_launch_recorded_last_starts_the_segments():
     log = Log()
     log.register("a")
-    asset_events = [log.chip("a", "Chip", on="2024-02-01"),
-                    log.chip("a", "Chip", on="2024-01-05", status="announced")]  # fmt: skip
+    asset_events = [
+        log.chip("a", "Chip", on="2024-02-01"),
+        log.chip("a", "Chip", on="2024-01-05", status="announced"),
+    ]
     assert asset_segments(asset_events)[0].valid_from == day("2024-01-05")
     assert_segments_match_fold(log, asset_events, days(START, 60))
 
 
 ASSET_STEPS = st.lists(
-    st.tuples(st.integers(0, 40), st.sampled_from(["announced", "available", "retire"]),
-              st.sampled_from(["Chip", "chip", "  CHIP "])),  # fmt: skip
+    st.tuples(
+        st.integers(0, 40),
+        st.sampled_from(["announced", "available", "retire"]),
+        st.sampled_from(["Chip", "chip", "  CHIP "]),
+    ),
     min_size=1,
     max_size=8,
 )
@@ -102,8 +113,9 @@ def partnership_log() -> Log:
     return log
 
 
-def assert_span_matches_fold(log: Log, formed: PartnershipFormed,
-                             endings: list[PartnershipEnded], probe_days: list[date]) -> None:  # fmt: skip
+def assert_span_matches_fold(
+    log: Log, formed: PartnershipFormed, endings: list[PartnershipEnded], probe_days: list[date]
+) -> None:
     span = partnership_span(formed, endings)
     for on in probe_days:
         live = span is not None and span[0] <= on and (span[1] is None or on < span[1])
@@ -122,16 +134,18 @@ def test_a_partnership_span_runs_from_its_date_to_its_ending():
 
 def test_a_partnership_span_stops_at_the_start_of_its_ends_on():
     log = partnership_log()
-    formed = log.partnership(["a", "p"], "compute", on="2024-01-15", provider="p",
-                             ends_on="2024-03")  # fmt: skip
+    formed = log.partnership(
+        ["a", "p"], "compute", on="2024-01-15", provider="p", ends_on="2024-03"
+    )
     assert partnership_span(formed, []) == (day("2024-01-15"), day("2024-03-01"))
     assert_span_matches_fold(log, formed, [], days(START, 90))
 
 
 def test_a_partnership_span_stops_at_whichever_ending_comes_first():
     log = partnership_log()
-    formed = log.partnership(["a", "p"], "compute", on="2024-01-15", provider="p",
-                             ends_on="2024-06")  # fmt: skip
+    formed = log.partnership(
+        ["a", "p"], "compute", on="2024-01-15", provider="p", ends_on="2024-06"
+    )
     ended = log.end(formed, on="2024-02")
     assert partnership_span(formed, [ended]) == (day("2024-01-15"), day("2024-02-01"))
     assert_span_matches_fold(log, formed, [ended], days(START, 200))
@@ -153,14 +167,18 @@ def test_an_open_partnership_span_has_no_end():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 30), st.one_of(st.none(), st.integers(0, 30)),
-       st.one_of(st.none(), st.integers(0, 30)))  # fmt: skip
+@given(
+    st.integers(0, 30),
+    st.one_of(st.none(), st.integers(0, 30)),
+    st.one_of(st.none(), st.integers(0, 30)),
+)
 def test_partnership_spans_agree_with_the_fold_for_any_ending(formed_at, ends_after, ended_after):
     log = partnership_log()
     on = START + timedelta(days=formed_at)
     ends_on = None if ends_after is None else (on + timedelta(days=ends_after)).isoformat()
-    formed = log.partnership(["a", "p"], "compute", on=on.isoformat(), provider="p",
-                             ends_on=ends_on)  # fmt: skip
+    formed = log.partnership(
+        ["a", "p"], "compute", on=on.isoformat(), provider="p", ends_on=ends_on
+    )
     endings = []
     if ended_after is not None:
         endings.append(log.end(formed, on=(on + timedelta(days=ended_after)).isoformat()))

@@ -27,7 +27,10 @@ def test_an_investor_gets_a_stake_in_each_layer_where_the_investee_owns_somethin
         stake = only_entry(stack, layer)
         assert (stake.asset, stake.kind, stake.relation) == ("OpenAI", "investment", "stake")
         assert (stake.via, stake.event_ids, stake.since.text) == (
-            ("openai",), (made["invest"].id,), "2023-01-23")  # fmt: skip
+            ("openai",),
+            (made["invest"].id,),
+            "2023-01-23",
+        )
         assert stack.presence(Layer(layer)) == "stake"
     assert entries(stack, "hardware") == [] and entries(stack, "compute") == []
     assert stack.owned_layers == [] and stack.covered_layers == []
@@ -97,8 +100,12 @@ def test_presence_prefers_owned_then_partner_then_stake():
     stack = log.stack("me", "2020-04-01")
     assert {e.relation for e in stack.entries[Layer.HARDWARE]} == {"owned", "partner", "stake"}
     presence = {layer.value: stack.presence(layer) for layer in Layer}
-    assert presence == {"hardware": "owned", "compute": "none", "model": "partner",
-                        "application": "none"}  # fmt: skip
+    assert presence == {
+        "hardware": "owned",
+        "compute": "none",
+        "model": "partner",
+        "application": "none",
+    }
     assert log.stack("me", "2020-02-15").presence(Layer.MODEL) == "stake"
 
 
@@ -155,8 +162,10 @@ def test_integration_lists_owned_and_covered_layers_bottom_to_top():
     stack = log.stack("me", "2020-04-01")
     assert stack.owned_layers == ["application"]
     assert stack.covered_layers == ["compute", "application"]
-    assert stack.as_dict()["integration"] == {"owned_layers": ["application"],
-                                              "covered_layers": ["compute", "application"]}  # fmt: skip
+    assert stack.as_dict()["integration"] == {
+        "owned_layers": ["application"],
+        "covered_layers": ["compute", "application"],
+    }
 
 
 def matrix_log() -> Log:
@@ -181,11 +190,27 @@ def test_the_matrix_ranks_companies_by_owned_layers_and_leaves_out_subsidiaries(
     assert rows[0].as_dict()["layers"]["compute"] == "none"
 
 
+def test_the_matrix_ranks_owned_layers_above_partner_coverage():
+    log = matrix_log()
+    log.register("renter", "Renter")
+    for layer in ("hardware", "compute", "model"):
+        log.partnership(["renter", "big"], layer, on="2020-02-01", provider="big")
+    rows = compose_matrix(log.footprint("2021-01-01"), ["renter", "small", "big"])
+    assert [(row.slug, len(row.owned_layers), len(row.covered_layers)) for row in rows] == [
+        ("big", 3, 3),
+        ("small", 1, 1),
+        ("renter", 0, 3),
+    ]
+
+
 def test_the_matrix_includes_subsidiaries_when_asked():
     footprint = matrix_log().footprint("2021-01-01")
     rows = compose_matrix(footprint, ["small", "sub", "big"], include_subsidiaries=True)
-    assert [(row.slug, row.parent) for row in rows] == [("big", None), ("small", None),
-                                                        ("sub", "big")]  # fmt: skip
+    assert [(row.slug, row.parent) for row in rows] == [
+        ("big", None),
+        ("small", None),
+        ("sub", "big"),
+    ]
 
 
 def test_the_matrix_shows_a_subsidiary_as_top_level_before_its_acquisition():

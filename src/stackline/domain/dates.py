@@ -17,10 +17,10 @@ from pydantic_core import core_schema
 
 ACCEPTED_FORMS = "YYYY, YYYY-Hn (half, n=1..2), YYYY-Qn (quarter, n=1..4), YYYY-MM or YYYY-MM-DD"
 MIN_YEAR, MAX_YEAR = 1900, 2100
-PARTIAL_DATE_PATTERN = r"^\d{4}(-H[12]|-Q[1-4]|-\d{2}(-\d{2})?)?$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-H[12]|-Q[1-4]|-[0-9]{2}(-[0-9]{2})?)?$"
 
 _FORM = re.compile(
-    r"^(?P<year>\d{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?$"
+    r"(?P<year>[0-9]{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?))?"
 )
 
 
@@ -42,12 +42,14 @@ class PartialDate:
             return text
         if not isinstance(text, str):
             raise PartialDateError(f"expected a partial date string ({ACCEPTED_FORMS})")
-        match = _FORM.match(text)
+        match = _FORM.fullmatch(text)
         if match is None:
             raise PartialDateError(f"{_quote(text)} is not a partial date; use {ACCEPTED_FORMS}")
         year = int(match["year"])
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise PartialDateError(f"{_quote(text)}: year must be {MIN_YEAR}–{MAX_YEAR}")
+            raise PartialDateError(
+                f"{_quote(text)}: year must be {MIN_YEAR}–{MAX_YEAR}; use {ACCEPTED_FORMS}"
+            )
         first_month, last_month = _month_span(match)
         if not 1 <= first_month <= 12:
             raise PartialDateError(f"{_quote(text)}: month must be 01–12; use {ACCEPTED_FORMS}")

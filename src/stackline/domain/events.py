@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field, TypeAdapter
+from pydantic import AwareDatetime, Field, TypeAdapter
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.payloads import (
@@ -45,7 +45,7 @@ class EventBase(Frozen):
     supersedes: UUID | None = None
     seq: int | None = Field(default=None, ge=1)
     schema_version: int | None = None
-    recorded_at: datetime | None = None
+    recorded_at: AwareDatetime | None = None
     recorded_by: Label | None = None
     prev_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")

@@ -68,7 +68,7 @@ class _Asset:
     status: str
     since: PartialDate
     event_ids: list[UUID]
-    partners: list[str] = field(default_factory=list)
+    partners: dict[str, PartialDate] = field(default_factory=dict)  # co-developer → since
 
 
 @dataclass
@@ -111,7 +111,7 @@ class _World:
     def _launch(self, event: Event, payload: LaunchPayload) -> None:
         layer, name, kind = launched_asset(payload)
         status = getattr(payload, "status", "available")
-        partners = list(getattr(payload, "partners", None) or ())
+        partners = {p: event.occurred_on for p in getattr(payload, "partners", None) or ()}
         key = (payload.company, layer, fold_name(name))
         asset = self.assets.get(key)
         if asset is None:
@@ -128,7 +128,8 @@ class _World:
             return
         asset.name, asset.kind, asset.status = name, kind, status
         asset.event_ids.append(_id(event))
-        asset.partners.extend(p for p in partners if p not in asset.partners)
+        for partner, since in partners.items():
+            asset.partners.setdefault(partner, since)
 
 
 def fold_footprint(
@@ -164,11 +165,11 @@ def _add_asset_entries(footprint: Footprint, asset: _Asset) -> None:
         tuple(asset.event_ids),
     )  # fmt: skip
     footprint.entries.setdefault(asset.owner, []).append(owned)
-    for partner in asset.partners:
+    for partner, since in asset.partners.items():
         if partner != asset.owner:
             entry = StackEntry(
                 asset.layer, asset.name, asset.kind, "partner", (asset.owner,), asset.status,
-                asset.since, tuple(asset.event_ids),
+                since, tuple(asset.event_ids),
             )  # fmt: skip
             footprint.entries.setdefault(partner, []).append(entry)
 

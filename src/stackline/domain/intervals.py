@@ -27,7 +27,7 @@ class AssetState:
     status: str
     since: PartialDate
     event_ids: tuple[UUID, ...]
-    partners: tuple[str, ...]
+    partners: tuple[tuple[str, PartialDate], ...]  # co-developers, each with its own since
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,14 @@ def _next_state(state: AssetState | None, event: Event) -> AssetState | None:
     assert isinstance(payload, LAUNCH_PAYLOADS)
     layer, name, kind = launched_asset(payload)
     status = getattr(payload, "status", "available")
-    partners = tuple(getattr(payload, "partners", None) or ())
+    partners = tuple((p, event.occurred_on) for p in getattr(payload, "partners", None) or ())
     assert event.id is not None
     if state is None:
         return AssetState(
             payload.company, layer, name, kind, status, event.occurred_on, (event.id,), partners
         )
-    merged = state.partners + tuple(p for p in partners if p not in state.partners)
+    known = {slug for slug, _ in state.partners}
+    merged = state.partners + tuple(p for p in partners if p[0] not in known)
     return AssetState(
         state.owner, layer, name, kind, status, state.since, (*state.event_ids, event.id), merged
     )

@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_serializer,
     model_validator,
 )
 
@@ -54,11 +55,11 @@ Label = Annotated[
     str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)
 ]
 Text = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_control_characters)]
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 
 def _url(value: str) -> str:
-    if not _URL.match(value):
+    if not _URL.fullmatch(value):
         raise ValueError("must be an http(s):// URL without spaces")
     return value
 
@@ -78,12 +79,11 @@ class Money(Frozen):
     basis: Literal["total", "per_month", "per_year"] = "total"
     estimated: bool = False
 
-    @model_validator(mode="after")
-    def _integral_amounts_stay_integers(self) -> Money:
-        # Keeps the canonical JSON (and so the hash) the same whether a client wrote 5 or 5.0.
-        if isinstance(self.amount, float) and self.amount.is_integer():
-            object.__setattr__(self, "amount", int(self.amount))
-        return self
+    @field_serializer("amount")
+    def _integral_amounts_as_integers(self, amount: float) -> float | int:
+        # The canonical JSON (and so the hash) is the same whether a client wrote 5 or 5.0,
+        # and matches what a JavaScript re-implementation would write.
+        return int(amount) if float(amount).is_integer() else amount
 
 
 class Source(Frozen):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 
 from stackline.store.database import read_transaction, write_transaction
-from stackline.store.log import ChainProblem, verify_chain
+from stackline.store.log import ChainProblem, first_chain_problem
 from stackline.store.rebuild import projections_match_log, rebuild_projections
 from stackline.store.tables import events
 
@@ -27,7 +27,7 @@ class VerifyReport:
 def verify(engine: Engine, check_projections: bool = True) -> VerifyReport:
     with read_transaction(engine) as connection:
         count = connection.scalar(select(func.count()).select_from(events)) or 0
-        problem = next(verify_chain(connection), None)
+        problem = first_chain_problem(connection)
     stale: list[str] = []
     if check_projections:
         with write_transaction(engine) as connection:

@@ -6,9 +6,9 @@ back, so a rejected append (or a rejected import) writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Connection, insert, select
@@ -135,25 +135,31 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(connection: Connection) -> Iterator[ChainProblem]:
-    """Walk the log in `seq` order; yield the problems found (first one first)."""
+def first_chain_problem(connection: Connection) -> ChainProblem | None:
+    """Walk the log in `seq` order and return the first break in it, or None."""
     expected_seq, prev_hash, prev_recorded = 1, ZERO_HASH, ""
-    result = connection.execute(
-        select(events).order_by(events.c.seq).execution_options(yield_per=2000)
-    )
-    for row in result:
-        document = row_document(row)
-        seq = document["seq"]
-        if seq != expected_seq:
-            yield ChainProblem(expected_seq, f"seq {expected_seq} is missing (next is {seq})")
-            return
-        if document["prev_hash"] != prev_hash:
-            yield ChainProblem(seq, "prev_hash does not match the hash of the event before")
-            return
-        if compute_hash(document) != document["hash"]:
-            yield ChainProblem(seq, "hash does not match the event's content")
-            return
-        if document["recorded_at"] < prev_recorded:
-            yield ChainProblem(seq, "recorded_at goes backwards")
-            return
-        expected_seq, prev_hash, prev_recorded = seq + 1, document["hash"], document["recorded_at"]
+    query = select(events).order_by(events.c.seq).execution_options(yield_per=2000)
+    with connection.execute(query) as result:
+        for row in result:
+            document = row_document(row)
+            problem = _link_problem(document, expected_seq, prev_hash, prev_recorded)
+            if problem is not None:
+                return problem
+            expected_seq, prev_hash = expected_seq + 1, document["hash"]
+            prev_recorded = document["recorded_at"]
+    return None
+
+
+def _link_problem(
+    document: dict[str, Any], expected_seq: int, prev_hash: str, prev_recorded: str
+) -> ChainProblem | None:
+    seq = document["seq"]
+    if seq != expected_seq:
+        return ChainProblem(expected_seq, f"seq {expected_seq} is missing (next is {seq})")
+    if document["prev_hash"] != prev_hash:
+        return ChainProblem(seq, "prev_hash does not match the hash of the event before")
+    if compute_hash(document) != document["hash"]:
+        return ChainProblem(seq, "hash does not match the event's content")
+    if document["recorded_at"] < prev_recorded:
+        return ChainProblem(seq, "recorded_at goes backwards")
+    return None

@@ -143,10 +143,12 @@ def recompute_asset(connection: Connection, unit: str) -> None:
             "valid_from": segment.valid_from, "valid_to": segment.valid_to,
         }  # fmt: skip
         facts.append({**common, "holder": state.owner, "relation": "owned", "via": "[]"})
-        for partner in state.partners:
+        for partner, since in state.partners:
             if partner != state.owner:
-                via = json.dumps([state.owner])
-                facts.append({**common, "holder": partner, "relation": "partner", "via": via})
+                facts.append({
+                    **common, "holder": partner, "relation": "partner", "since": str(since),
+                    "via": json.dumps([state.owner]),
+                })  # fmt: skip
     if facts:
         connection.execute(insert(stack_facts), facts)
 

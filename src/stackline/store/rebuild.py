@@ -19,14 +19,13 @@ def rebuild_projections(
     for table in reversed(PROJECTION_TABLES):
         connection.execute(delete(table))
     count = 0
-    result = connection.execute(
-        select(events).order_by(events.c.seq).execution_options(yield_per=2000)
-    )
-    for row in result:
-        project(connection, row_event(row))
-        count += 1
-        if progress is not None:
-            progress(1)
+    query = select(events).order_by(events.c.seq).execution_options(yield_per=2000)
+    with connection.execute(query) as result:
+        for row in result:
+            project(connection, row_event(row))
+            count += 1
+            if progress is not None:
+                progress(1)
     return count
 
 
