@@ -203,11 +203,18 @@ def tokens_create(name: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Processes; with more than one, set STACKLINE_RATELIMIT_STORAGE_URI to Redis.",
+)
+def serve(host: str, port: int, threads: int, workers: int) -> None:
     """Migrate, load the seed into an empty database, and serve the web UI and API."""
     from stackline.cli.server import run_server
 
-    run_server(host, port, threads)
+    run_server(host, port, threads, workers)
 
 
 def _login() -> str:

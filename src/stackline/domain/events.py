@@ -5,7 +5,6 @@ The same union validates the web form, the API, import files and rows read back 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 

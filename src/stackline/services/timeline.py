@@ -13,6 +13,7 @@ from sqlalchemy import Engine, Select, exists, func, select
 from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
 from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
+from stackline.services.stacks import companies_on
 from stackline.store.database import read_transaction
 from stackline.store.rows import row_document
 from stackline.store.tables import event_companies, events, voids
@@ -60,7 +61,7 @@ def _filtered(query: Select[Any], chosen: EventFilter) -> Select[Any]:
         pattern = "%" + chosen.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(events.c.summary.ilike(pattern, escape="\\"))
     if not chosen.include_voided:
-        query = query.where(~exists().where(voids.c.event_id == events.c.id))
+        query = query.where(events.c.id.not_in(select(voids.c.event_id)))
     return query
 
 
@@ -112,7 +113,7 @@ def events_between(
             ),
             events.c.effective_on > after,
             events.c.effective_on <= until,
-            ~exists().where(voids.c.event_id == events.c.id),
+            voids.c.event_id.is_(None),
         )
         .order_by(events.c.effective_on, events.c.seq)
     )
@@ -181,3 +182,31 @@ def _type_layer(event_type: str) -> str | None:
 
 def known_types() -> tuple[str, ...]:
     return EVENT_TYPES
+
+
+def event_days(engine: Engine) -> list[date]:
+    """Every distinct effective date of a live event, oldest first (the matrix slider's stops)."""
+    query = (
+        select(events.c.effective_on)
+        .where(events.c.id.not_in(select(voids.c.event_id)))
+        .distinct()
+        .order_by(events.c.effective_on)
+    )
+    with read_transaction(engine) as connection:
+        return list(connection.scalars(query))
+
+
+def company_choices(engine: Engine) -> list[tuple[str, str]]:
+    """(slug, current name) of every registered company, by name: the form's company pickers."""
+
+    return sorted(
+        ((c["slug"], c["name"]) for c in companies_on(engine, date(2100, 12, 31))),
+        key=lambda pair: pair[1].casefold(),
+    )
+
+
+def voided_by_event(engine: Engine, event_id: str) -> list[str]:
+    """Ids of the events this event voids (by retracting or superseding them)."""
+    with read_transaction(engine) as connection:
+        query = select(voids.c.event_id).where(voids.c.voided_by == event_id)
+        return list(connection.scalars(query))

@@ -1,0 +1,76 @@
+"""`stackline serve`: migrate, seed an empty database, keep a secret, run gunicorn (threaded)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+from sqlalchemy.engine import make_url
+
+from stackline.config import database_url
+from stackline.services.runtime import is_empty, load_seed, open_database
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """Gunicorn with our settings; each worker builds its own app (and database engine)."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from stackline.web import create_app
+
+        return create_app({"MIGRATE_ON_START": False})
+
+
+def secret_file_for(url: str) -> Path | None:
+    """Where `serve` keeps the secret: beside the SQLite file (None for server databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return Path(parsed.database).resolve().with_suffix(".secret")
+
+
+def ensure_secret(url: str) -> None:
+    """Use STACKLINE_SECRET_KEY, else a secret kept beside the SQLite file (made once)."""
+    if os.environ.get("STACKLINE_SECRET_KEY"):
+        return
+    path = secret_file_for(url)
+    if path is None:
+        click.echo("error: set STACKLINE_SECRET_KEY to serve from a database server", err=True)
+        sys.exit(1)
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        click.echo(f"generated a secret key in {path}", err=True)
+    os.environ["STACKLINE_SECRET_KEY"] = path.read_text().strip()
+
+
+def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
+    url = database_url()
+    click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}", err=True)
+    engine = open_database(url)
+    try:
+        if is_empty(engine):
+            report = load_seed(engine)
+            click.echo(f"loaded the seed timeline: {report.created} events", err=True)
+    finally:
+        engine.dispose()
+    ensure_secret(url)
+    os.environ.setdefault("STACKLINE_DATABASE_URL", url)
+    click.echo(f"serving on http://{host}:{port}", err=True)
+    _Gunicorn({
+        "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+        "worker_class": "gthread", "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
+    }).run()  # fmt: skip

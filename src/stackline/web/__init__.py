@@ -1,0 +1,69 @@
+"""The Flask application: `create_app` is the one place where the web layer is wired together."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask_openapi3 import Info, OpenAPI
+
+from stackline import __version__
+from stackline.services.runtime import open_database
+from stackline.web import api, auth, pages, security
+from stackline.web.extensions import csrf, limiter, login_manager
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,
+    "PUBLIC_READ": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MIGRATE_ON_START": True,
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
+    """Build the app: configuration from `STACKLINE_*` variables, then `config` on top."""
+    app = OpenAPI(
+        __name__,
+        info=Info(title="Stackline API", version=__version__),
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        doc_ui=False,
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("STACKLINE")
+    app.config.update(config or {})
+    _require_secret(app)
+    engine = open_database(app.config["DATABASE_URL"], migrate=app.config["MIGRATE_ON_START"])
+    app.extensions["stackline.engine"] = engine
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    pages.init_app(app)
+    api.init_app(app)
+    return app
+
+
+def _require_secret(app: OpenAPI) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("TESTING") or app.debug or os.environ.get("FLASK_DEBUG") == "1":
+        app.config["SECRET_KEY"] = secrets.token_hex(32)  # throwaway: sessions end on restart
+        return
+    raise RuntimeError(
+        "STACKLINE_SECRET_KEY is not set; set it, or run `stackline serve`, which keeps one "
+        "beside the SQLite database"
+    )

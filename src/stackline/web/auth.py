@@ -1,0 +1,82 @@
+"""Editors signing in and out (Flask-Login sessions; passwords checked with scrypt)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from stackline.services import accounts
+from stackline.web.context import engine
+from stackline.web.extensions import limiter, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+class Editor(UserMixin):
+    def __init__(self, user: accounts.User) -> None:
+        self.id = user.id
+        self.name = user.name
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+@login_manager.user_loader
+def _load_editor(user_id: str) -> Editor | None:
+    if not user_id.isdigit():
+        return None
+    user = accounts.find_user(engine(), int(user_id))
+    return Editor(user) if user else None
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    limiter.limit(lambda: str(app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])(login)
+
+
+@bp.get("/login")
+def login_form() -> str:
+    return render_template("login.html", next=_safe_next(request.args.get("next")))
+
+
+@bp.post("/login")
+def login() -> Response | tuple[str, int]:
+    name = request.form.get("name", "")[:80]
+    password = request.form.get("password", "")[:1024]
+    user = accounts.authenticate(engine(), name, password)
+    if user is None:
+        flash("Unknown name or wrong password.", "error")
+        page = render_template("login.html", next=_safe_next(request.form.get("next")), name=name)
+        return page, 401
+    login_user(Editor(user))
+    return redirect(_safe_next(request.form.get("next")) or url_for("pages.matrix"))
+
+
+@bp.get("/logout")
+def logout_form() -> str:
+    return render_template("logout.html")
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    logout_user()
+    flash("Signed out.", "info")
+    return redirect(url_for("pages.matrix"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: `next` must never send a signed-in editor elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def is_editor() -> bool:
+    return bool(current_user.is_authenticated)

@@ -1,0 +1,216 @@
+"""One form renderer for every event type, generated from the type's pydantic JSON Schema.
+
+Input names are the dotted paths the validation errors use (`payload.company`, `sources.0.url`),
+so each error lands beside its field; reading a form back builds the same document the API takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from stackline.domain.dates import ACCEPTED_FORMS, PARTIAL_DATE_PATTERN
+from stackline.domain.events import EVENT_CLASSES
+from stackline.domain.values import SLUG_PATTERN
+
+SOURCE_ROWS = 3
+SOURCE_KEYS = ("title", "url", "publisher", "published_on")
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    widget: str  # text, textarea, select, company, companies, list, number, checkbox, date, group
+    required: bool = False
+    options: list[tuple[str, str]] = field(default_factory=list)
+    help: str = ""
+    depth: int = 0
+
+    @property
+    def input_id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+
+def payload_fields(event_type: str) -> list[FormField]:
+    """The payload's inputs, in schema order, nested objects flattened under a group heading."""
+    schema = EVENT_CLASSES[event_type].model_json_schema()
+    defs = schema.get("$defs", {})
+    payload = _resolve(schema["properties"]["payload"], defs)
+    return list(_fields("payload", payload, defs, 0))
+
+
+def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in prop:
+        return dict(defs[prop["$ref"].rsplit("/", 1)[-1]])
+    return prop
+
+
+def _unwrap_optional(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    choices = prop.get("anyOf")
+    if choices:
+        real = [c for c in choices if c.get("type") != "null"]
+        if len(real) == 1:
+            return _resolve(real[0], defs)
+    return _resolve(prop, defs)
+
+
+def _fields(
+    prefix: str, schema: dict[str, Any], defs: dict[str, Any], depth: int
+) -> Iterator[FormField]:
+    required = set(schema.get("required", []))
+    for name, raw in schema.get("properties", {}).items():
+        prop = _unwrap_optional(raw, defs)
+        path, label = f"{prefix}.{name}", field_title(name)
+        if "properties" in prop:
+            yield FormField(path, label, "group", name in required, depth=depth)
+            yield from _fields(path, prop, defs, depth + 1)
+        else:
+            yield _leaf(path, label, prop, defs, name in required, depth)
+
+
+def _leaf(
+    path: str, label: str, prop: dict[str, Any], defs: dict[str, Any], required: bool, depth: int
+) -> FormField:
+    if "enum" in prop:
+        options = [(str(v), str(v).replace("_", " ")) for v in prop["enum"]]
+        return FormField(path, label, "select", required, options, depth=depth)
+    kind = prop.get("type")
+    if kind == "array":
+        items = _resolve(prop.get("items", {}), defs)
+        if items.get("pattern") == SLUG_PATTERN:
+            return FormField(
+                path, label, "companies", required, help="Hold Ctrl/⌘ to pick several.", depth=depth
+            )
+        return FormField(
+            path, label, "list", required, help="Separate several with commas.", depth=depth
+        )
+    if prop.get("pattern") == SLUG_PATTERN:
+        return FormField(path, label, "company", required, depth=depth)
+    if prop.get("pattern") == PARTIAL_DATE_PATTERN:
+        return FormField(
+            path, label, "date", required, help=f"One of {ACCEPTED_FORMS}.", depth=depth
+        )
+    if kind in ("number", "integer"):
+        return FormField(path, label, "number", required, depth=depth)
+    if kind == "boolean":
+        return FormField(path, label, "checkbox", required, depth=depth)
+    if prop.get("format") == "uuid":
+        return FormField(
+            path, label, "text", required, help="The id of the event it refers to.", depth=depth
+        )
+    widget = "textarea" if prop.get("maxLength", 0) > 200 else "text"
+    return FormField(path, label, widget, required, depth=depth)
+
+
+def field_title(name: str) -> str:
+    """`capacity_mw` → `Capacity (MW)`, `base_model` → `Base model`: labels in words."""
+    special = {"capacity_mw": "Capacity (MW)", "stake_pct": "Stake (%)", "url": "URL"}
+    return special.get(name) or name.replace("_", " ").capitalize()
+
+
+def read_event_form(event_type: str, form: Any) -> dict[str, Any]:
+    """The event document a submitted form describes (validated later by the domain models)."""
+    document: dict[str, Any] = {
+        "id": form.get("id") or None,
+        "type": event_type,
+        "occurred_on": form.get("occurred_on", ""),
+        "summary": form.get("summary", ""),
+        "details": form.get("details") or None,
+        "confidence": form.get("confidence") or "confirmed",
+        "sources": _read_sources(form),
+        "payload": _read_payload(payload_fields(event_type), form),
+        "supersedes": form.get("supersedes") or None,
+    }
+    return document
+
+
+def _read_sources(form: Any) -> list[dict[str, Any]]:
+    sources = []
+    for index in range(SOURCE_ROWS):
+        row = {
+            key: (form.get(f"sources.{index}.{key}") or "").strip() or None for key in SOURCE_KEYS
+        }
+        if any(row.values()):
+            sources.append(row)
+    return sources
+
+
+def _read_payload(fields: list[FormField], form: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    groups = {f.name for f in fields if f.widget == "group"}
+    for item in fields:
+        if item.widget == "group":
+            continue
+        value = _read_value(item, form)
+        if value is None:
+            continue
+        _place(payload, item.name.split(".")[1:], value)
+    for group in groups:  # an optional group left entirely at its defaults is left out
+        _prune_untouched_group(payload, group.split(".")[1:], fields, group)
+    return payload
+
+
+def _read_value(item: FormField, form: Any) -> Any:
+    if item.widget == "companies":
+        values = [v for v in form.getlist(item.name) if v]
+        return values or None
+    raw = (form.get(item.name) or "").strip()
+    if item.widget == "checkbox":
+        return raw in ("on", "true", "1", "yes")
+    if not raw:
+        return None
+    if item.widget == "list":
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if item.widget == "number":
+        try:
+            return float(raw) if any(c in raw for c in ".eE") else int(raw)
+        except ValueError:
+            return raw  # the model reports it, naming the field
+    return raw
+
+
+def _place(target: dict[str, Any], path: list[str], value: Any) -> None:
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+
+
+def _prune_untouched_group(
+    payload: dict[str, Any], path: list[str], fields: list[FormField], group: str
+) -> None:
+    node: Any = payload
+    for key in path[:-1]:
+        node = node.get(key, {})
+    value = node.get(path[-1])
+    if not isinstance(value, dict):
+        return
+    required = [f for f in fields if f.name.startswith(group + ".") and f.required]
+    if not any(value.get(f.name.rsplit(".", 1)[-1]) not in (None, False) for f in required):
+        del node[path[-1]]
+
+
+def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored or submitted event flattened to input name → value, to fill a form."""
+    values: dict[str, Any] = {}
+    for key in ("id", "occurred_on", "summary", "details", "confidence", "supersedes"):
+        if document.get(key) is not None:
+            values[key] = document[key]
+    for index, source in enumerate(document.get("sources") or []):
+        if isinstance(source, dict):
+            for key in SOURCE_KEYS:
+                if source.get(key) is not None:
+                    values[f"sources.{index}.{key}"] = source[key]
+    _flatten(values, "payload", document.get("payload") or {})
+    return values
+
+
+def _flatten(values: dict[str, Any], prefix: str, node: Any) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _flatten(values, f"{prefix}.{key}", value)
+    elif isinstance(node, list):
+        values[prefix] = [str(v) for v in node]
+    elif node is not None:
+        values[prefix] = node

@@ -1,0 +1,48 @@
+"""Template helpers: how presences, dates, relations and query strings are shown."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, request
+
+from stackline.domain.values import LAYERS
+from stackline.web.forms import field_title
+
+PRESENCE_LABELS = {
+    "owned": "Owned",
+    "partner": "Partner",
+    "stake": "Stake",
+    "planned": "Planned",
+    "none": "None",
+}
+PRESENCE_HELP = {
+    "owned": "Owns an available asset in this layer (directly or through a subsidiary)",
+    "partner": "Uses a partner's asset in this layer through a live partnership or co-development",
+    "stake": "Invested in a company that owns something in this layer",
+    "planned": "Only announced assets or partnerships in this layer",
+    "none": "Nothing in this layer",
+}
+
+
+def with_query(**changes: Any) -> str:
+    """The current query string with some parameters changed (None removes one)."""
+    params = {key: value for key, value in request.args.items() if value != ""}
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params) if params else "?"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        LAYERS=[layer.value for layer in LAYERS],
+        PRESENCE_LABELS=PRESENCE_LABELS,
+        PRESENCE_HELP=PRESENCE_HELP,
+        with_query=with_query,
+    )
+    app.jinja_env.filters["layer_title"] = lambda value: str(value).title()
+    app.jinja_env.filters["field_title"] = field_title

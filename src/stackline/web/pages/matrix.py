@@ -1,0 +1,45 @@
+"""`/`: the matrix of companies × layers as of a day, with a slider over the days events happened."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+
+from flask import redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from stackline.domain.documents import InvalidEvent
+from stackline.services import stacks, timeline
+from stackline.web.context import engine
+from stackline.web.pages import bp
+
+
+@bp.get("/")
+def matrix() -> Response | str | tuple[str, int]:
+    days = timeline.event_days(engine())
+    if request.args.get("at", "").isdigit() and days:
+        index = min(int(request.args["at"]), len(days) - 1)
+        return redirect(url_for("pages.matrix", as_of=days[index].isoformat(), **_others()))
+    try:
+        as_of = stacks.parse_as_of(request.args.get("as_of"))
+    except InvalidEvent as error:
+        return render_template("error.html", status=400, message=str(error)), 400
+    include_subsidiaries = request.args.get("include_subsidiaries") == "1"
+    rows = stacks.matrix_of(engine(), as_of, include_subsidiaries=include_subsidiaries)
+    return render_template(
+        "matrix.html",
+        rows=rows,
+        as_of=as_of,
+        include_subsidiaries=include_subsidiaries,
+        days=days,
+        day_index=_slider_position(days, as_of),
+    )
+
+
+def _slider_position(days: list[date], as_of: date) -> int:
+    """The slider stop at or before the day shown."""
+    return max(0, bisect_right(days, as_of) - 1)
+
+
+def _others() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k not in ("at", "as_of")}

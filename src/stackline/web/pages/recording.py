@@ -1,0 +1,167 @@
+"""Recording events through forms: choose a type, fill its form, correct or retract an event.
+
+Every post goes through the same validation as the API and import; on failure the form comes
+back with the input kept and each message beside its field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from stackline.domain.documents import InvalidEvent, parse_event
+from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
+from stackline.services import stacks, timeline
+from stackline.services.recording import record_event
+from stackline.web.context import engine
+from stackline.web.forms import SOURCE_ROWS, form_values, payload_fields, read_event_form
+from stackline.web.pages import bp
+
+TYPE_HELP = {
+    "company.registered": "A company appears (its founding).",
+    "company.renamed": "A company takes a new name.",
+    "chip.launched": "Hardware: an accelerator or chip is announced or ships.",
+    "compute.launched": "Compute: a cloud, data centre or supercomputer is announced or opens.",
+    "model.released": "Model: a foundation model is released.",
+    "product.launched": "Application: an end-user product is announced or launched.",
+    "asset.retired": "An asset is retired and leaves the company's stack.",
+    "partnership.formed": "Companies partner in one layer (one of them may be the provider).",
+    "partnership.ended": "A partnership ends.",
+    "acquisition.announced": "An acquisition is announced (no effect on stacks yet).",
+    "acquisition.completed": "An acquisition completes: the target becomes a subsidiary.",
+    "investment.made": "An investment: the investor gains a stake.",
+    "event.retracted": "Retract an event that was wrong.",
+}
+
+
+@bp.get("/events/new")
+@login_required
+def new_event() -> str:
+    event_type = request.args.get("type", "")
+    if event_type not in EVENT_TYPES:
+        return render_template(
+            "type_chooser.html", types=EVENT_TYPES, help=TYPE_HELP, layers=TYPE_LAYERS
+        )
+    values = form_values({"id": str(uuid4()), "confidence": "confirmed"})
+    values.update({k: v for k, v in request.args.items() if k.startswith("payload.")})
+    return _render_form(event_type, values, {})
+
+
+@bp.post("/events/new")
+@login_required
+def create_event() -> Response | tuple[str, int]:
+    event_type = request.form.get("type", "")
+    if event_type not in EVENT_TYPES:
+        abort(400, description="Choose an event type.")
+    document = read_event_form(event_type, request.form)
+    return _record(event_type, document)
+
+
+@bp.get("/events/<event_id>/correct")
+@login_required
+def correct_event(event_id: str) -> str:
+    stored = _stored(event_id)
+    if stored["type"] == "event.retracted":
+        abort(400, description="A retraction cannot be corrected.")
+    values = form_values(stored)
+    values.update(id=str(uuid4()), supersedes=stored["id"])
+    return _render_form(stored["type"], values, {}, correcting=stored)
+
+
+@bp.get("/events/<event_id>/retract")
+@login_required
+def retract_form(event_id: str) -> str:
+    stored = _stored(event_id)
+    return render_template(
+        "retract.html", event=stored, values=_retraction_values(stored), errors={}
+    )
+
+
+@bp.post("/events/<event_id>/retract")
+@login_required
+def retract_event(event_id: str) -> Response | tuple[str, int]:
+    stored = _stored(event_id)
+    document = {
+        "id": request.form.get("id") or None,
+        "type": "event.retracted",
+        "occurred_on": stacks.today().isoformat(),
+        "summary": f"Retracted: {stored['summary']}"[:200],
+        "confidence": "confirmed",
+        "sources": [{"title": (request.form.get("sources.0.title") or "").strip() or None,
+                     "url": (request.form.get("sources.0.url") or "").strip() or None}],
+        "payload": {"event": stored["id"], "reason": request.form.get("payload.reason", "")},
+    }  # fmt: skip
+    try:
+        appended = record_event(engine(), parse_event(document), current_user.name)
+    except InvalidEvent as error:
+        errors = {p.field: p.message for p in error.problems} or {"": error.message}
+        values = {**_retraction_values(stored), **request.form.to_dict()}
+        return render_template(
+            "retract.html", event=stored, values=values, errors=errors, message=error.message
+        ), error.status
+    flash("Event retracted.", "info")
+    return redirect(url_for("pages.event_page", event_id=str(appended.event.id)))
+
+
+def _retraction_values(stored: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(uuid4()), "sources.0.title": "Stackline editorial review"}
+
+
+def _stored(event_id: str) -> dict[str, Any]:
+    stored = timeline.get_event(engine(), event_id[:64])
+    if stored is None:
+        abort(404, description="No such event.")
+    return stored
+
+
+def _record(event_type: str, document: dict[str, Any]) -> Response | tuple[str, int]:
+    try:
+        appended = record_event(engine(), parse_event(document), current_user.name)
+    except InvalidEvent as error:
+        errors = {p.field: p.message for p in error.problems}
+        page = _render_form(event_type, form_values(document), errors, message=error.message)
+        return page, error.status
+    flash("Event recorded." if appended.created else "This event was already recorded.", "info")
+    return redirect(url_for("pages.event_page", event_id=str(appended.event.id)), code=303)
+
+
+def _render_form(
+    event_type: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    message: str | None = None,
+    correcting: dict[str, Any] | None = None,
+) -> str:
+    fields = payload_fields(event_type)
+    names = {f.name for f in fields} | {
+        "occurred_on",
+        "summary",
+        "details",
+        "confidence",
+        "id",
+        "type",
+        "supersedes",
+    }
+    names |= {
+        f"sources.{i}.{k}"
+        for i in range(SOURCE_ROWS)
+        for k in ("title", "url", "publisher", "published_on")
+    }
+    stray = {k: v for k, v in errors.items() if k not in names}
+    return render_template(
+        "event_form.html",
+        event_type=event_type,
+        fields=fields,
+        values=values,
+        errors=errors,
+        stray_errors=stray,
+        message=message,
+        companies=timeline.company_choices(engine()),
+        source_rows=SOURCE_ROWS,
+        correcting=correcting,
+        help=TYPE_HELP.get(event_type, ""),
+    )

@@ -1,0 +1,59 @@
+"""Response hardening for every page and API answer: security headers, size caps, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_harden)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _harden(response: Response) -> Response:
+    for header, value in HEADERS.items():
+        response.headers.setdefault(header, value)
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+    status = error.code or 500
+    if wants_json():
+        code = (error.name or "error").lower().replace(" ", "_")
+        response = jsonify({"error": code, "message": error.description, "details": []})
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="stackline"'
+        return response
+    return render_template("error.html", status=status, error=error), status
