@@ -46,9 +46,10 @@ def layer_chart(points: list[HistoryPoint], as_of: date, end: date) -> Chart:
     layers = [layer.value for layer in reversed(LAYERS)]
     rows = [(layer, AXIS_HEIGHT + i * ROW_HEIGHT) for i, layer in enumerate(layers)]
     height = AXIS_HEIGHT + len(layers) * ROW_HEIGHT + 4
-    if not points:
+    shown = [p for p in points if any(v != "none" for v in p.presence.values())]
+    if not shown:
         return Chart(WIDTH, height, [], [], rows, None)
-    start = points[0].day
+    start = shown[0].day.replace(month=1, day=1)
     span = max((end - start).days, 1)
     plot = WIDTH - LABEL_WIDTH - 10
 

@@ -1,0 +1,5 @@
+"""`python -m stackline …` runs the command line."""
+
+from stackline.cli import main
+
+main()

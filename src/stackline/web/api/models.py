@@ -1,0 +1,250 @@
+"""The shapes of the API's answers, as pydantic models the OpenAPI document is generated from.
+
+Views build plain dicts with the services' `as_dict` methods; these models only describe them
+(and `ExportDocument` is also the source of the export JSON Schema the package ships). The
+domain's own value models (`Source`, the payloads) are reused, so there is one schema per thing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from stackline.domain.dates import PartialDate
+from stackline.domain.events import EVENT_TYPES
+from stackline.domain.payloads import (
+    AcquisitionAnnouncedPayload,
+    AcquisitionCompletedPayload,
+    AssetRetiredPayload,
+    ChipLaunchedPayload,
+    CompanyRegisteredPayload,
+    CompanyRenamedPayload,
+    ComputeLaunchedPayload,
+    EventRetractedPayload,
+    InvestmentMadePayload,
+    ModelReleasedPayload,
+    PartnershipEndedPayload,
+    PartnershipFormedPayload,
+    ProductLaunchedPayload,
+)
+from stackline.domain.values import SLUG_PATTERN, Confidence, Layer, Source
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+EventType = Annotated[str, Field(json_schema_extra={"enum": list(EVENT_TYPES)})]
+Presence = Literal["owned", "partner", "stake", "planned", "none"]
+Payload = (
+    CompanyRegisteredPayload
+    | CompanyRenamedPayload
+    | ChipLaunchedPayload
+    | ComputeLaunchedPayload
+    | ModelReleasedPayload
+    | ProductLaunchedPayload
+    | AssetRetiredPayload
+    | PartnershipFormedPayload
+    | PartnershipEndedPayload
+    | AcquisitionAnnouncedPayload
+    | AcquisitionCompletedPayload
+    | InvestmentMadePayload
+    | EventRetractedPayload
+)
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(Answer):
+    field: str = Field(description="The parameter or event field at fault ('' for the whole)")
+    message: str
+
+
+class ErrorBody(Answer):
+    """Every error the API answers."""
+
+    error: str = Field(description="A stable code: bad_parameter, invalid_event, conflict, …")
+    message: str
+    details: list[ErrorDetail]
+
+
+class StoredEvent(Answer):
+    """An event with every envelope field, as the export writes it (DESIGN §2)."""
+
+    seq: int = Field(ge=1)
+    id: UUID
+    type: EventType
+    schema_version: int = Field(ge=1)
+    occurred_on: PartialDate
+    summary: str = Field(min_length=1, max_length=200)
+    details: str | None = Field(max_length=5000)
+    confidence: Confidence
+    sources: list[Source] = Field(min_length=1)
+    payload: Payload = Field(description="The type's payload; see GET /event-types")
+    supersedes: UUID | None
+    recorded_at: datetime
+    recorded_by: str = Field(min_length=1, max_length=200)
+    prev_hash: Hash
+    hash: Hash
+
+
+class TimelineEvent(StoredEvent):
+    """A stored event and, when it has been retracted or corrected, the event that did it."""
+
+    voided_by: UUID | None
+
+
+class EventsPage(Answer):
+    events: list[TimelineEvent]
+    next_after_seq: int | None = Field(description="Pass as after_seq for the next page")
+
+
+class CompanyListing(Answer):
+    slug: Slug
+    name: str
+    kind: str | None
+    founded: PartialDate
+    parent: Slug | None
+
+
+class CompaniesAnswer(Answer):
+    companies: list[CompanyListing]
+
+
+class EntryAnswer(Answer):
+    asset: str
+    kind: str
+    relation: Literal["owned", "partner", "stake"]
+    via: list[Slug]
+    status: str
+    since: PartialDate
+    certain: bool
+    confidence: Confidence
+    event_ids: list[UUID]
+
+
+class LayerAnswer(Answer):
+    presence: Presence
+    entries: list[EntryAnswer]
+
+
+class LayersAnswer(Answer):
+    hardware: LayerAnswer
+    compute: LayerAnswer
+    model: LayerAnswer
+    application: LayerAnswer
+
+
+class StackCompany(Answer):
+    slug: Slug
+    name: str | None = Field(description="null when the company does not exist on the day")
+    parent: Slug | None
+    subsidiaries: list[Slug]
+
+
+class Integration(Answer):
+    owned_layers: list[Layer]
+    covered_layers: list[Layer]
+
+
+class StackAnswer(Answer):
+    company: StackCompany
+    as_of: date
+    known_on: datetime | None
+    layers: LayersAnswer
+    integration: Integration
+
+
+class DiffEntry(EntryAnswer):
+    layer: Layer
+
+
+class ChangedEntry(DiffEntry):
+    previous_status: str
+
+
+class DiffAnswer(Answer):
+    from_: date = Field(alias="from")
+    to: date
+    added: list[DiffEntry]
+    removed: list[DiffEntry]
+    changed: list[ChangedEntry]
+    events: list[TimelineEvent] = Field(description="Events effective between the two days")
+
+
+class MatrixRowAnswer(Answer):
+    slug: Slug
+    name: str
+    parent: Slug | None
+    layers: dict[Layer, Presence]
+    owned_layers: list[Layer]
+    covered_layers: list[Layer]
+
+
+class MatrixAnswer(Answer):
+    as_of: date
+    companies: list[MatrixRowAnswer]
+
+
+class EventTypeAnswer(Answer):
+    type: EventType
+    layer: Layer | None = Field(description="null when the layer comes from the payload or target")
+    payload_schema: dict[str, Any] = Field(alias="schema", description="The payload's JSON Schema")
+
+
+class EventTypesAnswer(Answer):
+    types: list[EventTypeAnswer]
+
+
+class ExportFilters(Answer):
+    company: Slug | None
+    layer: Layer | None
+    types: list[EventType]
+    from_: date | None = Field(alias="from")
+    to: date | None
+    q: str | None
+    include_voided: bool
+
+
+class ExportDocument(Answer):
+    """A Stackline export: events in seq order with every envelope field (DESIGN §4)."""
+
+    format: Literal["stackline-timeline"]
+    format_version: Literal[1]
+    exported_at: datetime
+    filters: ExportFilters
+    count: int = Field(ge=0, description="The number of events")
+    events: list[StoredEvent]
+
+
+class SlideText(Answer):
+    headline: str
+    text: str
+
+
+class SlideDate(Answer):
+    year: int
+    month: int | SkipJsonSchema[None] = Field(default=None, ge=1, le=12)
+    day: int | SkipJsonSchema[None] = Field(default=None, ge=1, le=31)
+    display_date: str | SkipJsonSchema[None] = None
+
+
+class Slide(Answer):
+    start_date: SlideDate
+    text: SlideText
+    unique_id: UUID
+    group: str
+
+
+class TimelineTitle(Answer):
+    text: SlideText
+
+
+class TimelineJSDocument(Answer):
+    """The export as TimelineJS3 JSON: one slide per event, the layer as its group."""
+
+    title: TimelineTitle
+    events: list[Slide]

@@ -1,0 +1,155 @@
+"""What the API accepts in paths and query strings: exact patterns, and one model per operation.
+
+The patterns are exact — a string matches if and only if the services can read it — so the
+OpenAPI document tells clients (and schemathesis) precisely which values are valid. A value
+that does not match is a 400 naming the parameter (a path that does not match is a 404).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from stackline.domain.events import EVENT_TYPES
+from stackline.domain.values import SLUG_PATTERN, Layer
+
+_YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
+_LEAP_YEAR = r"(19(0[48]|[2468][048]|[13579][26])|20(0[048]|[2468][048]|[13579][26]))"
+_MONTH_DAY = (
+    r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    r"|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+_DAY = rf"({_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_PERIOD = rf"{_YEAR}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+_OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+
+PARTIAL_DATE = rf"^({_DAY}|{_PERIOD})$"
+MOMENT = rf"^({_DAY}|{_PERIOD}|{_DAY}[T ]{_TIME}{_OFFSET}?)$"
+_TYPE = "|".join(re.escape(name) for name in EVENT_TYPES)
+TYPE_LIST = rf"^({_TYPE})(,({_TYPE}))*$"
+MAX_SEQ = 2**63 - 1
+
+DAY_HELP = (
+    "A day YYYY-MM-DD, or a period YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM standing for its last day; "
+    "years 1900–2100"
+)
+MOMENT_HELP = (
+    "A timestamp YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM] (UTC when no offset is given), or a "
+    "day or period meaning the end of its last day, UTC"
+)
+# What a client is told when a value does not match one of the patterns above.
+PATTERN_MEANINGS = {
+    PARTIAL_DATE: DAY_HELP,
+    MOMENT: MOMENT_HELP,
+    TYPE_LIST: "a comma-separated list of event types: " + ", ".join(EVENT_TYPES),
+    SLUG_PATTERN: "a company slug: lower-case letters, digits and hyphens, 1–63 characters",
+}
+
+
+def _strict_boolean(value: object) -> object:
+    """Only `true` and `false`: the spelling the OpenAPI document promises for booleans."""
+    if value in ("true", "false"):
+        return value == "true"
+    if isinstance(value, bool):
+        return value
+    raise ValueError("must be true or false")
+
+
+Flag = Annotated[bool, BeforeValidator(_strict_boolean)]
+
+
+def _day(description: str = DAY_HELP) -> Any:
+    return Field(default=None, pattern=PARTIAL_DATE, description=description)
+
+
+def _moment() -> Any:
+    return Field(
+        default=None,
+        pattern=MOMENT,
+        description="What was known then: " + MOMENT_HELP + "; default now",
+    )
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CompaniesQuery(Query):
+    as_of: str | SkipJsonSchema[None] = _day(DAY_HELP + "; default today (UTC)")
+
+
+class StackQuery(Query):
+    as_of: str | SkipJsonSchema[None] = _day(DAY_HELP + "; default today (UTC)")
+    known_on: str | SkipJsonSchema[None] = _moment()
+
+
+class MatrixQuery(StackQuery):
+    include_subsidiaries: Flag = Field(
+        default=False, description="Also list companies that have a parent on the day"
+    )
+
+
+class DiffQuery(Query):
+    from_: str = Field(alias="from", pattern=PARTIAL_DATE, description="The earlier day")
+    to: str | SkipJsonSchema[None] = _day("The later day; default today (UTC)")
+    known_on: str | SkipJsonSchema[None] = _moment()
+
+
+class FilterQuery(Query):
+    """The filters shared by the event list and the export."""
+
+    company: str | SkipJsonSchema[None] = Field(
+        default=None, pattern=SLUG_PATTERN, description="Events naming this company"
+    )
+    layer: Layer | SkipJsonSchema[None] = Field(
+        default=None, description="Events in this layer (the type's or the payload's)"
+    )
+    type: str | SkipJsonSchema[None] = Field(
+        default=None, pattern=TYPE_LIST, description="Event types, comma-separated"
+    )
+    from_: str | SkipJsonSchema[None] = Field(
+        default=None,
+        alias="from",
+        pattern=PARTIAL_DATE,
+        description="Effective on or after this day (a period: its first day)",
+    )
+    to: str | SkipJsonSchema[None] = _day("Effective on or before this day (a period: its last day)")
+    q: str | SkipJsonSchema[None] = Field(
+        default=None, min_length=1, max_length=200, description="Words in the summary"
+    )
+
+
+class EventsQuery(FilterQuery):
+    include_voided: Flag = Field(default=False, description="Also list retracted and corrected events")
+    after_seq: int = Field(default=0, ge=0, le=MAX_SEQ, description="Continue after this seq")
+    limit: int = Field(default=100, ge=1, le=1000, description="Events per page")
+
+
+class ExportQuery(FilterQuery):
+    include_voided: Flag = Field(default=True, description="Include retracted and corrected events")
+    format: str = Field(
+        default="stackline",
+        pattern="^(stackline|timelinejs)$",
+        description="stackline (the stackline-timeline document) or timelinejs (TimelineJS3 JSON)",
+    )
+
+
+class PathParameters(BaseModel):
+    """Path parameters: a value that does not match names no resource, so it is a 404."""
+
+
+class CompanyPath(PathParameters):
+    slug: str = Field(pattern=SLUG_PATTERN, description="The company's slug")
+
+
+class EventPath(PathParameters):
+    id: UUID = Field(description="The event's id")
+
+
+PATH_MODELS = frozenset(model.__name__ for model in PathParameters.__subclasses__())
