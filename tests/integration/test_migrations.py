@@ -7,10 +7,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, inspect, text
 
+from stackline.services.recording import record_event
 from stackline.store.database import make_engine, migrations_directory, upgrade
 from stackline.store.tables import metadata
 from tests.integration.builders import registered
-from stackline.services.recording import record_event
 
 
 def alembic_config(engine: Engine) -> tuple[Config, object]:

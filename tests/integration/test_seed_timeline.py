@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
+from stackline.domain.values import Layer
 from stackline.services import stacks
 from stackline.services.runtime import load_seed
-from stackline.domain.values import Layer
 
 
 @pytest.fixture

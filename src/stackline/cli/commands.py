@@ -21,7 +21,9 @@ LAYER_CHOICE = click.Choice(["hardware", "compute", "model", "application"])
 
 
 def _engine(migrate: bool = True) -> Engine:
-    return runtime.open_database(migrate=migrate)
+    engine = runtime.open_database(migrate=migrate)
+    click.get_current_context().call_on_close(engine.dispose)
+    return engine
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -119,14 +119,18 @@ class FilterQuery(Query):
         pattern=PARTIAL_DATE,
         description="Effective on or after this day (a period: its first day)",
     )
-    to: str | SkipJsonSchema[None] = _day("Effective on or before this day (a period: its last day)")
+    to: str | SkipJsonSchema[None] = _day(
+        "Effective on or before this day (a period: its last day)"
+    )
     q: str | SkipJsonSchema[None] = Field(
         default=None, min_length=1, max_length=200, description="Words in the summary"
     )
 
 
 class EventsQuery(FilterQuery):
-    include_voided: Flag = Field(default=False, description="Also list retracted and corrected events")
+    include_voided: Flag = Field(
+        default=False, description="Also list retracted and corrected events"
+    )
     after_seq: int = Field(default=0, ge=0, le=MAX_SEQ, description="Continue after this seq")
     limit: int = Field(default=100, ge=1, le=1000, description="Events per page")
 

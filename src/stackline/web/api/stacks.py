@@ -1,0 +1,94 @@
+"""Read operations on stacks: the companies on a day, one company's stack and diff, the matrix."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+
+from stackline.domain.stack import Stack
+from stackline.services import stacks, timeline
+from stackline.web.api import spec
+from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, StackAnswer
+from stackline.web.api.params import (
+    CompaniesQuery,
+    CompanyPath,
+    DiffQuery,
+    MatrixQuery,
+    StackQuery,
+)
+from stackline.web.context import engine
+
+bp = APIBlueprint(
+    "api_stacks",
+    __name__,
+    abp_tags=[Tag(name="stacks", description="Stack footprints as of a day")],
+    abp_security=spec.PUBLIC_OR_BEARER,
+)
+
+
+@bp.get(
+    "/companies",
+    operation_id="listCompanies",
+    responses=spec.responses(
+        bp, CompaniesAnswer, "Companies that exist on the day", *spec.READ_ERRORS
+    ),
+)
+def list_companies(query: CompaniesQuery) -> Response:
+    """The companies that exist on a day: slug, name, kind, founding date and parent."""
+    as_of = stacks.parse_as_of(query.as_of)
+    return jsonify({"companies": stacks.companies_on(engine(), as_of)})
+
+
+@bp.get(
+    "/companies/<slug>/stack",
+    operation_id="getCompanyStack",
+    responses=spec.responses(bp, StackAnswer, "The company's four layers", *spec.READ_ERRORS, 404),
+)
+def company_stack(path: CompanyPath, query: StackQuery) -> Response:
+    """One company's stack as of a day, optionally as it was known at an earlier moment."""
+    as_of = stacks.parse_as_of(query.as_of)
+    known_on = stacks.parse_known_on(query.known_on)
+    return jsonify(stacks.stack_of(engine(), path.slug, as_of, known_on).as_dict())
+
+
+@bp.get(
+    "/companies/<slug>/diff",
+    operation_id="getCompanyDiff",
+    responses=spec.responses(
+        bp, DiffAnswer, "What changed between the days", *spec.READ_ERRORS, 404
+    ),
+)
+def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
+    """Entries added, removed and changed between two days, and the events between them."""
+    before = stacks.parse_as_of(query.from_, "from")
+    after = stacks.parse_as_of(query.to, "to")
+    known_on = stacks.parse_known_on(query.known_on)
+    diff = stacks.diff_of(engine(), path.slug, before, after, known_on)
+    slugs = {path.slug} | _subsidiaries(diff.before) | _subsidiaries(diff.after)
+    first, last = min(before, after), max(before, after)
+    return jsonify(diff.as_dict(timeline.events_between(engine(), slugs, first, last)))
+
+
+def _subsidiaries(stack: Stack) -> set[str]:
+    """The company's subsidiaries on the day, direct or through others (they hold its assets)."""
+    found = set(stack.subsidiaries)
+    for entries in stack.entries.values():
+        for entry in entries:
+            if entry.relation == "owned":
+                found.update(entry.via)
+    return found
+
+
+@bp.get(
+    "/stack",
+    operation_id="getMatrix",
+    responses=spec.responses(
+        bp, MatrixAnswer, "Companies ranked by integration", *spec.READ_ERRORS
+    ),
+)
+def matrix(query: MatrixQuery) -> Response:
+    """Every company's presence per layer on a day, the most integrated first."""
+    as_of = stacks.parse_as_of(query.as_of)
+    known_on = stacks.parse_known_on(query.known_on)
+    rows = stacks.matrix_of(engine(), as_of, known_on, query.include_subsidiaries)
+    return jsonify({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})

@@ -1,0 +1,146 @@
+"""The `stackline` command line on both backends: the same documents as the services, exit codes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import text
+
+from stackline.cli import main
+from stackline.services import stacks
+from stackline.services.files import seed_directory
+from stackline.store.database import make_engine
+
+
+@pytest.fixture
+def run(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("STACKLINE_DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | None = None) -> Result:
+        return runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def seeded(run):
+    result = run("import", str(seed_directory()))
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def test_import_loads_the_seed_and_a_second_import_changes_nothing(run) -> None:
+    first = run("import", str(seed_directory()))
+    assert first.exit_code == 0 and "imported 69 new events" in first.output
+    again = run("import", str(seed_directory()))
+    assert "imported 0 new events (69 already stored)" in again.output
+
+
+def test_a_dry_run_writes_nothing(run) -> None:
+    assert "would import 69" in run("import", "--dry-run", str(seed_directory())).output
+    assert json.loads(run("export").output)["count"] == 0
+
+
+def test_a_bad_import_exits_1_naming_file_event_and_field(run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            [
+                {
+                    "type": "company.registered",
+                    "occurred_on": "2020-Q9",
+                    "summary": "x",
+                    "sources": [{"title": "t"}],
+                    "payload": {"company": "acme", "name": "Acme"},
+                }
+            ]
+        )
+    )
+    result = run("import", str(bad))
+    assert result.exit_code == 1
+    assert "bad.json, event 1" in result.output and "occurred_on" in result.output
+    assert "nothing was written" in result.output
+
+
+def test_stack_json_is_the_services_document(seeded, database_url: str) -> None:
+    result = seeded("stack", "spacex", "--as-of", "2026-07-01", "--json")
+    engine = make_engine(database_url)
+    try:
+        expected = stacks.stack_of(engine, "spacex", date(2026, 7, 1)).as_dict()
+    finally:
+        engine.dispose()
+    assert json.loads(result.output) == expected
+    text_form = seeded("stack", "spacex", "--as-of", "2026-07-01").output
+    assert "Colossus" in text_form and "via xai" in text_form
+
+
+def test_stack_of_an_unknown_company_exits_1(seeded) -> None:
+    result = seeded("stack", "nobody")
+    assert result.exit_code == 1 and "no company 'nobody'" in result.output
+
+
+def test_matrix_json_ranks_google_first(seeded) -> None:
+    document = json.loads(seeded("matrix", "--as-of", "2026-11-01", "--json").output)
+    assert document["companies"][0]["slug"] == "google"
+    assert document["companies"][0]["owned_layers"] == [
+        "hardware",
+        "compute",
+        "model",
+        "application",
+    ]
+
+
+def test_export_to_a_file_and_the_timelinejs_format(seeded, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert seeded("export", "-o", str(out), "--company", "nvidia").exit_code == 0
+    document = json.loads(out.read_text())
+    assert (
+        document["format"] == "stackline-timeline"
+        and document["count"] == len(document["events"]) > 2
+    )
+    timeline = json.loads(seeded("export", "--format", "timelinejs").output)
+    assert len(timeline["events"]) == 69
+    assert all("unique_id" in e and "start_date" in e and "group" in e for e in timeline["events"])
+
+
+def test_verify_passes_then_names_the_first_tampered_seq(seeded, database_url: str) -> None:
+    ok = seeded("verify")
+    assert ok.exit_code == 0 and "69 events" in ok.output
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.execute(text("DROP TRIGGER events_no_update"))
+            else:
+                connection.execute(text("DROP TRIGGER events_no_update_delete ON events"))
+            connection.execute(text("UPDATE events SET summary = 'forged' WHERE seq = 12"))
+    finally:
+        engine.dispose()
+    bad = seeded("verify")
+    assert bad.exit_code == 1 and "seq 12" in bad.output
+
+
+def test_rebuild_reports_the_events_replayed(seeded) -> None:
+    result = seeded("rebuild")
+    assert result.exit_code == 0 and "69 events" in result.output
+    assert seeded("verify").exit_code == 0
+
+
+def test_users_and_tokens_are_created(run) -> None:
+    created = run("users", "create", "alice", "--password-stdin", stdin="long enough password\n")
+    assert created.exit_code == 0 and "created user alice" in created.output
+    duplicate = run("users", "create", "alice", "--password-stdin", stdin="long enough password\n")
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.output
+    token = run("tokens", "create", "ci").output.strip()
+    assert token.startswith("stk_") and len(token) > 30
+
+
+def test_init_migrates_and_says_so(run) -> None:
+    result = run("init")
+    assert result.exit_code == 0 and "schema is up to date" in result.output
