@@ -165,20 +165,31 @@ def event_layer(event: Event) -> Layer | None:
     return getattr(event.payload, "layer", None)
 
 
+_SINGLE_COMPANY_FIELDS = ("company", "acquirer", "target", "investor", "investee", "provider")
+_COMPANY_LIST_FIELDS = ("parties", "partners")
+
+
+def company_fields(event: Event) -> list[tuple[str, str]]:
+    """(field path, slug) for every company the payload names, in payload order."""
+    payload: Any = event.payload
+    declared = type(payload).model_fields
+    found: list[tuple[str, str]] = []
+    for name in _SINGLE_COMPANY_FIELDS:
+        if name in declared and (value := getattr(payload, name)) is not None:
+            found.append((f"payload.{name}", value))
+    for name in _COMPANY_LIST_FIELDS:
+        if name in declared:
+            found.extend(
+                (f"payload.{name}.{i}", v) for i, v in enumerate(getattr(payload, name) or ())
+            )
+    if "base_model" in declared and payload.base_model is not None and payload.base_model.company:
+        found.append(("payload.base_model.company", payload.base_model.company))
+    return found
+
+
 def named_companies(event: Event) -> tuple[str, ...]:
     """Every company slug the payload names, in payload order, without repeats."""
-    payload: Any = event.payload
-    names: list[str] = []
-    for field in ("company", "acquirer", "target", "investor", "investee", "provider"):
-        value = getattr(payload, field, None)
-        if isinstance(value, str):
-            names.append(value)
-    for field in ("parties", "partners"):
-        names.extend(getattr(payload, field, None) or ())
-    base = getattr(payload, "base_model", None)
-    if base is not None and base.company is not None:
-        names.append(base.company)
-    return tuple(dict.fromkeys(names))
+    return tuple(dict.fromkeys(slug for _, slug in company_fields(event)))
 
 
 def referenced_event(event: Event) -> UUID | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 from stackline.domain.dates import PartialDate
@@ -21,6 +21,7 @@ from stackline.domain.events import (
     EventRetracted,
     PartnershipEnded,
     PartnershipFormed,
+    company_fields,
 )
 from stackline.domain.values import Layer, fold_name
 
@@ -103,21 +104,6 @@ def _problems(event: Event, context: RuleContext, recorded_on: date) -> Iterator
                 "payload.asset",
                 f"{p.company!r} holds no {p.layer.value} asset {p.asset!r} on {event.occurred_on.start}",
             )
-
-
-def company_fields(event: Event) -> Iterator[tuple[str, str]]:
-    """(field path, slug) for every company the payload names."""
-    payload: Any = event.payload
-    for name in ("company", "acquirer", "target", "investor", "investee", "provider"):
-        value = getattr(payload, name, None)
-        if isinstance(value, str):
-            yield f"payload.{name}", value
-    for name in ("parties", "partners"):
-        for index, value in enumerate(getattr(payload, name, None) or ()):
-            yield f"payload.{name}.{index}", value
-    base = getattr(payload, "base_model", None)
-    if base is not None and base.company is not None:
-        yield "payload.base_model.company", base.company
 
 
 def _check_companies(event: Event, context: RuleContext) -> Iterator[FieldProblem]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
 from stackline.domain.documents import InvalidEvent, parse_event
 from stackline.domain.events import Event
+from stackline.store.bulk import BulkAppender
 from stackline.store.database import write_transaction
 from stackline.store.log import Appended, EventLog
 
@@ -55,23 +57,27 @@ def import_events(
 ) -> ImportReport:
     """Append every event in one transaction: all of them, or (on the first problem) none."""
     report = ImportReport(dry_run=dry_run)
+
+    def failure(origin: str, error: Exception) -> Exception:
+        if isinstance(error, InvalidEvent):
+            return ImportFailed(origin, error)
+        return error
+
     try:
         with write_transaction(engine) as connection:
-            log = EventLog(connection)
-            for item in items:
-                try:
-                    event: Event = parse_event(item.raw)
-                    appended = log.append(event, recorded_by)
-                except InvalidEvent as error:
-                    raise ImportFailed(item.origin, error) from None
-                if appended.created:
-                    report.created += 1
-                else:
-                    report.unchanged += 1
-                if progress is not None:
-                    progress(1)
+            appender = BulkAppender(connection)
+            parsed = ((item.origin, _parsed(item)) for item in items)
+            appender.append_all(parsed, recorded_by, datetime.now(UTC), failure, progress)
+            report.created, report.unchanged = appender.created, appender.unchanged
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
     return report
+
+
+def _parsed(item: LabelledEvent) -> Event:
+    try:
+        return parse_event(item.raw)
+    except InvalidEvent as error:
+        raise ImportFailed(item.origin, error) from None

@@ -6,10 +6,12 @@ then") fold the events known at that moment, the reference semantics of DESIGN Â
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
@@ -81,10 +83,50 @@ def _require_company(connection: Connection, slug: str) -> None:
         raise UnknownCompany(slug)
 
 
-def stack_of(engine: Engine, slug: str, as_of: date, known_on: datetime | None = None) -> Stack:
+class _StackCache:
+    """Recently composed stacks. A stack is a pure function of the log, so an entry stays valid
+    until the log grows; the key holds the log's head `seq`, read in the same transaction."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], Stack] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Stack | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], stack: Stack) -> None:
+        with self.lock:
+            self.entries[key] = stack
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_cache = _StackCache()
+
+
+def stack_of(
+    engine: Engine,
+    slug: str,
+    as_of: date,
+    known_on: datetime | None = None,
+    use_cache: bool = True,
+) -> Stack:
     with read_transaction(engine) as connection:
+        head = connection.scalar(select(func.max(events.c.seq)))
+        key = (id(engine), slug, as_of, known_on, head)
+        cached = _cache.get(key) if use_cache else None
+        if cached is not None:
+            return cached
         _require_company(connection, slug)
-        return compose_stack(_source(connection, as_of, known_on), slug, known_on)
+        stack = compose_stack(_source(connection, as_of, known_on), slug, known_on)
+    if use_cache:
+        _cache.put(key, stack)
+    return stack
 
 
 def diff_of(

@@ -6,26 +6,19 @@ back, so a rejected append (or a rejected import) writes nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
 from sqlalchemy import Connection, insert, select
 
-from stackline.domain.documents import (
-    FieldProblem,
-    InvalidEvent,
-    compute_hash,
-    event_document,
-    format_timestamp,
-    same_client_fields,
-)
-from stackline.domain.events import SCHEMA_VERSION, ZERO_HASH, Event
+from stackline.domain.documents import compute_hash
+from stackline.domain.events import ZERO_HASH, Event
 from stackline.domain.rules import check_append, check_voiding
 from stackline.store.context import StoredRuleContext
 from stackline.store.projector import apply_event, void_target
 from stackline.store.rows import event_row, row_document, row_event
+from stackline.store.sealing import check_own_hash, read_head, require_same
 from stackline.store.tables import events
 
 
@@ -35,24 +28,8 @@ class Appended:
     created: bool
 
 
-@dataclass
-class Head:
-    seq: int
-    hash: str
-    recorded_at: str
-
-
-def read_head(connection: Connection) -> Head:
-    row = connection.execute(
-        select(events.c.seq, events.c.hash, events.c.recorded_at)
-        .order_by(events.c.seq.desc())
-        .limit(1)
-    ).first()
-    return Head(row.seq, row.hash, row.recorded_at) if row else Head(0, ZERO_HASH, "")
-
-
 class EventLog:
-    """Appends to the log within one open write transaction."""
+    """Appends to the log within one open write transaction, one event at a time."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -61,72 +38,30 @@ class EventLog:
 
     def append(self, event: Event, recorded_by: str, now: datetime | None = None) -> Appended:
         """Store `event` (or return its stored twin); raises `InvalidEvent` on any problem."""
-        if event.hash is not None:
-            _check_own_hash(event)
+        check_own_hash(event)
         if event.id is not None:
-            existing = self.connection.execute(
-                select(events).where(events.c.id == str(event.id))
-            ).first()
+            query = select(events).where(events.c.id == str(event.id))
+            existing = self.connection.execute(query).first()
             if existing is not None:
                 stored = row_event(existing)
-                if not same_client_fields(stored, event):
-                    raise InvalidEvent(
-                        f"event {event.id} already exists with other content",
-                        [FieldProblem("id", "already used by a different event")],
-                        status=409,
-                        code="conflict",
-                    )
+                require_same(stored, event)
                 return Appended(stored, created=False)
-        stored = self._sealed(event, recorded_by, now or datetime.now(UTC))
+        head_before = replace(self.head)
+        try:
+            return self._append_new(event, recorded_by, now or datetime.now(UTC))
+        except Exception:
+            self.head = head_before
+            raise
+
+    def _append_new(self, event: Event, recorded_by: str, now: datetime) -> Appended:
+        stored, document = self.head.seal(event, recorded_by, now)
         check_voiding(stored, self.context)
         void_target(self.connection, stored)  # rules then see the log as the correction leaves it
         assert stored.recorded_at is not None
         check_append(stored, self.context, stored.recorded_at.date())
-        self.connection.execute(insert(events), event_row(stored))
+        self.connection.execute(insert(events), event_row(stored, document))
         apply_event(self.connection, stored)
-        self.head = Head(stored.seq or 0, stored.hash or "", format_timestamp(stored.recorded_at))
         return Appended(stored, created=True)
-
-    def _sealed(self, event: Event, recorded_by: str, now: datetime) -> Event:
-        """The event with its place in the log: kept from an export that fits here, else new."""
-        fits_here = event.seq == self.head.seq + 1 and event.prev_hash == self.head.hash
-        if (
-            event.hash is not None
-            and fits_here
-            and event.recorded_at is not None
-            and format_timestamp(event.recorded_at) >= self.head.recorded_at
-        ):
-            return event
-        recorded_at = max(format_timestamp(now), self.head.recorded_at)
-        sealed = event.model_copy(
-            update={
-                "id": event.id or uuid4(),
-                "seq": self.head.seq + 1,
-                "schema_version": SCHEMA_VERSION,
-                "recorded_at": datetime.strptime(recorded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-                    tzinfo=UTC
-                ),
-                "recorded_by": recorded_by,
-                "prev_hash": self.head.hash,
-                "hash": None,
-            }
-        )
-        return sealed.model_copy(update={"hash": compute_hash(event_document(sealed))})
-
-
-def _check_own_hash(event: Event) -> None:
-    """An exported event must still hash to what it says: edited text or hash is refused."""
-    document = event_document(event)
-    if any(document[key] is None for key in ("seq", "recorded_at", "recorded_by", "prev_hash")):
-        raise InvalidEvent(
-            "an event with a hash must carry seq, recorded_at, recorded_by and prev_hash",
-            [FieldProblem("hash", "incomplete store fields")],
-        )
-    if compute_hash(document) != event.hash:
-        raise InvalidEvent(
-            f"event {event.id} (seq {event.seq}) does not match its hash: it was edited",
-            [FieldProblem("hash", "does not match the event's content")],
-        )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import json
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, delete, insert, not_, select
+from sqlalchemy import Connection, Table, and_, delete, insert, not_, select
 
 from stackline.domain.events import (
     AcquisitionCompleted,
@@ -69,33 +69,44 @@ def void(connection: Connection, target_id: UUID, voided_by: UUID) -> None:
     withdraw(connection, row_event(row))
 
 
-def apply_effects(connection: Connection, event: Event) -> None:
-    seq, p = event.seq, event.payload
+def point_fact_rows(event: Event) -> list[tuple[Table, dict[str, Any]]]:
+    """Rows an event adds to the tables of single-event facts (names, owners, investments)."""
+    seq, occurred = event.seq, event.occurred_on
     if isinstance(event, CompanyRegistered):
-        connection.execute(insert(companies), {
-            "slug": event.payload.company, "registration_seq": seq,
-            "founded_on": str(event.occurred_on), "founded_start": event.occurred_on.start,
-            "kind": event.payload.kind,
-        })  # fmt: skip
-        _insert_name(connection, event.payload.company, event)
-    elif isinstance(event, CompanyRenamed):
-        _insert_name(connection, event.payload.company, event)
-    elif isinstance(event, AcquisitionCompleted):
-        connection.execute(insert(ownership_links), {
-            "target": event.payload.target, "seq": seq, "acquirer": event.payload.acquirer,
-            "valid_from": event.occurred_on.start, "occurred_on": str(event.occurred_on),
-            "event_id": str(event.id),
-        })  # fmt: skip
-    elif isinstance(event, InvestmentMade):
-        connection.execute(insert(investments), {
-            "investor": event.payload.investor, "seq": seq, "investee": event.payload.investee,
-            "valid_from": event.occurred_on.start, "occurred_on": str(event.occurred_on),
-            "event_id": str(event.id),
-        })  # fmt: skip
-    elif isinstance(event, PartnershipFormed):
+        p = event.payload
+        return [
+            (companies, {"slug": p.company, "registration_seq": seq, "founded_on": str(occurred),
+                         "founded_start": occurred.start, "kind": p.kind}),
+            (company_names, {"company": p.company, "seq": seq, "valid_from": occurred.start, "name": p.name}),
+        ]  # fmt: skip
+    if isinstance(event, CompanyRenamed):
+        p2 = event.payload
+        return [
+            (
+                company_names,
+                {"company": p2.company, "seq": seq, "valid_from": occurred.start, "name": p2.name},
+            )
+        ]
+    if isinstance(event, AcquisitionCompleted):
+        deal = event.payload
+        return [(ownership_links, {"target": deal.target, "seq": seq, "acquirer": deal.acquirer,
+                                   "valid_from": occurred.start, "occurred_on": str(occurred),
+                                   "event_id": str(event.id)})]  # fmt: skip
+    if isinstance(event, InvestmentMade):
+        made = event.payload
+        return [(investments, {"investor": made.investor, "seq": seq, "investee": made.investee,
+                               "valid_from": occurred.start, "occurred_on": str(occurred),
+                               "event_id": str(event.id)})]  # fmt: skip
+    return []
+
+
+def apply_effects(connection: Connection, event: Event) -> None:
+    for table, row in point_fact_rows(event):
+        connection.execute(insert(table), row)
+    if isinstance(event, PartnershipFormed):
         recompute_partnership(connection, str(event.id))
     elif isinstance(event, PartnershipEnded):
-        recompute_partnership(connection, str(p.partnership))  # type: ignore[union-attr]
+        recompute_partnership(connection, str(event.payload.partnership))
     else:
         unit = asset_unit(event)
         if unit is not None:
@@ -118,23 +129,44 @@ def withdraw(connection: Connection, event: Event) -> None:
         apply_effects(connection, event)  # units are recomputed without the voided event
 
 
-def _insert_name(connection: Connection, company: str, event: Event) -> None:
-    name = event.payload.name  # type: ignore[union-attr]
-    connection.execute(insert(company_names), {
-        "company": company, "seq": event.seq, "valid_from": event.occurred_on.start, "name": name,
-    })  # fmt: skip
-
-
 def _live(*conditions: Any) -> Any:
     return and_(*conditions, not_(events.c.id.in_(select(voids.c.event_id))))
 
 
 def recompute_asset(connection: Connection, unit: str) -> None:
     rows = connection.execute(select(events).where(_live(events.c.asset_unit == unit)))
-    segments = asset_segments([row_event(row) for row in rows])
+    facts = asset_fact_rows(unit, [row_event(row) for row in rows])
     connection.execute(delete(stack_facts).where(stack_facts.c.unit == unit))
+    if facts:
+        connection.execute(insert(stack_facts), facts)
+
+
+def recompute_partnership(connection: Connection, partnership_id: str) -> None:
+    connection.execute(
+        delete(stack_facts).where(stack_facts.c.unit == partnership_unit(partnership_id))
+    )
+    row = connection.execute(select(events).where(_live(events.c.id == partnership_id))).first()
+    if row is None:
+        return
+    formed = row_event(row)
+    ending_rows = connection.execute(
+        select(events).where(
+            _live(events.c.target_id == partnership_id, events.c.type == "partnership.ended")
+        )
+    )
+    facts = partnership_fact_rows(formed, [row_event(r) for r in ending_rows])
+    if facts:
+        connection.execute(insert(stack_facts), facts)
+
+
+def partnership_unit(partnership_id: str) -> str:
+    return f"partnership:{partnership_id}"
+
+
+def asset_fact_rows(unit: str, unit_events: list[Event]) -> list[dict[str, Any]]:
+    """`stack_facts` rows of one asset: owned by its owner, partner rows for co-developers."""
     facts = []
-    for segment in segments:
+    for segment in asset_segments(unit_events):
         state = segment.state
         common = {
             "unit": unit, "layer": state.layer.value, "asset": state.name, "label": "asset",
@@ -149,38 +181,26 @@ def recompute_asset(connection: Connection, unit: str) -> None:
                     **common, "holder": partner, "relation": "partner", "since": str(since),
                     "via": json.dumps([state.owner]),
                 })  # fmt: skip
-    if facts:
-        connection.execute(insert(stack_facts), facts)
+    return facts
 
 
-def recompute_partnership(connection: Connection, partnership_id: str) -> None:
-    unit = f"partnership:{partnership_id}"
-    connection.execute(delete(stack_facts).where(stack_facts.c.unit == unit))
-    row = connection.execute(select(events).where(_live(events.c.id == partnership_id))).first()
-    if row is None:
-        return
-    formed = row_event(row)
+def partnership_fact_rows(formed: Event, endings: list[Event]) -> list[dict[str, Any]]:
+    """`stack_facts` rows of one partnership: a partner row per party other than the provider."""
     assert isinstance(formed, PartnershipFormed)
-    ending_rows = connection.execute(
-        select(events).where(
-            _live(events.c.target_id == partnership_id, events.c.type == "partnership.ended")
-        )
-    )
-    endings = [e for e in map(row_event, ending_rows) if isinstance(e, PartnershipEnded)]
-    span = partnership_span(formed, endings)
+    span = partnership_span(formed, [e for e in endings if isinstance(e, PartnershipEnded)])
     if span is None:
-        return
+        return []
     p = formed.payload
+    label = "asset" if p.asset else ("provider" if p.provider else "parties")
     facts = []
     for party in p.parties:
         if party == p.provider:
             continue
         via = [p.provider] if p.provider else [x for x in p.parties if x != party]
         facts.append({
-            "unit": unit, "holder": party, "layer": p.layer.value, "relation": "partner",
-            "asset": p.asset, "label": "asset" if p.asset else ("provider" if p.provider else "parties"),
-            "kind": "partnership", "via": json.dumps(via), "status": p.status,
-            "since": str(formed.occurred_on), "event_ids": json.dumps([partnership_id]),
-            "valid_from": span[0], "valid_to": span[1],
+            "unit": partnership_unit(str(formed.id)), "holder": party, "layer": p.layer.value,
+            "relation": "partner", "asset": p.asset, "label": label, "kind": "partnership",
+            "via": json.dumps(via), "status": p.status, "since": str(formed.occurred_on),
+            "event_ids": json.dumps([str(formed.id)]), "valid_from": span[0], "valid_to": span[1],
         })  # fmt: skip
-    connection.execute(insert(stack_facts), facts)
+    return facts

@@ -7,9 +7,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from stackline.store.projector import project
+from stackline.domain.rules import voided_by
+from stackline.store.bulk import chunks, project_batch
 from stackline.store.rows import row_event
 from stackline.store.tables import PROJECTION_TABLES, events
+
+REBUILD_CHUNK = 20_000
 
 
 def rebuild_projections(
@@ -19,13 +22,19 @@ def rebuild_projections(
     for table in reversed(PROJECTION_TABLES):
         connection.execute(delete(table))
     count = 0
-    query = select(events).order_by(events.c.seq).execution_options(yield_per=2000)
+    query = select(events).order_by(events.c.seq).execution_options(yield_per=REBUILD_CHUNK)
     with connection.execute(query) as result:
-        for row in result:
-            project(connection, row_event(row))
-            count += 1
+        for rows in chunks(result, REBUILD_CHUNK):
+            batch = [row_event(row) for row in rows]
+            void_rows = [
+                {"event_id": str(target), "voided_by": str(event.id)}
+                for event in batch
+                if (target := voided_by(event)) is not None
+            ]
+            project_batch(connection, batch, [v["event_id"] for v in void_rows], void_rows)
+            count += len(batch)
             if progress is not None:
-                progress(1)
+                progress(len(batch))
     return count
 
 

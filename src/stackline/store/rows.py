@@ -28,8 +28,8 @@ def asset_unit(event: Event) -> str | None:
     return None
 
 
-def event_row(event: Event) -> dict[str, Any]:
-    document = event_document(event)
+def event_row(event: Event, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    document = document or event_document(event)
     target = referenced_event(event)
     layer = event_layer(event)
     return {

@@ -10,7 +10,7 @@ from flask_openapi3 import Info, OpenAPI
 
 from stackline import __version__
 from stackline.services.runtime import open_database
-from stackline.web import api, auth, pages, security
+from stackline.web import api, auth, health, pages, security
 from stackline.web.extensions import csrf, limiter, login_manager
 
 DEFAULTS: dict[str, Any] = {
@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     security.init_app(app)
     auth.init_app(app)
     pages.init_app(app)
+    app.register_blueprint(health.bp)
     api.init_app(app)
     return app
 

@@ -34,6 +34,9 @@ def token_holder() -> str:
 
 
 def require_reader() -> None:
-    """Before every read: anyone when PUBLIC_READ is on (the default), else token holders."""
-    if not current_app.config.get("PUBLIC_READ", True):
+    """Before every read: anyone when PUBLIC_READ is on (the default), else token holders.
+
+    Writes are left to their views, which always ask for a token.
+    """
+    if request.method in ("GET", "HEAD") and not current_app.config.get("PUBLIC_READ", True):
         token_holder()

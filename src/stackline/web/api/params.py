@@ -8,7 +8,7 @@ that does not match is a 400 naming the parameter (a path that does not match is
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -61,32 +61,41 @@ def _strict_boolean(value: object) -> object:
     raise ValueError("must be true or false")
 
 
+def _drop_null_defaults(schema: dict[str, Any]) -> None:
+    """An absent parameter is not `null`: leave `default: null` out of the document."""
+    for prop in schema.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
 Flag = Annotated[bool, BeforeValidator(_strict_boolean)]
+Day = Annotated[str, Field(pattern=PARTIAL_DATE)]
+Moment = Annotated[str, Field(pattern=MOMENT)]
+CompanySlug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+TypeList = Annotated[str, Field(pattern=TYPE_LIST)]
+Words = Annotated[str, Field(min_length=1, max_length=200)]
+ExportFormat = Literal["stackline", "timelinejs"]
 
 
 def _day(description: str = DAY_HELP) -> Any:
-    return Field(default=None, pattern=PARTIAL_DATE, description=description)
+    return Field(default=None, description=description)
 
 
 def _moment() -> Any:
-    return Field(
-        default=None,
-        pattern=MOMENT,
-        description="What was known then: " + MOMENT_HELP + "; default now",
-    )
+    return Field(default=None, description="What was known then: " + MOMENT_HELP + "; default now")
 
 
 class Query(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_drop_null_defaults)
 
 
 class CompaniesQuery(Query):
-    as_of: str | SkipJsonSchema[None] = _day(DAY_HELP + "; default today (UTC)")
+    as_of: Day | SkipJsonSchema[None] = _day(DAY_HELP + "; default today (UTC)")
 
 
 class StackQuery(Query):
-    as_of: str | SkipJsonSchema[None] = _day(DAY_HELP + "; default today (UTC)")
-    known_on: str | SkipJsonSchema[None] = _moment()
+    as_of: Day | SkipJsonSchema[None] = _day(DAY_HELP + "; default today (UTC)")
+    known_on: Moment | SkipJsonSchema[None] = _moment()
 
 
 class MatrixQuery(StackQuery):
@@ -96,35 +105,32 @@ class MatrixQuery(StackQuery):
 
 
 class DiffQuery(Query):
-    from_: str = Field(alias="from", pattern=PARTIAL_DATE, description="The earlier day")
-    to: str | SkipJsonSchema[None] = _day("The later day; default today (UTC)")
-    known_on: str | SkipJsonSchema[None] = _moment()
+    from_: Day = Field(alias="from", description="The earlier day")
+    to: Day | SkipJsonSchema[None] = _day("The later day; default today (UTC)")
+    known_on: Moment | SkipJsonSchema[None] = _moment()
 
 
 class FilterQuery(Query):
     """The filters shared by the event list and the export."""
 
-    company: str | SkipJsonSchema[None] = Field(
-        default=None, pattern=SLUG_PATTERN, description="Events naming this company"
+    company: CompanySlug | SkipJsonSchema[None] = Field(
+        default=None, description="Events naming this company"
     )
     layer: Layer | SkipJsonSchema[None] = Field(
         default=None, description="Events in this layer (the type's or the payload's)"
     )
-    type: str | SkipJsonSchema[None] = Field(
-        default=None, pattern=TYPE_LIST, description="Event types, comma-separated"
+    type: TypeList | SkipJsonSchema[None] = Field(
+        default=None, description="Event types, comma-separated"
     )
-    from_: str | SkipJsonSchema[None] = Field(
+    from_: Day | SkipJsonSchema[None] = Field(
         default=None,
         alias="from",
-        pattern=PARTIAL_DATE,
         description="Effective on or after this day (a period: its first day)",
     )
-    to: str | SkipJsonSchema[None] = _day(
+    to: Day | SkipJsonSchema[None] = _day(
         "Effective on or before this day (a period: its last day)"
     )
-    q: str | SkipJsonSchema[None] = Field(
-        default=None, min_length=1, max_length=200, description="Words in the summary"
-    )
+    q: Words | SkipJsonSchema[None] = Field(default=None, description="Words in the summary")
 
 
 class EventsQuery(FilterQuery):
@@ -137,9 +143,8 @@ class EventsQuery(FilterQuery):
 
 class ExportQuery(FilterQuery):
     include_voided: Flag = Field(default=True, description="Include retracted and corrected events")
-    format: str = Field(
+    format: ExportFormat = Field(
         default="stackline",
-        pattern="^(stackline|timelinejs)$",
         description="stackline (the stackline-timeline document) or timelinejs (TimelineJS3 JSON)",
     )
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from stackline.domain.events import EVENT_ADAPTER, STORE_FIELDS
 from stackline.web.api.models import ErrorBody
 
+PREFIX = "/api/v1"
 ERROR_DESCRIPTIONS = {
     400: "A parameter or the body is malformed",
     401: "No valid bearer token (reads need one when the server is not public)",

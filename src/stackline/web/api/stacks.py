@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from stackline.domain.stack import Stack
 from stackline.services import stacks, timeline
-from stackline.web.api import spec
+from stackline.web.api import errors, spec
+from stackline.web.api.answers import json_answer
+from stackline.web.api.auth import require_reader
 from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, StackAnswer
 from stackline.web.api.params import (
     CompaniesQuery,
@@ -21,9 +23,13 @@ from stackline.web.context import engine
 bp = APIBlueprint(
     "api_stacks",
     __name__,
+    url_prefix=spec.PREFIX,
     abp_tags=[Tag(name="stacks", description="Stack footprints as of a day")],
     abp_security=spec.PUBLIC_OR_BEARER,
 )
+
+errors.handle_errors(bp)
+bp.before_request(require_reader)
 
 
 @bp.get(
@@ -36,7 +42,7 @@ bp = APIBlueprint(
 def list_companies(query: CompaniesQuery) -> Response:
     """The companies that exist on a day: slug, name, kind, founding date and parent."""
     as_of = stacks.parse_as_of(query.as_of)
-    return jsonify({"companies": stacks.companies_on(engine(), as_of)})
+    return json_answer({"companies": stacks.companies_on(engine(), as_of)})
 
 
 @bp.get(
@@ -48,7 +54,7 @@ def company_stack(path: CompanyPath, query: StackQuery) -> Response:
     """One company's stack as of a day, optionally as it was known at an earlier moment."""
     as_of = stacks.parse_as_of(query.as_of)
     known_on = stacks.parse_known_on(query.known_on)
-    return jsonify(stacks.stack_of(engine(), path.slug, as_of, known_on).as_dict())
+    return json_answer(stacks.stack_of(engine(), path.slug, as_of, known_on).as_dict())
 
 
 @bp.get(
@@ -66,7 +72,7 @@ def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     diff = stacks.diff_of(engine(), path.slug, before, after, known_on)
     slugs = {path.slug} | _subsidiaries(diff.before) | _subsidiaries(diff.after)
     first, last = min(before, after), max(before, after)
-    return jsonify(diff.as_dict(timeline.events_between(engine(), slugs, first, last)))
+    return json_answer(diff.as_dict(timeline.events_between(engine(), slugs, first, last)))
 
 
 def _subsidiaries(stack: Stack) -> set[str]:
@@ -91,4 +97,4 @@ def matrix(query: MatrixQuery) -> Response:
     as_of = stacks.parse_as_of(query.as_of)
     known_on = stacks.parse_known_on(query.known_on)
     rows = stacks.matrix_of(engine(), as_of, known_on, query.include_subsidiaries)
-    return jsonify({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})
+    return json_answer({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})

@@ -1,0 +1,103 @@
+"""Giving an event its place in the log: `seq`, `recorded_at`, `recorded_by` and the hash chain.
+
+Also the two checks every append path shares: an exported event must still match its hash, and an
+id already stored must come back with the same client fields (else 409).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import Connection, select
+
+from stackline.domain.documents import (
+    FieldProblem,
+    InvalidEvent,
+    compute_hash,
+    event_document,
+    format_timestamp,
+    same_client_fields,
+)
+from stackline.domain.events import SCHEMA_VERSION, ZERO_HASH, Event
+from stackline.store.tables import events
+
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@dataclass
+class Head:
+    """The last event of the log: where the next one goes."""
+
+    seq: int
+    hash: str
+    recorded_at: str
+
+    def seal(self, event: Event, recorded_by: str, now: datetime) -> tuple[Event, dict[str, Any]]:
+        """The event placed after this head (an export that fits here keeps its own place)."""
+        fits_here = event.seq == self.seq + 1 and event.prev_hash == self.hash
+        if fits_here and event.hash is not None and event.recorded_at is not None:
+            document = event_document(event)
+            if document["recorded_at"] >= self.recorded_at:
+                return self._advance(event, document)
+        recorded_at = max(format_timestamp(now), self.recorded_at)
+        sealed = event.model_copy(
+            update={
+                "id": event.id or uuid4(),
+                "seq": self.seq + 1,
+                "schema_version": SCHEMA_VERSION,
+                "recorded_at": datetime.strptime(recorded_at, TIMESTAMP_FORMAT).replace(tzinfo=UTC),
+                "recorded_by": recorded_by,
+                "prev_hash": self.hash,
+            }
+        )
+        document = event_document(sealed)
+        document["hash"] = compute_hash(document)
+        return self._advance(sealed.model_copy(update={"hash": document["hash"]}), document)
+
+    def _advance(self, event: Event, document: dict[str, Any]) -> tuple[Event, dict[str, Any]]:
+        self.seq, self.hash, self.recorded_at = (
+            document["seq"],
+            document["hash"],
+            document["recorded_at"],
+        )
+        return event, document
+
+
+def read_head(connection: Connection) -> Head:
+    row = connection.execute(
+        select(events.c.seq, events.c.hash, events.c.recorded_at)
+        .order_by(events.c.seq.desc())
+        .limit(1)
+    ).first()
+    return Head(row.seq, row.hash, row.recorded_at) if row else Head(0, ZERO_HASH, "")
+
+
+def check_own_hash(event: Event) -> None:
+    """An exported event must still hash to what it says: edited text or hash is refused."""
+    if event.hash is None:
+        return
+    document = event_document(event)
+    if any(document[key] is None for key in ("seq", "recorded_at", "recorded_by", "prev_hash")):
+        raise InvalidEvent(
+            "an event with a hash must carry seq, recorded_at, recorded_by and prev_hash",
+            [FieldProblem("hash", "incomplete store fields")],
+        )
+    if compute_hash(document) != event.hash:
+        raise InvalidEvent(
+            f"event {event.id} (seq {event.seq}) does not match its hash: it was edited",
+            [FieldProblem("hash", "does not match the event's content")],
+        )
+
+
+def require_same(stored: Event, event: Event) -> None:
+    """An id that is already stored is an idempotent repeat only with identical client fields."""
+    if not same_client_fields(stored, event):
+        raise InvalidEvent(
+            f"event {event.id} already exists with other content",
+            [FieldProblem("id", "already used by a different event")],
+            status=409,
+            code="conflict",
+        )

@@ -1,0 +1,106 @@
+"""The export: the filtered timeline streamed as a download, and the JSON Schema of its format.
+
+The schema ships inside the package (`schemas/export.schema.json`) and is generated from
+`models.ExportDocument`; a test keeps the two the same.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from flask import Response, stream_with_context
+from flask_openapi3 import APIBlueprint, Tag
+
+from stackline.services import timeline
+from stackline.web.api import errors, spec
+from stackline.web.api.auth import require_reader
+from stackline.web.api.events import event_filter
+from stackline.web.api.models import ExportDocument, TimelineJSDocument
+from stackline.web.api.params import ExportQuery
+from stackline.web.context import engine
+
+EXPORT_SCHEMA = "export.schema.json"
+FILENAMES = {"stackline": "stackline-export.json", "timelinejs": "stackline-timelinejs.json"}
+
+bp = APIBlueprint(
+    "api_export",
+    __name__,
+    url_prefix=spec.PREFIX,
+    abp_tags=[Tag(name="export", description="The timeline as a file")],
+    abp_security=spec.PUBLIC_OR_BEARER,
+)
+
+errors.handle_errors(bp)
+bp.before_request(require_reader)
+
+
+def export_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the `stackline-timeline` document, standalone (draft 2020-12)."""
+    schema = ExportDocument.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "stackline-timeline",
+    }
+
+
+def shipped_export_schema() -> str:
+    return resources.files(__package__).joinpath("schemas", EXPORT_SCHEMA).read_text("utf-8")
+
+
+def _export_responses() -> dict[int, Any]:
+    either = {"anyOf": [spec.ref(bp, ExportDocument), spec.ref(bp, TimelineJSDocument)]}
+    attachment = {
+        "Content-Disposition": {
+            "description": "attachment; filename=stackline-export.json (or stackline-timelinejs.json)",
+            "schema": {"type": "string", "pattern": "^attachment; filename="},
+        }
+    }
+    return {
+        200: spec.json_response("The export document, streamed", either, attachment),
+        **spec.error_responses(bp, *spec.READ_ERRORS),
+    }
+
+
+@bp.get("/export", operation_id="exportEvents", responses=_export_responses())
+def export(query: ExportQuery) -> Response:
+    """The events matching the filters as a download, streamed in `seq` order.
+
+    `format=stackline` writes the stackline-timeline document (GET /schemas/export.json
+    describes it; `stackline import` reads it back); `format=timelinejs` writes TimelineJS3 JSON.
+    Retracted and corrected events are included unless `include_voided=false`.
+    """
+    chosen = event_filter(query, query.include_voided)
+    chunks = timeline.export_chunks(engine(), chosen, query.format)
+    disposition = f"attachment; filename={FILENAMES[query.format]}"
+    return Response(
+        stream_with_context(chunks),
+        mimetype="application/json",
+        headers={"Content-Disposition": disposition},
+    )
+
+
+@bp.get(
+    "/schemas/export.json",
+    operation_id="getExportSchema",
+    responses={
+        200: spec.json_response(
+            "The JSON Schema of the stackline-timeline document",
+            {"type": "object"},
+            media_type="application/schema+json",
+        ),
+        **spec.error_responses(bp, *spec.READ_ERRORS),
+    },
+)
+def export_schema() -> Response:
+    """The JSON Schema (draft 2020-12) that every `format=stackline` export validates against."""
+    return Response(shipped_export_schema(), mimetype="application/schema+json")
+
+
+def write_export_schema() -> None:
+    """Regenerate the shipped schema file after changing `ExportDocument` (used by the tests)."""
+    target = resources.files(__package__).joinpath("schemas", EXPORT_SCHEMA)
+    with resources.as_file(target) as path:
+        path.write_text(json.dumps(export_json_schema(), indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,80 @@
+"""Recording an event through the API: bearer token, body parsing, 201/200/400/409/422.
+
+The body is read here rather than by flask-openapi3 so each failure gets its documented status:
+malformed JSON or a non-object is a 400; an event that breaks the schema or a rule is a 422 with
+the domain's messages; an id reused for other content is a 409. The size cap (413) is enforced
+by werkzeug from MAX_CONTENT_LENGTH when the body is read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, request, url_for
+
+from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.domain.events import STORE_FIELDS
+from stackline.services import recording, timeline
+from stackline.web.api import spec
+from stackline.web.api.answers import json_answer
+from stackline.web.api.auth import token_holder
+from stackline.web.api.events import bp
+from stackline.web.api.models import TimelineEvent
+from stackline.web.context import engine
+
+
+def _responses() -> dict[int, Any]:
+    stored = spec.ref(bp, TimelineEvent)
+    location = {
+        "Location": {"description": "The new event's URL", "schema": {"type": "string"}},
+    }
+    return {
+        201: spec.json_response("Recorded; the stored event", stored, location),
+        200: spec.json_response("Already recorded with this id and content", stored),
+        **spec.error_responses(bp, 400, 401, 409, 413, 422),
+    }
+
+
+@bp.post(
+    "/events",
+    operation_id="recordEvent",
+    security=spec.BEARER,
+    responses=_responses(),
+    openapi_extensions={"requestBody": spec.new_event_body(bp)},
+)
+def record_event() -> Response:
+    """Record one event (Bearer token). Repeating a request with the same `id` is safe."""
+    recorded_by = token_holder()
+    raw = _event_object(request.get_data())
+    appended = recording.record_event(engine(), raw, recorded_by)
+    event_id = str(appended.event.id)
+    response = json_answer(timeline.get_event(engine(), event_id))
+    if appended.created:
+        response.status_code = 201
+        response.headers["Location"] = url_for("api_events.get_event", id=event_id)
+    return response
+
+
+def _event_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object of client fields; `InvalidEvent` (400 or 422) otherwise."""
+    try:
+        raw = json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as error:  # also bad UTF-8 and NaN/Infinity
+        detail = str(error) if isinstance(error, ValueError) else "nested too deeply"
+        problem = FieldProblem("", detail[:200])
+        raise InvalidEvent("malformed JSON", [problem], status=400, code="bad_request") from None
+    if not isinstance(raw, dict):
+        problem = FieldProblem("", "expected a JSON object")
+        raise InvalidEvent("an event must be a JSON object", [problem], 400, "bad_request")
+    assigned = [field for field in STORE_FIELDS if field in raw]
+    if assigned:
+        problems = [
+            FieldProblem(field, "assigned by the store; do not send it") for field in assigned
+        ]
+        raise InvalidEvent("the body holds fields the store assigns", problems)
+    return raw
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")

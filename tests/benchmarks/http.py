@@ -1,0 +1,81 @@
+"""HTTP figure: the company stack endpoint vs a trivial endpoint, on one real gunicorn server,
+each under the same `wrk` load (loopback only, bounded duration)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from tests.benchmarks.measure import Figure, throughput_figure
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer {url}")
+
+
+def wrk_requests_per_second(base: str, paths: list[str], seconds: int) -> float:
+    script = "counter = 0\npaths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+    script += 'request = function()\n  counter = counter + 1\n  return wrk.format("GET", paths[(counter % #paths) + 1])\nend\n'
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        output = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", handle.name, base],
+                                check=True, capture_output=True, text=True).stdout  # fmt: skip
+    finally:
+        os.unlink(handle.name)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"wrk saw {errors.group(1)} error responses:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+
+
+def measure_http(database: Path, slugs: list[str], day: date, seconds: int) -> list[Figure]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "STACKLINE_DATABASE_URL": f"sqlite:///{database}",
+        "STACKLINE_SECRET_KEY": "bench",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stackline", "serve", "--port", str(port), "--workers", "2", "--threads", "8"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/healthz", time.monotonic() + 60)
+        stack_paths = [f"/api/v1/companies/{slug}/stack?as_of={day.isoformat()}" for slug in slugs]
+        trivial = wrk_requests_per_second(base, ["/healthz"], seconds)
+        stack = wrk_requests_per_second(base, stack_paths, seconds)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    note = f"wrk -t2 -c16, {len(stack_paths)} distinct stack URLs, gunicorn 2 workers × 8 threads"
+    return [
+        throughput_figure(
+            "HTTP stack endpoint vs trivial endpoint", stack, trivial, 0.5, "req/s", note
+        )
+    ]
