@@ -214,7 +214,7 @@ def scaling_figures(work: Path, sizes: list[int]) -> tuple[list[Figure], dict[st
         slugs = comparable_companies(engine)
         samples = query_samples(engine, slugs)
         medians[size] = median(samples)
-        matrix_seconds, rows = timed(lambda: stacks.matrix_of(engine, QUERY_DAY))
+        matrix_seconds, rows = timed(lambda e=engine: stacks.matrix_of(e, QUERY_DAY))
         details[str(size)] = {
             "import_events_per_s": size / import_seconds,
             "stack_median_ms": medians[size], "stack_p99_ms": percentile(samples, 0.99),

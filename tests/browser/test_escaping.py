@@ -1,8 +1,7 @@
 """Script in names and summaries shows as text everywhere, and no dialog ever opens.
 
-The company cannot be registered through the form (see the xfail in
-test_login_and_recording.py), so it comes in through `stackline import`; the events naming it
-are then recorded through the form like any other.
+The company comes in through `stackline import` (registering through the form is covered in
+test_login_and_recording.py); the events naming it are then recorded through the form.
 """
 
 from __future__ import annotations

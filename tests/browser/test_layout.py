@@ -10,17 +10,6 @@ import pytest
 from tests.browser.conftest import Browsing, Server
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: the form's payload fields are laid out in a two-column grid: style.css gives "
-        "`.payload` `display: grid; grid-template-columns: 10rem 1fr` for the event page's "
-        "<dl class='payload'>, and the form's <fieldset class='payload'> shares the class, so its "
-        "fields alternate between a 10rem column and a wide one (Parties is squeezed to 10rem, "
-        "group headings take a cell)"
-    ),
-)
 def test_the_forms_payload_fields_are_stacked_in_one_column(browsing: Browsing) -> None:
     page = browsing.page(editor=True).page
     page.goto("/events/new?type=partnership.formed")
@@ -60,16 +49,6 @@ def company_of_this_year(server: Server) -> str:
     return "newco"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: the 'Layers over time' chart has no date on its axis when a company's history "
-        "lies within one calendar year (e.g. /companies/spacex?as_of=2026-07-01 in 2026): "
-        "charts._year_ticks only marks 1 January of the years after the start year, so the "
-        "bars float on an unlabelled axis"
-    ),
-)
 def test_the_layers_over_time_chart_always_labels_its_time_axis(
     company_of_this_year: str, browsing: Browsing
 ) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import pytest
-
 from tests.browser.conftest import (
     EDITOR_NAME,
     EDITOR_PASSWORD,
@@ -73,16 +71,6 @@ def test_a_model_release_recorded_through_the_form_lands_on_its_event_page(
     assert f"by {EDITOR_NAME}" in fields
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: on /events/new?type=model.released the optional base model's 'Model' input "
-        "(payload.base_model.model) carries `required`, so the browser refuses to send a model "
-        "release without a base model: forms.py marks a nested field required when it is required "
-        "within its group, even though the group itself (base_model) is optional"
-    ),
-)
 def test_the_model_release_form_needs_only_its_required_fields(
     openai_model_release: RecordedEvent,
 ) -> None:
@@ -158,16 +146,6 @@ def test_the_same_form_posted_twice_without_javascript_records_one_event(
     assert _count_events_with_summary(browsing, summary) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: /events/new?type=company.registered renders payload.company as a <select> of the "
-        "companies already registered (forms.py maps every slug-pattern field to the 'company' "
-        "picker), so a new company's slug cannot be entered and no company can be registered "
-        "through the web form"
-    ),
-)
 def test_a_new_company_can_be_registered_through_the_form(browsing: Browsing) -> None:
     page = browsing.page(editor=True).page
     page.goto("/events/new?type=company.registered")

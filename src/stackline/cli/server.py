@@ -73,4 +73,5 @@ def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
     _Gunicorn({
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
         "worker_class": "gthread", "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
+        "control_socket_disable": True,
     }).run()  # fmt: skip

@@ -17,7 +17,18 @@ from pydantic_core import core_schema
 
 ACCEPTED_FORMS = "YYYY, YYYY-Hn (half, n=1..2), YYYY-Qn (quarter, n=1..4), YYYY-MM or YYYY-MM-DD"
 MIN_YEAR, MAX_YEAR = 1900, 2100
-PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-H[12]|-Q[1-4]|-[0-9]{2}(-[0-9]{2})?)?$"
+# The exact forms as regular expressions (for JSON Schema and OpenAPI): a string matches if and
+# only if `PartialDate.parse` accepts it.
+_YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
+_LEAP_YEAR = r"(19(0[48]|[2468][048]|[13579][26])|20(0[048]|[2468][048]|[13579][26]))"
+_MONTH_DAY = (
+    r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    r"|02-(0[1-9]|1[0-9]|2[0-8]))"
+)
+DAY_FORM = rf"({_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+PERIOD_FORM = rf"{_YEAR}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?"
+PARTIAL_DATE_PATTERN = rf"^({DAY_FORM}|{PERIOD_FORM})$"
 
 _FORM = re.compile(
     r"(?P<year>[0-9]{4})(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?))?"

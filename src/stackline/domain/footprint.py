@@ -111,6 +111,9 @@ class FootprintSource(Protocol):
 
     def direct_entries(self, slug: str) -> list[StackEntry]: ...
 
+    def owned_layers(self, slug: str) -> set[Layer]:
+        """Layers of the company's own (not its subsidiaries') owned entries."""
+
     def holdings(self, slug: str) -> list[Holding]: ...
 
     def event_facts(self, ids: set[UUID]) -> dict[UUID, EventFacts]: ...
@@ -135,6 +138,9 @@ class Footprint:
 
     def direct_entries(self, slug: str) -> list[StackEntry]:
         return self.entries.get(slug, [])
+
+    def owned_layers(self, slug: str) -> set[Layer]:
+        return {e.layer for e in self.entries.get(slug, []) if e.relation == "owned"}
 
     def holdings(self, slug: str) -> list[Holding]:
         return self.investments.get(slug, [])

@@ -103,7 +103,7 @@ def _all_entries(source: FootprintSource, slug: str, path: frozenset[str]) -> li
 
 
 def _owned_layers(source: FootprintSource, slug: str, path: frozenset[str]) -> set[Layer]:
-    layers = {e.layer for e in source.direct_entries(slug) if e.relation == "owned"}
+    layers = source.owned_layers(slug)
     for link in source.subsidiaries(slug):
         if link.child not in path:
             layers |= _owned_layers(source, link.child, path | {link.child})

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine, select
 
 from stackline.domain.dates import PartialDate
+from stackline.domain.fold import fold_footprint
+from stackline.domain.footprint import FootprintSource
 from stackline.domain.stack import Presence, compose_stack
 from stackline.domain.values import LAYERS
 from stackline.store.database import read_transaction
-from stackline.store.footprints import StoredFootprint
+from stackline.store.footprints import StoredFootprint, events_known_on
 from stackline.store.tables import event_companies, events, investments, ownership_links, voids
 
 
@@ -58,13 +60,22 @@ def change_days(engine: Engine, slug: str, until: date) -> list[date]:
     return sorted(day for day in days if day <= until)
 
 
-def layer_history(engine: Engine, slug: str, until: date) -> list[HistoryPoint]:
-    """Presence per layer at every change day up to `until`, merging days with no change."""
+def layer_history(
+    engine: Engine, slug: str, until: date, known_on: datetime | None = None
+) -> list[HistoryPoint]:
+    """Presence per layer at every change day up to `until`, merging days with no change;
+    with `known_on`, as the events recorded by then tell it."""
     points: list[HistoryPoint] = []
     days = change_days(engine, slug, until)
     with read_transaction(engine) as connection:
+        known = events_known_on(connection, known_on) if known_on is not None else None
         for day in days:
-            stack = compose_stack(StoredFootprint(connection, day), slug)
+            source: FootprintSource = (
+                StoredFootprint(connection, day)
+                if known is None
+                else fold_footprint(known, day, known_on)
+            )
+            stack = compose_stack(source, slug)
             presence = {layer.value: stack.presence(layer) for layer in LAYERS}
             if not points or points[-1].presence != presence:
                 points.append(HistoryPoint(day, presence))

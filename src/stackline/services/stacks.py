@@ -10,18 +10,18 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, date, datetime, time
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, func, select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
-from stackline.domain.documents import FieldProblem, InvalidEvent, format_timestamp
+from stackline.domain.documents import FieldProblem, InvalidEvent
 from stackline.domain.fold import fold_footprint
 from stackline.domain.footprint import Footprint, FootprintSource
 from stackline.domain.stack import MatrixRow, Stack, compose_matrix, compose_stack
 from stackline.store.database import read_transaction
-from stackline.store.footprints import StoredFootprint, company_slugs, snapshot
-from stackline.store.rows import row_events
+from stackline.store.footprints import StoredFootprint, company_slugs, events_known_on, snapshot
 from stackline.store.tables import companies, events
 
 
@@ -47,6 +47,16 @@ def parse_as_of(text: str | None, name: str = "as_of") -> date:
         ) from None
 
 
+def parse_from_day(text: str, name: str = "from") -> date:
+    """The start of a range: a partial date means its first day."""
+    try:
+        return PartialDate.parse(text).start
+    except ValueError as error:
+        raise InvalidEvent(
+            f"bad {name}", [FieldProblem(name, str(error))], status=400, code="bad_parameter"
+        ) from None
+
+
 def parse_known_on(text: str | None) -> datetime | None:
     """A timestamp, or a day meaning the end of that day (UTC); None means now."""
     if not text:
@@ -62,14 +72,7 @@ def parse_known_on(text: str | None) -> datetime | None:
 
 
 def _known_footprint(connection: Connection, as_of: date, known_on: datetime) -> Footprint:
-    cutoff = format_timestamp(known_on)
-    rows = connection.execute(
-        select(events)
-        .where(events.c.recorded_at <= cutoff)
-        .order_by(events.c.seq)
-        .execution_options(yield_per=5000)
-    )
-    return fold_footprint(row_events(rows), as_of, known_on)
+    return fold_footprint(events_known_on(connection, known_on), as_of, known_on)
 
 
 def _source(connection: Connection, as_of: date, known_on: datetime | None) -> FootprintSource:
@@ -106,7 +109,17 @@ class _StackCache:
                 self.entries.popitem(last=False)
 
 
-_cache = _StackCache()
+_caches: WeakKeyDictionary[Engine, _StackCache] = WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _cache_of(engine: Engine) -> _StackCache:
+    """Each database (engine) has its own cache, which goes with it."""
+    with _caches_lock:
+        cache = _caches.get(engine)
+        if cache is None:
+            cache = _caches[engine] = _StackCache()
+        return cache
 
 
 def stack_of(
@@ -118,14 +131,15 @@ def stack_of(
 ) -> Stack:
     with read_transaction(engine) as connection:
         head = connection.scalar(select(func.max(events.c.seq)))
-        key = (id(engine), slug, as_of, known_on, head)
-        cached = _cache.get(key) if use_cache else None
+        key = (slug, as_of, known_on, head)
+        cache = _cache_of(engine)
+        cached = cache.get(key) if use_cache else None
         if cached is not None:
             return cached
         _require_company(connection, slug)
         stack = compose_stack(_source(connection, as_of, known_on), slug, known_on)
     if use_cache:
-        _cache.put(key, stack)
+        cache.put(key, stack)
     return stack
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -16,6 +16,8 @@ from uuid import UUID
 from sqlalchemy import Connection, Row, func, select
 
 from stackline.domain.dates import PartialDate
+from stackline.domain.documents import format_timestamp
+from stackline.domain.events import Event
 from stackline.domain.fold import partnership_label
 from stackline.domain.footprint import (
     CompanyFacts,
@@ -26,6 +28,7 @@ from stackline.domain.footprint import (
     StackEntry,
 )
 from stackline.domain.values import Layer
+from stackline.store.rows import row_event
 from stackline.store.tables import (
     companies,
     company_names,
@@ -52,41 +55,69 @@ class StoredFootprint:
         return self._companies[slug]
 
     def _load_company(self, slug: str) -> CompanyFacts | None:
-        row = self.connection.execute(
-            select(companies).where(
-                companies.c.slug == slug, companies.c.founded_start <= self.as_of
-            )
-        ).first()
-        if row is None:
-            return None
-        name = self.connection.scalar(
+        """The company on the day, its name then and its parent then, in one query."""
+        name = (
             select(company_names.c.name)
             .where(company_names.c.company == slug, company_names.c.valid_from <= self.as_of)
             .order_by(company_names.c.valid_from.desc(), company_names.c.seq.desc())
             .limit(1)
+            .scalar_subquery()
         )
-        link = self._parent_link(slug)
-        return CompanyFacts(
-            slug, name or slug, row.kind, _parse(row.founded_on), link.parent if link else None
-        )
-
-    def _parent_link(self, slug: str) -> ParentLink | None:
-        row = self.connection.execute(
-            select(ownership_links)
+        parent = (
+            select(ownership_links.c.acquirer)
             .where(ownership_links.c.target == slug, ownership_links.c.valid_from <= self.as_of)
             .order_by(ownership_links.c.valid_from.desc(), ownership_links.c.seq.desc())
             .limit(1)
+            .scalar_subquery()
+        )
+        row = self.connection.execute(
+            select(
+                companies.c.kind, companies.c.founded_on, name.label("name"), parent.label("parent")
+            ).where(companies.c.slug == slug, companies.c.founded_start <= self.as_of)
         ).first()
-        return _link(row) if row else None
+        if row is None:
+            return None
+        return CompanyFacts(slug, row.name or slug, row.kind, _parse(row.founded_on), row.parent)
 
     def subsidiaries(self, slug: str) -> list[ParentLink]:
-        candidates = self.connection.scalars(
-            select(ownership_links.c.target)
-            .where(ownership_links.c.acquirer == slug, ownership_links.c.valid_from <= self.as_of)
+        """Companies whose latest acquisition on the day was by `slug`, in one query."""
+        later = ownership_links.alias("later")
+        superseded = (
+            select(later.c.seq)
+            .where(
+                later.c.target == ownership_links.c.target,
+                later.c.valid_from <= self.as_of,
+                (later.c.valid_from > ownership_links.c.valid_from)
+                | (
+                    (later.c.valid_from == ownership_links.c.valid_from)
+                    & (later.c.seq > ownership_links.c.seq)
+                ),
+            )
+            .exists()
+        )
+        rows = self.connection.execute(
+            select(ownership_links)
+            .where(
+                ownership_links.c.acquirer == slug,
+                ownership_links.c.valid_from <= self.as_of,
+                ~superseded,
+            )
+            .order_by(ownership_links.c.target)
+        )
+        return [_link(row) for row in rows]
+
+    def owned_layers(self, slug: str) -> set[Layer]:
+        rows = self.connection.scalars(
+            select(stack_facts.c.layer)
+            .where(
+                stack_facts.c.holder == slug,
+                stack_facts.c.relation == "owned",
+                stack_facts.c.valid_from <= self.as_of,
+                stack_facts.c.valid_to.is_(None) | (stack_facts.c.valid_to > self.as_of),
+            )
             .distinct()
         )
-        links = [self._parent_link(target) for target in sorted(candidates)]
-        return [link for link in links if link is not None and link.parent == slug]
+        return {Layer(layer) for layer in rows}
 
     def direct_entries(self, slug: str) -> list[StackEntry]:
         rows = self.connection.execute(
@@ -208,3 +239,16 @@ def _latest_per_target(connection: Connection, as_of: date) -> list[ParentLink]:
     )
     rows = connection.execute(select(ranked).where(ranked.c.rank == 1))
     return [_link(row) for row in rows]
+
+
+def events_known_on(connection: Connection, known_on: datetime) -> list[Event]:
+    """Every event recorded by `known_on`, in `seq` order (for folds of "what we knew then")."""
+    cutoff = format_timestamp(known_on)
+    query = (
+        select(events)
+        .where(events.c.recorded_at <= cutoff)
+        .order_by(events.c.seq)
+        .execution_options(yield_per=5000)
+    )
+    with connection.execute(query) as rows:
+        return [row_event(row) for row in rows]

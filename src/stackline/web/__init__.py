@@ -6,7 +6,8 @@ import os
 import secrets
 from typing import Any
 
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3.models.info import Info
+from flask_openapi3.openapi import OpenAPI
 
 from stackline import __version__
 from stackline.services.runtime import open_database

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -34,7 +43,10 @@ def _load_editor(user_id: str) -> Editor | None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    limiter.limit(lambda: str(app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])(login)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 @bp.get("/login")
@@ -43,6 +55,7 @@ def login_form() -> str:
 
 
 @bp.post("/login")
+@limiter.limit(_login_limit, methods=["POST"])
 def login() -> Response | tuple[str, int]:
     name = request.form.get("name", "")[:80]
     password = request.form.get("password", "")[:1024]

@@ -27,10 +27,15 @@ class FormField:
     options: list[tuple[str, str]] = field(default_factory=list)
     help: str = ""
     depth: int = 0
+    default: str = ""
 
     @property
     def input_id(self) -> str:
         return "f-" + self.name.replace(".", "-")
+
+
+# Slug fields that name a company being created, not one to pick from the registered ones.
+NEW_COMPANY_FIELDS = {("company.registered", "payload.company")}
 
 
 def payload_fields(event_type: str) -> list[FormField]:
@@ -38,7 +43,12 @@ def payload_fields(event_type: str) -> list[FormField]:
     schema = EVENT_CLASSES[event_type].model_json_schema()
     defs = schema.get("$defs", {})
     payload = _resolve(schema["properties"]["payload"], defs)
-    return list(_fields("payload", payload, defs, 0))
+    fields = list(_fields("payload", payload, defs, 0, True))
+    for item in fields:
+        if (event_type, item.name) in NEW_COMPANY_FIELDS:
+            item.widget = "text"
+            item.help = "A new slug: lower case letters, digits and hyphens (e.g. acme-ai)."
+    return fields
 
 
 def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -57,17 +67,23 @@ def _unwrap_optional(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, An
 
 
 def _fields(
-    prefix: str, schema: dict[str, Any], defs: dict[str, Any], depth: int
+    prefix: str, schema: dict[str, Any], defs: dict[str, Any], depth: int, parent_required: bool
 ) -> Iterator[FormField]:
+    """Inputs for an object's properties; inside an optional group none is marked required,
+    since leaving the whole group empty is allowed (the models still check a filled-in group)."""
     required = set(schema.get("required", []))
     for name, raw in schema.get("properties", {}).items():
         prop = _unwrap_optional(raw, defs)
         path, label = f"{prefix}.{name}", field_title(name)
+        needed = name in required and parent_required
         if "properties" in prop:
-            yield FormField(path, label, "group", name in required, depth=depth)
-            yield from _fields(path, prop, defs, depth + 1)
+            yield FormField(path, label, "group", needed, depth=depth)
+            yield from _fields(path, prop, defs, depth + 1, needed)
         else:
-            yield _leaf(path, label, prop, defs, name in required, depth)
+            item = _leaf(path, label, prop, defs, needed, depth)
+            if prop.get("default") not in (None, False):
+                item.default = str(prop["default"])
+            yield item
 
 
 def _leaf(
@@ -186,8 +202,12 @@ def _prune_untouched_group(
     value = node.get(path[-1])
     if not isinstance(value, dict):
         return
-    required = [f for f in fields if f.name.startswith(group + ".") and f.required]
-    if not any(value.get(f.name.rsplit(".", 1)[-1]) not in (None, False) for f in required):
+    members = [f for f in fields if f.name.startswith(group + ".") and f.widget != "group"]
+    touched = any(
+        value.get(f.name.rsplit(".", 1)[-1]) not in (None, False, f.default or None)
+        for f in members
+    )
+    if not touched:
         del node[path[-1]]
 
 

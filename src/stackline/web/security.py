@@ -47,13 +47,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+def _http_error(error: HTTPException) -> Response | tuple[str, int, dict[str, str]]:
     status = error.code or 500
     if wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
         response = jsonify({"error": code, "message": error.description, "details": []})
         response.status_code = status
+        allow = dict(error.get_headers()).get("Allow")
+        if allow:  # a 405 names the methods the URL does allow
+            response.headers["Allow"] = allow
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="stackline"'
         return response
-    return render_template("error.html", status=status, error=error), status
+    page = render_template("error.html", status=status, error=error)
+    return page, status, {k: v for k, v in error.get_headers() if k == "Allow"}

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort
-from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.events import EVENT_CLASSES, TYPE_LAYERS

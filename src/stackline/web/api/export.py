@@ -11,7 +11,9 @@ from importlib import resources
 from typing import Any
 
 from flask import Response, stream_with_context
-from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from flask_openapi3.types import ResponseDict
 
 from stackline.services import timeline
 from stackline.web.api import errors, spec
@@ -50,7 +52,7 @@ def shipped_export_schema() -> str:
     return resources.files(__package__).joinpath("schemas", EXPORT_SCHEMA).read_text("utf-8")
 
 
-def _export_responses() -> dict[int, Any]:
+def _export_responses() -> ResponseDict:
     either = {"anyOf": [spec.ref(bp, ExportDocument), spec.ref(bp, TimelineJSDocument)]}
     attachment = {
         "Content-Disposition": {

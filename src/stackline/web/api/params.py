@@ -14,22 +14,16 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from stackline.domain.dates import DAY_FORM, PARTIAL_DATE_PATTERN, PERIOD_FORM
 from stackline.domain.events import EVENT_TYPES
 from stackline.domain.values import SLUG_PATTERN, Layer
 
-_YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
-_LEAP_YEAR = r"(19(0[48]|[2468][048]|[13579][26])|20(0[048]|[2468][048]|[13579][26]))"
-_MONTH_DAY = (
-    r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
-    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-    r"|02-(0[1-9]|1[0-9]|2[0-8]))"
-)
-_DAY = rf"({_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
-_PERIOD = rf"{_YEAR}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?"
+_DAY = DAY_FORM
+_PERIOD = PERIOD_FORM
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 _OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
 
-PARTIAL_DATE = rf"^({_DAY}|{_PERIOD})$"
+PARTIAL_DATE = PARTIAL_DATE_PATTERN
 MOMENT = rf"^({_DAY}|{_PERIOD}|{_DAY}[T ]{_TIME}{_OFFSET}?)$"
 _TYPE = "|".join(re.escape(name) for name in EVENT_TYPES)
 TYPE_LIST = rf"^({_TYPE})(,({_TYPE}))*$"
@@ -130,7 +124,9 @@ class FilterQuery(Query):
     to: Day | SkipJsonSchema[None] = _day(
         "Effective on or before this day (a period: its last day)"
     )
-    q: Words | SkipJsonSchema[None] = Field(default=None, description="Words in the summary")
+    q: Words | SkipJsonSchema[None] = Field(
+        default=None, description="Text the summary contains (any case)"
+    )
 
 
 class EventsQuery(FilterQuery):

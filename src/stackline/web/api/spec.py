@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_openapi3 import APIBlueprint
-from flask_openapi3.models import OPENAPI3_REF_PREFIX, OPENAPI3_REF_TEMPLATE, Schema
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models import OPENAPI3_REF_PREFIX, OPENAPI3_REF_TEMPLATE
+from flask_openapi3.models.schema import Schema
+from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel
 
 from stackline.domain.events import EVENT_ADAPTER, STORE_FIELDS
@@ -27,7 +29,7 @@ ERROR_DESCRIPTIONS = {
     422: "The event breaks the schema or a rule",
 }
 READ_ERRORS = (400, 401)
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 PUBLIC_OR_BEARER: list[dict[str, list[str]]] = [{}, {"bearer": []}]
 
 
@@ -62,14 +64,14 @@ def json_response(
 
 def responses(
     bp: APIBlueprint, ok: type[BaseModel], description: str, *errors: int
-) -> dict[int, Any]:
+) -> ResponseDict:
     """A 200 answer with `ok`'s schema, and an `ErrorBody` for each status in `errors`."""
-    answers: dict[int, Any] = {200: json_response(description, ref(bp, ok))}
+    answers: ResponseDict = {200: json_response(description, ref(bp, ok))}
     answers.update(error_responses(bp, *errors))
     return answers
 
 
-def error_responses(bp: APIBlueprint, *statuses: int) -> dict[int, Any]:
+def error_responses(bp: APIBlueprint, *statuses: int) -> ResponseDict:
     error = ref(bp, ErrorBody)
     return {status: json_response(ERROR_DESCRIPTIONS[status], error) for status in statuses}
 

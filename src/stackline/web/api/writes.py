@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from flask import Response, request, url_for
+from flask_openapi3.types import ResponseDict
 
 from stackline.domain.documents import FieldProblem, InvalidEvent
 from stackline.domain.events import STORE_FIELDS
@@ -24,7 +25,7 @@ from stackline.web.api.models import TimelineEvent
 from stackline.web.context import engine
 
 
-def _responses() -> dict[int, Any]:
+def _responses() -> ResponseDict:
     stored = spec.ref(bp, TimelineEvent)
     location = {
         "Location": {"description": "The new event's URL", "schema": {"type": "string"}},

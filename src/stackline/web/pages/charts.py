@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,7 +33,7 @@ class Chart:
     height: int
     bars: list[Bar]
     ticks: list[Tick]
-    rows: list[tuple[str, float]]
+    rows: list[tuple[str, int]]
     marker: float | None
     label_width: int = LABEL_WIDTH
 
@@ -69,12 +70,26 @@ def layer_chart(points: list[HistoryPoint], as_of: date, end: date) -> Chart:
                     x_of(point.day), y + 3, max(x_of(until) - x_of(point.day), 1.5), presence, title
                 )
             )
-    ticks = _year_ticks(start, end, x_of)
+    ticks = _ticks(start, end, x_of)
     marker = x_of(as_of) if start <= as_of <= end else None
     return Chart(WIDTH, height, bars, ticks, rows, marker)
 
 
-def _year_ticks(start: date, end: date, x_of: object) -> list[Tick]:
-    years = list(range(start.year + 1, end.year + 1))
-    step = max(1, len(years) // 8)
-    return [Tick(x_of(date(year, 1, 1)), str(year)) for year in years[::step]]  # type: ignore[operator]
+def _ticks(start: date, end: date, x_of: Callable[[date], float]) -> list[Tick]:
+    """Year marks for long histories; quarter or month marks when the history is short."""
+    years = end.year - start.year
+    if years >= 3:
+        step = max(1, years // 8)
+        return [
+            Tick(x_of(date(y, 1, 1)), str(y)) for y in range(start.year + 1, end.year + 1, step)
+        ]
+    months = 3 if years >= 1 else 1
+    ticks: list[Tick] = []
+    day = date(start.year, start.month, 1)
+    while day <= end:
+        if day > start:
+            label = day.strftime("%b %Y") if day.month == 1 or not ticks else day.strftime("%b")
+            ticks.append(Tick(x_of(day), label))
+        month = day.month - 1 + months
+        day = date(day.year + month // 12, month % 12 + 1, 1)
+    return ticks

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import abort, render_template, request
 
+from stackline.domain.dates import PartialDate
 from stackline.domain.documents import InvalidEvent
 from stackline.domain.values import LAYERS
 from stackline.services import history, stacks, timeline
@@ -33,7 +34,7 @@ def company(slug: str) -> str | tuple[str, int]:
         diff = stacks.diff_of(engine(), slug, before, after, known_on)
         related = {slug, *diff.before.subsidiaries, *diff.after.subsidiaries}
         diff_events = timeline.events_between(engine(), related, before, after)
-    points = history.layer_history(engine(), slug, max(as_of, stacks.today()))
+    points = history.layer_history(engine(), slug, max(as_of, stacks.today()), known_on)
     events, next_after = timeline.list_events(
         engine(), timeline.EventFilter(company=slug, include_voided=True), limit=200
     )
@@ -48,8 +49,9 @@ def company(slug: str) -> str | tuple[str, int]:
         diff=diff,
         diff_events=diff_events,
         chart=layer_chart(points, as_of, _chart_end(as_of)),
-        events=events,
+        events=sorted(events, key=lambda e: (PartialDate.parse(e["occurred_on"]).start, e["seq"])),
         more_events=next_after is not None,
+        names=dict(timeline.company_choices(engine())),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
+from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -19,7 +20,8 @@ def matrix() -> Response | str | tuple[str, int]:
     days = timeline.event_days(engine())
     if request.args.get("at", "").isdigit() and days:
         index = min(int(request.args["at"]), len(days) - 1)
-        return redirect(url_for("pages.matrix", as_of=days[index].isoformat(), **_others()))
+        params: dict[str, Any] = {**_others(), "as_of": days[index].isoformat()}
+        return redirect(url_for("pages.matrix", **params))
     try:
         as_of = stacks.parse_as_of(request.args.get("as_of"))
     except InvalidEvent as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from stackline.domain.documents import InvalidEvent
+from stackline.domain.documents import FieldProblem, InvalidEvent
 from stackline.domain.events import EVENT_TYPES
 from stackline.services import stacks, timeline
 from stackline.web.context import engine
@@ -17,12 +17,16 @@ FILTER_KEYS = ("company", "layer", "type", "from", "to", "q")
 def filter_from_query() -> timeline.EventFilter:
     """The page's filters, from the query string (the same names the API and export use)."""
     args = request.args
-    types = tuple(t for t in args.get("type", "").split(",") if t in EVENT_TYPES)
+    types = tuple(t for t in args.get("type", "").split(",") if t)
+    unknown = [t for t in types if t not in EVENT_TYPES]
+    if unknown:
+        problem = FieldProblem("type", f"unknown event type {unknown[0][:60]!r}")
+        raise InvalidEvent("bad type", [problem], status=400, code="bad_parameter")
     return timeline.EventFilter(
         company=args.get("company") or None,
         layer=args.get("layer") or None,
         types=types,
-        from_day=stacks.parse_as_of(args["from"], "from") if args.get("from") else None,
+        from_day=stacks.parse_from_day(args["from"]) if args.get("from") else None,
         to_day=stacks.parse_as_of(args["to"], "to") if args.get("to") else None,
         q=(args.get("q") or "")[:200] or None,
         include_voided=args.get("include_voided", "1") != "0",

@@ -1,0 +1,159 @@
+"""GET /export (streamed, filtered, both formats) and the JSON Schema the package ships for it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from flask.testing import FlaskClient
+
+from stackline.services.files import labelled_events
+from stackline.services.recording import import_events
+from stackline.web.api.export import export_json_schema, shipped_export_schema
+from tests.web.api_support import API, company_registered, export_document, post_event
+from tests.web.conftest import make_app
+
+ENVELOPE = [
+    "seq", "id", "type", "schema_version", "occurred_on", "summary", "details", "confidence",
+    "sources", "payload", "supersedes", "recorded_at", "recorded_by", "prev_hash", "hash",
+]  # fmt: skip
+
+
+def export_schema(client: FlaskClient) -> dict[str, object]:
+    response = client.get(f"{API}/schemas/export.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/schema+json"
+    schema: dict[str, object] = json.loads(response.get_data())
+    return schema
+
+
+def test_the_export_is_streamed_as_an_attachment(client: FlaskClient) -> None:
+    response = client.get(f"{API}/export")
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"] == "attachment; filename=stackline-export.json"
+    document = json.loads(response.get_data())
+    assert document["format"] == "stackline-timeline"
+    assert document["format_version"] == 1
+    assert document["count"] == len(document["events"])
+    assert [e["seq"] for e in document["events"]] == list(range(1, document["count"] + 1))
+    assert all(list(event) == ENVELOPE for event in document["events"])
+
+
+def test_the_export_validates_against_the_shipped_json_schema(client: FlaskClient) -> None:
+    schema = export_schema(client)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    for query in ("", "?layer=model&from=2020", "?company=openai&include_voided=false"):
+        validator.validate(export_document(client, query))
+
+
+def test_the_shipped_schema_is_generated_from_the_export_model() -> None:
+    # After changing models.ExportDocument, regenerate the file with
+    # `python -c "from stackline.web.api.export import write_export_schema as w; w()"`.
+    assert json.loads(shipped_export_schema()) == export_json_schema()
+
+
+def test_the_shipped_schema_rejects_an_event_missing_an_envelope_field(
+    client: FlaskClient,
+) -> None:
+    document = export_document(client)
+    del document["events"][0]["prev_hash"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, export_schema(client))
+
+
+def test_the_export_honours_the_filters_and_records_them(client: FlaskClient) -> None:
+    document = export_document(client, "?company=spacex&type=acquisition.completed&to=2026")
+    assert {e["payload"]["target"] for e in document["events"]} == {"xai", "anysphere"}
+    assert document["filters"] == {
+        "company": "spacex",
+        "layer": None,
+        "types": ["acquisition.completed"],
+        "q": None,
+        "include_voided": True,
+        "from": None,
+        "to": "2026-12-31",
+    }
+    assert document["count"] == 2
+
+
+def test_the_export_includes_voided_events_unless_told_not_to(
+    client: FlaskClient, token: str
+) -> None:
+    target = export_document(client, "?type=chip.launched")["events"][0]["id"]
+    retraction = {
+        "type": "event.retracted",
+        "occurred_on": "2025",
+        "summary": "Retracted",
+        "sources": [{"title": "Note"}],
+        "payload": {"event": target, "reason": "wrong chip"},
+    }
+    assert post_event(client, token, retraction).status_code == 201
+    assert target in {e["id"] for e in export_document(client)["events"]}
+    live = export_document(client, "?include_voided=false")["events"]
+    assert target not in {e["id"] for e in live}
+
+
+def test_an_export_imported_into_an_empty_database_reproduces_identical_events(
+    client: FlaskClient, token: str, tmp_path: Path
+) -> None:
+    post_event(client, token, {**company_registered("acme"), "details": "Née « Acme » — ünïcödé"})
+    content = client.get(f"{API}/export").get_data()
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    empty = make_app(empty_dir)
+    engine = empty.extensions["stackline.engine"]
+    try:
+        report = import_events(engine, labelled_events("export.json", content), "importer")
+        original = json.loads(content)
+        assert report.created == original["count"]
+        again = export_document(empty.test_client())
+        assert again["events"] == original["events"]  # ids, seq, recorded_at, recorded_by, hashes
+    finally:
+        engine.dispose()
+
+
+def test_the_timelinejs_export_has_one_slide_per_event(client: FlaskClient) -> None:
+    response = client.get(f"{API}/export?format=timelinejs&company=openai")
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=stackline-timelinejs.json"
+    )
+    timeline = json.loads(response.get_data())
+    events = export_document(client, "?company=openai")["events"]
+    assert timeline["title"]["text"]["headline"] == "Stackline"
+    assert [slide["unique_id"] for slide in timeline["events"]] == [e["id"] for e in events]
+    for slide, event in zip(timeline["events"], events, strict=True):
+        assert slide["text"]["headline"] == event["summary"]
+        assert slide["start_date"]["year"] == int(event["occurred_on"][:4])
+        assert ("day" in slide["start_date"]) == (len(event["occurred_on"]) == 10)
+    groups = {slide["group"] for slide in timeline["events"]}
+    assert {"model", "application"} <= groups
+
+
+def test_a_year_only_event_is_a_partial_start_date_in_timelinejs(
+    client: FlaskClient, token: str
+) -> None:
+    assert (
+        post_event(client, token, company_registered("acme", occurred_on="2019")).status_code == 201
+    )
+    timeline = json.loads(client.get(f"{API}/export?format=timelinejs&company=acme").get_data())
+    assert timeline["events"][0]["start_date"] == {"year": 2019}
+    assert timeline["events"][0]["group"] == "deals"
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("format=csv", "format"), ("to=2024-02-30", "to"), ("include_voided=no", "include_voided")],
+)
+def test_a_malformed_export_parameter_is_a_400(
+    client: FlaskClient, query: str, parameter: str
+) -> None:
+    response = client.get(f"{API}/export?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["details"][0]["field"] == parameter

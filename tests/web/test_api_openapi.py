@@ -1,0 +1,152 @@
+"""The OpenAPI document at /api/v1/openapi.json: operations, parameters, bodies, responses, auth."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stackline.domain.dates import PartialDate, PartialDateError
+from stackline.domain.events import EVENT_ADAPTER, EVENT_TYPES, STORE_FIELDS
+from stackline.services.stacks import parse_known_on
+from stackline.web.api.params import MOMENT, PARTIAL_DATE, TYPE_LIST
+from tests.web.api_support import API
+
+OPERATIONS = {
+    ("get", "/api/v1/companies"): {"as_of"},
+    ("get", "/api/v1/companies/{slug}/stack"): {"slug", "as_of", "known_on"},
+    ("get", "/api/v1/companies/{slug}/diff"): {"slug", "from", "to", "known_on"},
+    ("get", "/api/v1/stack"): {"as_of", "known_on", "include_subsidiaries"},
+    ("get", "/api/v1/events"): {
+        "company", "layer", "type", "from", "to", "q", "include_voided", "after_seq", "limit",
+    },
+    ("get", "/api/v1/events/{id}"): {"id"},
+    ("post", "/api/v1/events"): set(),
+    ("get", "/api/v1/event-types"): set(),
+    ("get", "/api/v1/export"): {
+        "company", "layer", "type", "from", "to", "q", "include_voided", "format",
+    },
+    ("get", "/api/v1/schemas/export.json"): set(),
+}  # fmt: skip
+
+
+def document(client: FlaskClient) -> dict[str, Any]:
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    spec: dict[str, Any] = response.get_json()
+    return spec
+
+
+def operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method, path): operation
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+def test_the_document_declares_every_operation_with_its_parameters(client: FlaskClient) -> None:
+    spec = document(client)
+    assert spec["openapi"].startswith("3.")
+    found = operations(spec)
+    assert set(found) == set(OPERATIONS)
+    for key, names in OPERATIONS.items():
+        assert {p["name"] for p in found[key].get("parameters", [])} == names, key
+        assert found[key]["operationId"] and found[key]["summary"]
+
+
+def test_every_operation_declares_its_answers_and_json_errors(client: FlaskClient) -> None:
+    spec = document(client)
+    error = {"$ref": "#/components/schemas/ErrorBody"}
+    for key, operation in operations(spec).items():
+        responses = operation["responses"]
+        ok = "201" if key[0] == "post" else "200"
+        assert ok in responses and {"400", "401"} <= set(responses), key
+        for status, response in responses.items():
+            if status.startswith("4"):
+                assert response["content"]["application/json"]["schema"] == error, key
+    recording = found_operation(spec, "post", "/api/v1/events")["responses"]
+    assert {"200", "201", "400", "401", "409", "413", "422"} <= set(recording)
+    assert "Location" in recording["201"]["headers"]
+    for path in ("/api/v1/companies/{slug}/stack", "/api/v1/events/{id}"):
+        assert "404" in found_operation(spec, "get", path)["responses"]
+
+
+def test_recording_needs_the_bearer_token_and_reads_may_use_it(client: FlaskClient) -> None:
+    spec = document(client)
+    assert spec["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
+    for (method, path), operation in operations(spec).items():
+        expected = [{"bearer": []}] if method == "post" else [{}, {"bearer": []}]
+        assert operation["security"] == expected, (method, path)
+
+
+def test_the_request_body_is_the_domain_event_union_without_store_fields(
+    client: FlaskClient,
+) -> None:
+    spec = document(client)
+    body = found_operation(spec, "post", "/api/v1/events")["requestBody"]
+    assert body["required"] is True
+    ref = body["content"]["application/json"]["schema"]["$ref"]
+    new_event = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert new_event["discriminator"]["propertyName"] == "type"
+    assert set(new_event["discriminator"]["mapping"]) == set(EVENT_TYPES)
+    domain = EVENT_ADAPTER.json_schema()["$defs"]
+    for variant in new_event["oneOf"]:
+        name = variant["$ref"].rsplit("/", 1)[1]
+        declared = spec["components"]["schemas"][name]
+        expected = set(domain[name]["properties"]) - set(STORE_FIELDS)
+        assert set(declared["properties"]) == expected, name
+        assert declared["additionalProperties"] is False
+        payload = declared["properties"]["payload"]["$ref"].rsplit("/", 1)[1]
+        payload_fields = set(spec["components"]["schemas"][payload]["properties"])
+        assert payload_fields == set(domain[payload]["properties"]), payload
+
+
+def test_query_parameters_carry_their_exact_patterns(client: FlaskClient) -> None:
+    spec = document(client)
+    stack = found_operation(spec, "get", "/api/v1/companies/{slug}/stack")
+    schemas = {p["name"]: p["schema"] for p in stack["parameters"]}
+    assert schemas["as_of"]["pattern"] == PARTIAL_DATE
+    assert schemas["known_on"]["pattern"] == MOMENT
+    listing = found_operation(spec, "get", "/api/v1/events")
+    schemas = {p["name"]: p["schema"] for p in listing["parameters"]}
+    assert (schemas["limit"]["minimum"], schemas["limit"]["maximum"]) == (1, 1000)
+    assert schemas["type"]["pattern"] == TYPE_LIST
+    assert all("default" not in s or s["default"] is not None for s in schemas.values())
+
+
+def test_the_day_pattern_matches_exactly_the_partial_dates_the_services_accept() -> None:
+    candidates = [f"{year:04d}" for year in range(1890, 2111)]
+    for year in (1899, 1900, 1996, 2000, 2023, 2024, 2100, 2101):
+        candidates += [f"{year}-H{n}" for n in range(4)] + [f"{year}-Q{n}" for n in range(6)]
+        candidates += [f"{year}-{month:02d}" for month in range(14)]
+        candidates += [f"{year}-{month:02d}-{day:02d}" for month in range(14) for day in range(33)]
+    for text in candidates:
+        assert bool(re.fullmatch(PARTIAL_DATE, text)) == _is_partial_date(text), text
+
+
+def test_the_day_pattern_knows_every_leap_day_from_1900_to_2100() -> None:
+    for year in range(1900, 2101):
+        assert bool(re.fullmatch(PARTIAL_DATE, f"{year}-02-29")) == calendar.isleap(year), year
+
+
+@given(st.from_regex(MOMENT, fullmatch=True))
+def test_every_moment_the_pattern_admits_is_one_the_services_read(text: str) -> None:
+    assert parse_known_on(text) is not None
+
+
+def found_operation(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    operation: dict[str, Any] = spec["paths"][path][method]
+    return operation
+
+
+def _is_partial_date(text: str) -> bool:
+    try:
+        PartialDate.parse(text)
+    except PartialDateError:
+        return False
+    return True

@@ -1,0 +1,716 @@
+"""The read-only pages (DESIGN §4, Web pages): the matrix, a company's stack, the timeline and one
+event, read through the test client against the seeded timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+
+from stackline.services import accounts, stacks, timeline
+from stackline.services.recording import record_event
+from tests.web.conftest import EDITOR, make_app
+from tests.web.helpers import Element, login, main_text, page
+
+COLOSSUS = "549a995f-e9c5-50e4-b09d-9abacd724713"
+SPACEX_TAKES_XAI = "9fb6f0ce-8a78-53ef-828c-36c58be496c9"
+SPACEX_ANNOUNCES_XAI = "d6a1d996-74db-5ee0-8676-39e74ebe4d22"
+RENTS_COLOSSUS = "9bb159f5-a237-5c8a-b72d-85fa04558012"
+SEED_EVENT_COUNT = 69
+
+
+def matrix_rows(document: Element) -> list[tuple[str, list[str]]]:
+    """(company name, [presence per layer]) for each row of the matrix, top to bottom."""
+    table = document.one("table", class_="matrix")
+    rows = []
+    for row in table.one("tbody").find_all("tr"):
+        heading = row.find("th")
+        if heading is None:
+            continue
+        name = heading.one("a").text()
+        cells = [cell.text() for cell in row.find_all("td", class_="cell")]
+        rows.append((name, cells))
+    return rows
+
+
+def event_rows(element: Element) -> list[dict[str, str]]:
+    """The event rows (date, type, summary, seq, class) of the tables inside `element`."""
+    rows = []
+    for row in element.find_all("tr"):
+        cells = row.find_all("td")
+        if len(cells) != 4:
+            continue
+        rows.append(
+            {
+                "date": cells[0].text(),
+                "type": cells[1].text(),
+                "summary": cells[2].one("a").text() if cells[2].find("a") else cells[2].text(),
+                "seq": cells[3].text(),
+                "class": row.get("class") or "",
+            }
+        )
+    return rows
+
+
+def query_of(href: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(href).query)
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+
+def test_the_matrix_in_november_2026_shows_google_first_owning_all_four_layers(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/?as_of=2026-11-01")
+
+    assert response.status_code == 200
+    rows = matrix_rows(page(response))
+    assert rows[0] == ("Google", ["Owned", "Owned", "Owned", "Owned"])
+    assert "The AI stack as of 1 November 2026" in main_text(response)
+
+
+def test_the_matrix_ranks_companies_by_the_number_of_layers_they_own(client: FlaskClient) -> None:
+    rows = matrix_rows(page(client.get("/?as_of=2026-11-01")))
+
+    owned = [cells.count("Owned") for _, cells in rows]
+    assert owned == sorted(owned, reverse=True)
+
+
+def test_a_date_before_googles_founding_leaves_google_out_of_the_matrix(
+    client: FlaskClient,
+) -> None:
+    before = [name for name, _ in matrix_rows(page(client.get("/?as_of=1998-08-31")))]
+    founded = [name for name, _ in matrix_rows(page(client.get("/?as_of=1998-09-01")))]
+
+    assert "Google" not in before
+    assert "Microsoft" in before
+    assert "Google" in founded
+
+
+def test_a_partial_as_of_means_the_last_day_of_its_period(client: FlaskClient) -> None:
+    response = client.get("/?as_of=1998")
+
+    assert response.status_code == 200
+    assert "The AI stack as of 31 December 1998" in main_text(response)
+    assert "Google" in [name for name, _ in matrix_rows(page(response))]
+
+
+def test_a_date_before_any_company_says_none_existed(client: FlaskClient) -> None:
+    response = client.get("/?as_of=1900-01-01")
+
+    assert response.status_code == 200
+    assert "No company existed on this date." in main_text(response)
+
+
+@pytest.mark.parametrize("as_of", ["garbage", "2026-13-01", "2026-02-30", "26-01-01"])
+def test_a_malformed_as_of_is_a_400_page_naming_the_accepted_forms(
+    client: FlaskClient, as_of: str
+) -> None:
+    response = client.get(f"/?as_of={as_of}")
+
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    text = main_text(response)
+    assert "That request did not make sense" in text
+    assert "YYYY-MM-DD" in text
+
+
+def test_the_slider_position_redirects_to_the_day_of_that_event(
+    client: FlaskClient, engine: Engine
+) -> None:
+    days = timeline.event_days(engine)
+
+    response = client.get("/?at=3")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/?as_of={days[3].isoformat()}"
+
+
+def test_the_slider_keeps_the_other_choices_and_stops_at_the_last_event_day(
+    client: FlaskClient, engine: Engine
+) -> None:
+    last_day = timeline.event_days(engine)[-1]
+
+    response = client.get("/?at=100000&include_subsidiaries=1")
+
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert urlsplit(location).path == "/"
+    assert query_of(location) == {
+        "as_of": [last_day.isoformat()],
+        "include_subsidiaries": ["1"],
+    }
+
+
+def test_the_slider_points_at_the_day_shown(client: FlaskClient, engine: Engine) -> None:
+    days = timeline.event_days(engine)
+    document = page(client.get(f"/?as_of={days[10].isoformat()}"))
+
+    slider = document.one("input", id="at")
+    assert slider.get("value") == "10"
+    assert slider.get("max") == str(len(days) - 1)
+    assert document.one("output", id="at-day").text() == days[10].isoformat()
+
+
+def test_subsidiaries_appear_in_the_matrix_only_when_asked_for(client: FlaskClient) -> None:
+    plain = page(client.get("/?as_of=2026-07-01"))
+    with_subsidiaries = page(client.get("/?as_of=2026-07-01&include_subsidiaries=1"))
+
+    assert "xAI" not in [name for name, _ in matrix_rows(plain)]
+    assert "xAI" in [name for name, _ in matrix_rows(with_subsidiaries)]
+    xai_row = next(
+        row
+        for row in with_subsidiaries.one("table", class_="matrix").find_all("tr")
+        if row.find("a", href="/companies/xai?as_of=2026-07-01")
+    )
+    assert "part of spacex" in xai_row.text().lower()
+    checkbox = with_subsidiaries.one("input", name="include_subsidiaries", type="checkbox")
+    assert "checked" in checkbox.attrs
+
+
+def test_each_matrix_row_links_to_the_company_as_of_the_same_day(client: FlaskClient) -> None:
+    document = page(client.get("/?as_of=2026-07-01"))
+
+    links = [row.one("a").get("href") for row in document.one("tbody").find_all("th")]
+    assert "/companies/spacex?as_of=2026-07-01" in links
+    assert all(str(link).endswith("?as_of=2026-07-01") for link in links)
+
+
+# --- one company -------------------------------------------------------------------------------
+
+
+def stack_entries(document: Element) -> dict[str, list[Element]]:
+    """The entries listed in each layer band of the stack diagram, by layer title."""
+    bands = {}
+    for band in document.find_all("section", class_="band"):
+        title = band.one("h3").text()
+        bands[title] = band.find_all("li", class_="entry")
+    return bands
+
+
+def test_spacex_in_july_2026_owns_colossus_through_xai_with_links_to_the_events_behind_it(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/companies/spacex?as_of=2026-07-01")
+
+    assert response.status_code == 200
+    compute = stack_entries(page(response))["Compute"]
+    [colossus] = [e for e in compute if e.one("span", class_="asset").text() == "Colossus"]
+    assert colossus.one("span", class_="relation").text() == "owned"
+    via = colossus.one("span", class_="via")
+    assert [a.get("href") for a in via.find_all("a")] == ["/companies/xai?as_of=2026-07-01"]
+    provenance = [a.get("href") for a in colossus.one("span", class_="provenance").find_all("a")]
+    assert provenance == [f"/events/{COLOSSUS}", f"/events/{SPACEX_TAKES_XAI}"]
+
+
+def test_the_provenance_links_open_the_events_that_put_the_entry_there(
+    client: FlaskClient,
+) -> None:
+    launch = main_text(client.get(f"/events/{COLOSSUS}"))
+    takeover = main_text(client.get(f"/events/{SPACEX_TAKES_XAI}"))
+
+    assert "xAI brings its Colossus supercomputer in Memphis online" in launch
+    assert "SpaceX completes its takeover of xAI" in takeover
+
+
+def test_the_company_page_names_its_parent_and_its_subsidiaries(client: FlaskClient) -> None:
+    spacex = page(client.get("/companies/spacex?as_of=2026-07-01"))
+    xai = page(client.get("/companies/xai?as_of=2026-07-01"))
+
+    lede = spacex.one("p", class_="lede")
+    assert "/companies/xai?as_of=2026-07-01" in [a.get("href") for a in lede.find_all("a")]
+    assert "owned layers: 3/4" in lede.text()
+    xai_lede = xai.one("p", class_="lede")
+    assert "part of SpaceX" in xai_lede.text()
+    assert xai_lede.find("a", href="/companies/spacex?as_of=2026-07-01") is not None
+
+
+def test_comparing_with_an_earlier_date_lists_the_added_entries_and_the_events_in_between(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/companies/spacex?as_of=2026-07-01&compare=2026-01-01")
+
+    assert response.status_code == 200
+    document = page(response)
+    diff = document.one("section", aria_labelledby="diff-heading")
+    assert diff.one("h2").text() == "Changes from 2026-01-01 to 2026-07-01"
+    added = [item.text() for item in diff.one("ul", class_="diff-added").find_all("li")]
+    assert "compute: Colossus — owned via xai (available)" in added
+    assert "application: Cursor — owned via anysphere (available)" in added
+    assert "Removed (0)" in diff.text()
+    between = {a.get("href") for a in diff.one("table").find_all("a")}
+    assert {f"/events/{SPACEX_ANNOUNCES_XAI}", f"/events/{SPACEX_TAKES_XAI}"} <= between
+    assert f"/events/{COLOSSUS}" not in between  # effective in 2024, before the compared range
+
+
+def test_a_compare_date_after_the_as_of_date_shows_the_same_changes_in_date_order(
+    client: FlaskClient,
+) -> None:
+    forward = page(client.get("/companies/spacex?as_of=2026-07-01&compare=2026-01-01"))
+    backward = page(client.get("/companies/spacex?as_of=2026-01-01&compare=2026-07-01"))
+
+    heading = "Changes from 2026-01-01 to 2026-07-01"
+    assert backward.one("h2", id="diff-heading").text() == heading
+    assert (
+        backward.one("ul", class_="diff-added").text()
+        == forward.one("ul", class_="diff-added").text()
+    )
+
+
+def test_a_known_on_before_the_seed_was_recorded_hides_every_entry(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/companies/spacex?as_of=2026-07-01&known_on=2020-01-01")
+
+    assert response.status_code == 200
+    document = page(response)
+    assert all(entries == [] for entries in stack_entries(document).values())
+    presences = [
+        band.one("span", class_="presence").text()
+        for band in document.find_all("section", class_="band")
+    ]
+    assert presences == ["None", "None", "None", "None"]
+    assert "not yet known on 2020-01-01" in document.one("p", class_="lede").text()
+    assert document.one("input", id="known_on").get("value") == "2020-01-01"
+
+
+def test_a_known_on_after_the_seed_was_recorded_shows_what_is_known_now(
+    client: FlaskClient,
+) -> None:
+    tomorrow = (stacks.today() + timedelta(days=1)).isoformat()
+
+    response = client.get(f"/companies/spacex?as_of=2026-07-01&known_on={tomorrow}")
+
+    compute = stack_entries(page(response))["Compute"]
+    assert [e.one("span", class_="asset").text() for e in compute] == ["Colossus"]
+
+
+def test_a_known_on_before_the_seed_was_recorded_also_empties_the_layers_over_time_chart(
+    client: FlaskClient,
+) -> None:
+    document = page(client.get("/companies/spacex?as_of=2026-07-01&known_on=2020-01-01"))
+
+    chart = document.one("section", aria_labelledby="chart-heading")
+    assert chart.find_all("rect") == []
+    assert "No history yet." in chart.text()
+
+
+def test_a_company_page_before_its_founding_says_it_was_not_founded_yet(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/companies/xai?as_of=2020-01-01")
+
+    assert response.status_code == 200
+    document = page(response)
+    assert "Not founded yet on this date" in document.one("p", class_="lede").text()
+    assert all(entries == [] for entries in stack_entries(document).values())
+
+
+def test_the_company_page_lists_the_events_naming_it(client: FlaskClient) -> None:
+    document = page(client.get("/companies/spacex?as_of=2026-07-01"))
+
+    events = document.one("section", aria_labelledby="events-heading")
+    summaries = [row["summary"] for row in event_rows(events)]
+    assert "SpaceX is founded" in summaries
+    assert (
+        "SpaceX completes its takeover of xAI, making the lab and its Colossus cluster SpaceX subsidiaries"
+        in summaries
+    )
+    assert events.find("a", href="/timeline?company=spacex") is not None
+
+
+def test_the_layers_over_time_chart_is_inline_svg_with_a_title(client: FlaskClient) -> None:
+    document = page(client.get("/companies/google?as_of=2026-07-01"))
+
+    svg = document.one("svg", class_="chart")
+    assert svg.get("role") == "img"
+    assert "Presence of Google in each layer over time" in svg.one("title", id="chart-title").text()
+    assert len(svg.find_all("rect")) >= 4
+
+
+def test_an_unknown_company_is_a_404_page(client: FlaskClient) -> None:
+    response = client.get("/companies/no-such-company")
+
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    text = main_text(response)
+    assert "Not found" in text
+    assert "no-such-company" in text
+
+
+@pytest.mark.parametrize(
+    "query", ["as_of=yesterday", "compare=2026-99", "known_on=soon", "as_of=2026-02-30"]
+)
+def test_a_malformed_date_on_the_company_page_is_a_400(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/companies/spacex?{query}")
+
+    assert response.status_code == 400
+    assert "That request did not make sense" in main_text(response)
+
+
+# --- the timeline ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "company=xai",
+            {
+                "xAI is founded",
+                "SpaceX signs an agreement to take over Elon Musk's AI lab xAI",
+                "SpaceX completes its takeover of xAI, making the lab and its Colossus cluster SpaceX subsidiaries",
+                "xAI brings its Colossus supercomputer in Memphis online, one of the largest GPU clusters built for training",
+                "xAI announces Grok, its first large language model, offered as a closed model",
+                "xAI makes the Grok chatbot available to premium subscribers on X",
+            },
+        ),
+        (
+            "company=xai&layer=compute",
+            {
+                "xAI brings its Colossus supercomputer in Memphis online, one of the largest GPU clusters built for training"
+            },
+        ),
+        (
+            "type=acquisition.announced",
+            {
+                "Facebook agrees to buy Instagram for about $1B in cash and stock",
+                "Facebook agrees to acquire WhatsApp for about $19B in cash and stock",
+                "SpaceX signs an agreement to take over Elon Musk's AI lab xAI",
+            },
+        ),
+        (
+            "from=2026-05-01&to=2026-05-31",
+            {
+                "SpaceX starts renting Colossus capacity to Anthropic for $1.25B a month",
+                "Anysphere ships Composer 2.5, Cursor's in-house coding model fine-tuned from Kimi K2.5 on its own usage data",
+                "Anthropic releases Claude Opus 4.8, its top-tier closed model",
+            },
+        ),
+        (
+            "q=COLOSSUS",
+            {
+                "xAI brings its Colossus supercomputer in Memphis online, one of the largest GPU clusters built for training",
+                "SpaceX completes its takeover of xAI, making the lab and its Colossus cluster SpaceX subsidiaries",
+                "SpaceX starts renting Colossus capacity to Anthropic for $1.25B a month",
+            },
+        ),
+    ],
+)
+def test_the_timeline_filters_events(client: FlaskClient, query: str, expected: set[str]) -> None:
+    response = client.get(f"/timeline?{query}")
+
+    assert response.status_code == 200
+    document = page(response)
+    rows = event_rows(document)
+    assert {row["summary"] for row in rows} == expected, [row["summary"] for row in rows]
+    count = len(expected)
+    lede = document.one("p", class_="lede").text()
+    assert lede.startswith(f"{count} event{'' if count == 1 else 's'} match")
+
+
+def test_the_layer_filter_includes_partnerships_in_that_layer(client: FlaskClient) -> None:
+    rows = event_rows(page(client.get("/timeline?layer=hardware")))
+
+    assert {row["type"] for row in rows} == {"chip.launched", "partnership.formed"}
+    assert len(rows) == 7
+    assert (
+        "OpenAI and Broadcom agree to co-develop and deploy 10 GW of custom AI accelerators designed by OpenAI"
+        in {row["summary"] for row in rows}
+    )
+
+
+def test_a_partial_from_date_starts_at_the_beginning_of_its_period(client: FlaskClient) -> None:
+    month = event_rows(page(client.get("/timeline?from=2026-05&to=2026-05")))
+    days = event_rows(page(client.get("/timeline?from=2026-05-01&to=2026-05-31")))
+
+    assert len(days) == 3
+    assert month == days
+
+
+def test_an_unknown_type_filter_is_a_400_page(client: FlaskClient) -> None:
+    response = client.get("/timeline?type=bogus")
+
+    assert response.status_code == 400
+    assert "bogus" in main_text(response)
+
+
+def test_the_timeline_shows_the_chosen_filters_in_its_form(client: FlaskClient) -> None:
+    document = page(
+        client.get("/timeline?company=xai&layer=model&from=2023-01-01&to=2024-12-31&q=grok")
+    )
+
+    def selected(select_id: str) -> str | None:
+        chosen = [
+            o
+            for o in document.one("select", id=select_id).find_all("option")
+            if "selected" in o.attrs
+        ]
+        return chosen[0].get("value") if chosen else None
+
+    assert selected("company") == "xai"
+    assert selected("layer") == "model"
+    assert document.one("input", id="from").get("value") == "2023-01-01"
+    assert document.one("input", id="to").get("value") == "2024-12-31"
+    assert document.one("input", id="q").get("value") == "grok"
+    rows = event_rows(document)
+    assert [row["type"] for row in rows] == ["model.released"]
+
+
+def test_the_timeline_pages_through_the_log_with_a_next_link(client: FlaskClient) -> None:
+    first = page(client.get("/timeline"))
+
+    first_rows = event_rows(first)
+    assert [int(row["seq"]) for row in first_rows] == list(range(1, 51))
+    next_link = first.one("a", rel="next")
+    assert next_link.get("href") == "?after_seq=50"
+
+    second = page(client.get("/timeline" + str(next_link.get("href"))))
+
+    assert [int(row["seq"]) for row in event_rows(second)] == list(range(51, SEED_EVENT_COUNT + 1))
+    assert second.find("a", rel="next") is None
+    assert "First page" in second.one("nav", class_="pager").text()
+
+
+def test_the_next_page_link_keeps_the_filters(client: FlaskClient) -> None:
+    document = page(client.get("/timeline?from=1900-01-01&include_voided=1"))
+
+    href = str(document.one("a", rel="next").get("href"))
+
+    assert query_of(href) == {"from": ["1900-01-01"], "include_voided": ["1"], "after_seq": ["50"]}
+
+
+def retract(engine: Engine, event_id: str, reason: str = "It was wrong") -> str:
+    appended = record_event(
+        engine,
+        {
+            "type": "event.retracted",
+            "occurred_on": stacks.today().isoformat(),
+            "summary": "Retracted in a test",
+            "sources": [{"title": "Test"}],
+            "payload": {"event": event_id, "reason": reason},
+        },
+        EDITOR[0],
+    )
+    return str(appended.event.id)
+
+
+def test_a_voided_event_is_struck_through_with_a_link_to_the_event_that_voided_it(
+    client: FlaskClient, engine: Engine
+) -> None:
+    retraction = retract(engine, COLOSSUS)
+
+    document = page(client.get("/timeline?company=xai&layer=compute"))
+
+    [row] = document.one("tbody").find_all("tr")
+    assert "voided" in row.classes
+    struck = row.one("s")
+    assert struck.one("a").get("href") == f"/events/{COLOSSUS}"
+    voided_by = [a for a in row.find_all("a") if a.get("href") == f"/events/{retraction}"]
+    assert len(voided_by) == 1
+    assert "voided by" in row.text()
+
+
+def test_the_timeline_can_leave_voided_events_out(client: FlaskClient, engine: Engine) -> None:
+    retract(engine, COLOSSUS)
+
+    response = client.get("/timeline?company=xai&layer=compute&include_voided=0")
+
+    assert event_rows(page(response)) == []
+    assert "No events match." in main_text(response)
+
+
+def test_the_export_links_carry_the_current_filters(client: FlaskClient) -> None:
+    document = page(
+        client.get("/timeline?company=xai&layer=model&from=2023-01-01&q=grok&after_seq=3")
+    )
+
+    json_link = str(document.one("a", id="export-json").get("href"))
+    timelinejs_link = str(document.one("a", id="export-timelinejs").get("href"))
+
+    filters = {"company": ["xai"], "layer": ["model"], "from": ["2023-01-01"], "q": ["grok"]}
+    assert urlsplit(json_link).path == "/api/v1/export"
+    assert query_of(json_link) == filters
+    assert query_of(timelinejs_link) == {**filters, "format": ["timelinejs"]}
+
+
+def test_the_json_export_link_exports_the_events_the_page_lists(client: FlaskClient) -> None:
+    document = page(client.get("/timeline?company=xai&layer=model"))
+    href = str(document.one("a", id="export-json").get("href"))
+
+    exported = client.get(href)
+
+    assert exported.status_code == 200
+    assert [e["summary"] for e in exported.get_json()["events"]] == [
+        row["summary"] for row in event_rows(document)
+    ]
+
+
+def test_a_malformed_timeline_date_is_a_400(client: FlaskClient) -> None:
+    response = client.get("/timeline?from=last-week")
+
+    assert response.status_code == 400
+    assert "from" in main_text(response)
+
+
+# --- one event ---------------------------------------------------------------------------------
+
+
+def definitions(document: Element) -> dict[str, str]:
+    """The event page's top-level field list, term → text."""
+    fields = document.one("dl", class_="fields")
+    terms = [child for child in fields.children if isinstance(child, Element) and child.tag == "dt"]
+    result = {}
+    for term in terms:
+        siblings = term.parent.children if term.parent else []
+        position = siblings.index(term)
+        description = next(
+            s for s in siblings[position + 1 :] if isinstance(s, Element) and s.tag == "dd"
+        )
+        result[term.text()] = description.text()
+    return result
+
+
+def test_the_event_page_shows_every_field_and_the_hash(client: FlaskClient, engine: Engine) -> None:
+    stored = timeline.get_event(engine, COLOSSUS)
+    assert stored is not None
+
+    response = client.get(f"/events/{COLOSSUS}")
+
+    assert response.status_code == 200
+    document = page(response)
+    assert document.one("h1").text() == stored["summary"]
+    assert f"compute.launched · seq {stored['seq']}" in main_text(response)
+    fields = definitions(document)
+    assert fields["Occurred on"] == "2024-09"
+    assert fields["Confidence"] == "likely"
+    assert fields["Details"] == " ".join(stored["details"].split())
+    assert fields["Id"] == COLOSSUS
+    assert (
+        fields["Position in the log"] == f"seq {stored['seq']} · schema v{stored['schema_version']}"
+    )
+    assert fields["Recorded"] == f"{stored['recorded_at']} by stackline-seed"
+    assert fields["Hash"] == stored["hash"]
+    assert fields["Previous hash"] == stored["prev_hash"]
+    for key in ("Colossus", "supercomputer", "Memphis, Tennessee", "available", "xAI"):
+        assert key in fields["Payload"]
+    assert document.one("dl", class_="payload").find("a", href="/companies/xai") is not None
+
+
+def test_the_event_page_lists_its_sources_with_safe_links(client: FlaskClient) -> None:
+    document = page(client.get(f"/events/{COLOSSUS}"))
+
+    sources = document.one("ul", class_="sources").find_all("li")
+    assert len(sources) == 2
+    assert (
+        "How the AI arms race moved from smart models to full-stack infrastructure"
+        in sources[0].text()
+    )
+    link = sources[1].one("a")
+    assert link.get("href") == "https://en.wikipedia.org/wiki/Colossus_(supercomputer)"
+    assert set(str(link.get("rel")).split()) == {"noopener", "nofollow"}
+    assert "— Wikipedia" in sources[1].text()
+
+
+def test_every_source_link_on_every_seed_event_page_is_noopener_nofollow(
+    client: FlaskClient, engine: Engine
+) -> None:
+    events, _ = timeline.list_events(engine, timeline.EventFilter(), limit=1000)
+    links = 0
+
+    for event in events:
+        document = page(client.get(f"/events/{event['id']}"))
+        for link in document.one("ul", class_="sources").find_all("a"):
+            assert {"noopener", "nofollow"} <= set(str(link.get("rel")).split())
+            links += 1
+
+    assert links > 0
+
+
+def test_the_page_of_a_voided_event_says_what_voided_it(
+    client: FlaskClient, engine: Engine
+) -> None:
+    retraction = retract(engine, COLOSSUS, reason="Dated wrongly")
+
+    voided = page(client.get(f"/events/{COLOSSUS}"))
+    retracting = page(client.get(f"/events/{retraction}"))
+
+    assert voided.one("h1").find("s") is not None
+    notice = voided.one("p", class_="notice")
+    assert notice.one("a").get("href") == f"/events/{retraction}"
+    assert "no longer counts" in notice.text()
+    assert definitions(retracting)["Voids"] == COLOSSUS
+    assert retracting.find("a", href=f"/events/{COLOSSUS}") is not None
+    assert "Dated wrongly" in definitions(retracting)["Payload"]
+
+
+def test_an_unknown_event_id_is_a_404_page(client: FlaskClient) -> None:
+    for event_id in ("no-such-event", "00000000-0000-0000-0000-000000000000", "x" * 500):
+        response = client.get(f"/events/{event_id}")
+
+        assert response.status_code == 404
+        assert "Not found" in main_text(response)
+
+
+def test_only_editors_see_correct_and_retract_on_an_event_page(client: FlaskClient) -> None:
+    anonymous = page(client.get(f"/events/{COLOSSUS}"))
+    login(client)
+    editor = page(client.get(f"/events/{COLOSSUS}"))
+
+    assert anonymous.find("p", class_="actions") is None
+    actions = editor.one("p", class_="actions")
+    assert [a.get("href") for a in actions.find_all("a")] == [
+        f"/events/{COLOSSUS}/correct",
+        f"/events/{COLOSSUS}/retract",
+    ]
+
+
+# --- reading without PUBLIC_READ ---------------------------------------------------------------
+
+
+@pytest.fixture
+def private_app(tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(tmp_path, PUBLIC_READ=False)
+    accounts.create_user(app.extensions["stackline.engine"], *EDITOR)
+    yield app
+    app.extensions["stackline.engine"].dispose()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?as_of=2026-01-01",
+        "/timeline?company=xai",
+        "/companies/spacex",
+        f"/events/{COLOSSUS}",
+    ],
+)
+def test_without_public_read_anonymous_page_reads_redirect_to_login(
+    private_app: Flask, path: str
+) -> None:
+    response = private_app.test_client().get(path)
+
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert urlsplit(location).path == "/login"
+    [target] = query_of(location)["next"]
+    assert target.rstrip("?") == path
+
+
+def test_without_public_read_the_login_page_stays_open_and_editors_can_read(
+    private_app: Flask,
+) -> None:
+    client = private_app.test_client()
+
+    assert client.get("/login").status_code == 200
+    login(client)
+    assert client.get("/timeline").status_code == 200
+    assert client.get("/").status_code == 200
