@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -53,6 +54,10 @@ class PartialDate:
             return text
         if not isinstance(text, str):
             raise PartialDateError(f"expected a partial date string ({ACCEPTED_FORMS})")
+        return _parse_text(text)
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> PartialDate:
         match = _FORM.fullmatch(text)
         if match is None:
             raise PartialDateError(f"{_quote(text)} is not a partial date; use {ACCEPTED_FORMS}")
@@ -64,11 +69,11 @@ class PartialDate:
         first_month, last_month = _month_span(match)
         if not 1 <= first_month <= 12:
             raise PartialDateError(f"{_quote(text)}: month must be 01–12; use {ACCEPTED_FORMS}")
-        last_day = calendar.monthrange(year, last_month)[1]
+        last_day = _days_in_month(year, last_month)
         if match["day"] is None:
             return cls(text, date(year, first_month, 1), date(year, last_month, last_day))
         day = int(match["day"])
-        if not 1 <= day <= calendar.monthrange(year, first_month)[1]:
+        if not 1 <= day <= _days_in_month(year, first_month):
             raise PartialDateError(f"{_quote(text)}: no such day; use {ACCEPTED_FORMS}")
         return cls(text, date(year, first_month, day), date(year, first_month, day))
 
@@ -110,6 +115,18 @@ class PartialDate:
             "description": f"A partial date: {ACCEPTED_FORMS}",
             "examples": ["2024", "2024-H2", "2024-Q3", "2024-09", "2024-09-15"],
         }
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(text: str) -> PartialDate:
+    # Logs repeat the same dates many times; a PartialDate is immutable, so it can be shared.
+    return PartialDate._parse_uncached(text)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _validate(value: object) -> PartialDate:

@@ -169,20 +169,33 @@ _SINGLE_COMPANY_FIELDS = ("company", "acquirer", "target", "investor", "investee
 _COMPANY_LIST_FIELDS = ("parties", "partners")
 
 
+def _company_fields_of(payload_class: Any) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    fields = payload_class.model_fields
+    return (
+        tuple(name for name in _SINGLE_COMPANY_FIELDS if name in fields),
+        tuple(name for name in _COMPANY_LIST_FIELDS if name in fields),
+        "base_model" in fields,
+    )
+
+
+# Which payload fields of each type hold companies (looked up once, not per event).
+_COMPANY_FIELDS = {
+    payload: _company_fields_of(payload)
+    for payload in (cls.model_fields["payload"].annotation for cls in EVENT_CLASSES.values())
+}
+
+
 def company_fields(event: Event) -> list[tuple[str, str]]:
     """(field path, slug) for every company the payload names, in payload order."""
     payload: Any = event.payload
-    declared = type(payload).model_fields
+    singles, lists, has_base_model = _COMPANY_FIELDS[type(payload)]
     found: list[tuple[str, str]] = []
-    for name in _SINGLE_COMPANY_FIELDS:
-        if name in declared and (value := getattr(payload, name)) is not None:
+    for name in singles:
+        if (value := getattr(payload, name)) is not None:
             found.append((f"payload.{name}", value))
-    for name in _COMPANY_LIST_FIELDS:
-        if name in declared:
-            found.extend(
-                (f"payload.{name}.{i}", v) for i, v in enumerate(getattr(payload, name) or ())
-            )
-    if "base_model" in declared and payload.base_model is not None and payload.base_model.company:
+    for name in lists:
+        found.extend((f"payload.{name}.{i}", v) for i, v in enumerate(getattr(payload, name) or ()))
+    if has_base_model and payload.base_model is not None and payload.base_model.company:
         found.append(("payload.base_model.company", payload.base_model.company))
     return found
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -36,8 +35,13 @@ Confidence = Literal["confirmed", "likely", "speculative"]
 CONFIDENCE_RANK: dict[str, int] = {"speculative": 0, "likely": 1, "confirmed": 2}
 
 
+# Unicode categories Cc (controls), Zl and Zp (line and paragraph separators).
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_NEWLINE_OR_TAB = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _single_line(value: str) -> str:
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+    if _LINE_BREAKING.search(value):
         raise ValueError("must be one line without control characters")
     if not value.strip():
         raise ValueError("must not be blank")
@@ -45,7 +49,7 @@ def _single_line(value: str) -> str:
 
 
 def _no_control_characters(value: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+    if _CONTROL_BUT_NEWLINE_OR_TAB.search(value):
         raise ValueError("must not contain control characters")
     return value
 

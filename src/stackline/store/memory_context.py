@@ -55,6 +55,7 @@ class MemoryRuleContext:
         for row in connection.execute(ended):
             if row.id not in self.voided:
                 self.endings[row.target_id].add(row.id)
+        self.stored_events_exist = connection.scalar(select(events.c.seq).limit(1)) is not None
         self.pending: dict[str, Event] = {}
         self.stored_unit_events: dict[str, list[Event]] = {}
         self.pending_unit_events: dict[str, list[Event]] = defaultdict(list)
@@ -107,6 +108,7 @@ class MemoryRuleContext:
 
     def flushed(self) -> None:
         """Everything accepted so far is now in the tables: drop the copies, to bound memory."""
+        self.stored_events_exist = True
         self.stored_unit_events.clear()
         self.pending_unit_events.clear()
         self.pending.clear()
@@ -123,7 +125,7 @@ class MemoryRuleContext:
         return str(event_id) in self.voided
 
     def earliest_reference(self, slug: str) -> date | None:
-        stored = self.stored.earliest_reference(slug)
+        stored = self.stored.earliest_reference(slug) if self.stored_events_exist else None
         pending = [day for day, i in self.references.get(slug, []) if i not in self.voided]
         candidates = [d for d in (stored, min(pending, default=None)) if d is not None]
         return min(candidates, default=None)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Connection, select
 
 from stackline.domain.documents import (
+    HASHED_FIELDS,
     FieldProblem,
     InvalidEvent,
+    client_document,
     compute_hash,
     event_document,
     format_timestamp,
@@ -43,19 +46,26 @@ class Head:
             if document["recorded_at"] >= self.recorded_at:
                 return self._advance(event, document)
         recorded_at = max(format_timestamp(now), self.recorded_at)
+        event_id = event.id or uuid4()
+        document = client_document(event)
+        document.update(
+            id=str(event_id), seq=self.seq + 1, schema_version=SCHEMA_VERSION,
+            recorded_at=recorded_at, recorded_by=recorded_by, prev_hash=self.hash,
+        )  # fmt: skip
+        document = {key: document[key] for key in HASHED_FIELDS}
+        document["hash"] = compute_hash(document)
         sealed = event.model_copy(
             update={
-                "id": event.id or uuid4(),
-                "seq": self.seq + 1,
+                "id": event_id,
+                "seq": document["seq"],
                 "schema_version": SCHEMA_VERSION,
-                "recorded_at": datetime.strptime(recorded_at, TIMESTAMP_FORMAT).replace(tzinfo=UTC),
+                "recorded_at": _moment(recorded_at),
                 "recorded_by": recorded_by,
                 "prev_hash": self.hash,
+                "hash": document["hash"],
             }
         )
-        document = event_document(sealed)
-        document["hash"] = compute_hash(document)
-        return self._advance(sealed.model_copy(update={"hash": document["hash"]}), document)
+        return self._advance(sealed, document)
 
     def _advance(self, event: Event, document: dict[str, Any]) -> tuple[Event, dict[str, Any]]:
         self.seq, self.hash, self.recorded_at = (
@@ -64,6 +74,12 @@ class Head:
             document["recorded_at"],
         )
         return event, document
+
+
+@lru_cache(maxsize=64)
+def _moment(text: str) -> datetime:
+    """A stored timestamp as an aware datetime (a bulk append reuses one for many events)."""
+    return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
 
 
 def read_head(connection: Connection) -> Head:
