@@ -435,12 +435,6 @@ def test_a_form_without_any_source_is_refused(editor: FlaskClient, engine: Engin
     assert "at least 1 item" in page(response).one("fieldset", class_="sources").text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: event_form.html shows an error on `sources` twice: once in the stray list at "
-    "the top (recording._render_form's `names` holds only sources.N.key, not `sources`) and "
-    "again by error_for('sources') in the Sources fieldset",
-)
 def test_a_missing_source_is_reported_once_in_the_sources_fieldset(
     editor: FlaskClient,
 ) -> None:
@@ -455,13 +449,6 @@ def test_a_missing_source_is_reported_once_in_the_sources_fieldset(
     assert any("sources" in a.classes for a in errors[0].ancestors())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a bad value in one source (published_on='someday') also yields the problem "
-    "'sources: Tuple should have at least 1 item after validation, not 0' (pydantic counts "
-    "only valid items; domain.documents.problems_of passes it on), telling the editor the "
-    "sources are missing when one was given",
-)
 def test_a_bad_source_date_is_not_reported_as_a_missing_source(editor: FlaskClient) -> None:
     form_page = open_form(editor, "model.released")
 
@@ -473,12 +460,6 @@ def test_a_bad_source_date_is_not_reported_as_a_missing_source(editor: FlaskClie
     assert "at least 1 item" not in document.one("main").text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: event_form.html has no error_for('confidence'), and `confidence` is a known "
-    "field so it is not listed as a stray error either: posting confidence=bogus answers 422 "
-    "with no message saying what was wrong",
-)
 def test_a_bad_confidence_is_reported_beside_the_confidence_field(editor: FlaskClient) -> None:
     form_page = open_form(editor, "model.released")
 

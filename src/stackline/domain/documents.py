@@ -22,6 +22,7 @@ HASHED_FIELDS = (
 class FieldProblem:
     field: str
     message: str
+    kind: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message}
@@ -62,6 +63,8 @@ def parse_event(raw: object) -> Event:
 
 
 def problems_of(error: ValidationError) -> list[FieldProblem]:
+    """One problem per bad field. A list's "too short" is left out when its items have problems
+    of their own: pydantic counts only valid items, so it would blame a list that has items."""
     problems = []
     for item in error.errors(include_url=False):
         location = [str(part) for part in item["loc"]]
@@ -70,8 +73,14 @@ def problems_of(error: ValidationError) -> list[FieldProblem]:
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown field"
-        problems.append(FieldProblem(".".join(location), message))
-    return problems
+        problems.append(FieldProblem(".".join(location), message, item["type"]))
+    lists_with_bad_items = {
+        ".".join(parts[:i])
+        for parts in (p.field.split(".") for p in problems)
+        for i in range(1, len(parts))
+        if parts[i].isdigit()
+    }
+    return [p for p in problems if not (p.kind == "too_short" and p.field in lists_with_bad_items)]
 
 
 def format_timestamp(moment: datetime) -> str:

@@ -18,8 +18,21 @@ from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
 from stackline.services import stacks, timeline
 from stackline.services.recording import record_event
 from stackline.web.context import engine
-from stackline.web.forms import SOURCE_ROWS, form_values, payload_fields, read_event_form
+from stackline.web.forms import (
+    SOURCE_KEYS,
+    SOURCE_ROWS,
+    form_values,
+    payload_fields,
+    read_event_form,
+)
 from stackline.web.pages import bp
+
+# Inputs the form shows besides the payload's; an error naming one of them appears beside it.
+ENVELOPE_INPUTS = frozenset(
+    {"occurred_on", "summary", "details", "confidence", "supersedes", "sources", "payload"}
+    | {f"sources.{i}" for i in range(SOURCE_ROWS)}
+    | {f"sources.{i}.{k}" for i in range(SOURCE_ROWS) for k in SOURCE_KEYS}
+)
 
 TYPE_HELP = {
     "company.registered": "A company appears (its founding).",
@@ -104,7 +117,7 @@ def retract_event(event_id: str) -> Response | tuple[str, int]:
             "retract.html", event=stored, values=values, errors=errors, message=error.message
         ), error.status
     flash("Event retracted.", "info")
-    return redirect(url_for("pages.event_page", event_id=str(appended.event.id)))
+    return redirect(url_for("pages.event_page", event_id=str(appended.event.id)), code=303)
 
 
 def _retraction_values(stored: dict[str, Any]) -> dict[str, Any]:
@@ -137,20 +150,7 @@ def _render_form(
     correcting: dict[str, Any] | None = None,
 ) -> str:
     fields = payload_fields(event_type)
-    names = {f.name for f in fields} | {
-        "occurred_on",
-        "summary",
-        "details",
-        "confidence",
-        "id",
-        "type",
-        "supersedes",
-    }
-    names |= {
-        f"sources.{i}.{k}"
-        for i in range(SOURCE_ROWS)
-        for k in ("title", "url", "publisher", "published_on")
-    }
+    names = {f.name for f in fields} | ENVELOPE_INPUTS
     stray = {k: v for k, v in errors.items() if k not in names}
     return render_template(
         "event_form.html",
