@@ -191,11 +191,19 @@ def snapshot(connection: Connection, as_of: date) -> Footprint:
     """Every company's footprint on `as_of`, loaded in a handful of queries (for the matrix)."""
     source = StoredFootprint(connection, as_of)
     footprint = Footprint(as_of=as_of)
-    for slug in company_slugs(connection, as_of):
-        company = source.company(slug)
-        if company is not None:
-            footprint.companies[slug] = company
     latest_links = _latest_per_target(connection, as_of)
+    parents = {link.child: link.parent for link in latest_links}
+    names = _latest_names(connection, as_of)
+    rows = connection.execute(select(companies).where(companies.c.founded_start <= as_of))
+    for row in rows:
+        footprint.companies[row.slug] = CompanyFacts(
+            row.slug,
+            names.get(row.slug, row.slug),
+            row.kind,
+            _parse(row.founded_on),
+            parents.get(row.slug),
+        )
+    source._companies.update(footprint.companies)
     for link in latest_links:
         footprint.children.setdefault(link.parent, []).append(link)
     rows = connection.execute(
@@ -221,6 +229,25 @@ def snapshot(connection: Connection, as_of: date) -> Footprint:
     ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
     footprint.facts = source.event_facts(ids)
     return footprint
+
+
+def _latest_names(connection: Connection, as_of: date) -> dict[str, str]:
+    ranked = (
+        select(
+            company_names.c.company,
+            company_names.c.name,
+            func.row_number()
+            .over(
+                partition_by=company_names.c.company,
+                order_by=(company_names.c.valid_from.desc(), company_names.c.seq.desc()),
+            )
+            .label("rank"),
+        )
+        .where(company_names.c.valid_from <= as_of)
+        .subquery()
+    )
+    rows = connection.execute(select(ranked.c.company, ranked.c.name).where(ranked.c.rank == 1))
+    return {row.company: row.name for row in rows}
 
 
 def _latest_per_target(connection: Connection, as_of: date) -> list[ParentLink]:
