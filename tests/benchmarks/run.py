@@ -164,16 +164,18 @@ def comparable_companies(engine: Engine, wanted: int = 100) -> list[str]:
     return chosen
 
 
-def query_samples(engine: Engine, slugs: list[str], rounds: int = 3) -> list[float]:
-    for slug in slugs:  # warm the page cache
-        stacks.stack_of(engine, slug, QUERY_DAY, use_cache=False)
-    samples = []
+def query_samples(engines: dict[int, Engine], slugs: dict[int, list[str]], rounds: int = 5) -> dict[int, list[float]]:
+    """Stack query times per log size, the sizes interleaved round by round so that a change
+    in the machine's load during the run falls on every size alike."""
+    samples: dict[int, list[float]] = {size: [] for size in engines}
+    for size, engine in engines.items():  # warm the page cache
+        for slug in slugs[size]:
+            stacks.stack_of(engine, slug, QUERY_DAY, use_cache=False)
     for _ in range(rounds):
-        for slug in slugs:
-            seconds, _ = timed(
-                lambda s=slug: stacks.stack_of(engine, s, QUERY_DAY, use_cache=False)
-            )
-            samples.append(seconds * 1000)
+        for size, engine in engines.items():
+            for slug in slugs[size]:
+                seconds, _ = timed(lambda e=engine, s=slug: stacks.stack_of(e, s, QUERY_DAY, use_cache=False))
+                samples[size].append(seconds * 1000)
     return samples
 
 
@@ -207,32 +209,33 @@ def http_figures(path: Path, slugs: list[str], seconds: int = 10) -> list[Figure
 def scaling_figures(work: Path, sizes: list[int]) -> tuple[list[Figure], dict[str, Any]]:
     figures: list[Figure] = []
     details: dict[str, Any] = {}
-    medians: dict[int, float] = {}
+    engines: dict[int, Engine] = {}
+    slugs: dict[int, list[str]] = {}
     exports: dict[int, int] = {}
     for size in sizes:
         engine, import_seconds = built_database(work / "sizes", size)
-        slugs = comparable_companies(engine)
-        samples = query_samples(engine, slugs)
-        medians[size] = median(samples)
+        engines[size], slugs[size] = engine, comparable_companies(engine)
         matrix_seconds, rows = timed(lambda e=engine: stacks.matrix_of(e, QUERY_DAY))
-        details[str(size)] = {
-            "import_events_per_s": size / import_seconds,
-            "stack_median_ms": medians[size], "stack_p99_ms": percentile(samples, 0.99),
-            "queries": len(samples), "matrix_ms": matrix_seconds * 1000, "matrix_companies": len(rows),
-        }  # fmt: skip
-        print(f"  {size:>9,} events: import {size / import_seconds:,.0f}/s, stack median {medians[size]:.2f} ms "
-              f"p99 {percentile(samples, 0.99):.2f} ms, matrix {matrix_seconds * 1000:.0f} ms", flush=True)  # fmt: skip
-        path = work / "sizes" / f"log-{size}.db"
+        details[str(size)] = {"import_events_per_s": size / import_seconds,
+                              "matrix_ms": matrix_seconds * 1000, "matrix_companies": len(rows)}  # fmt: skip
+        print(f"  {size:>9,} events: import {size / import_seconds:,.0f}/s, matrix of {len(rows)} "
+              f"companies {matrix_seconds * 1000:.0f} ms", flush=True)  # fmt: skip
         if size >= 100_000:
-            exports[size] = peak_export_kib(path)
-        if size == sizes[min(1, len(sizes) - 1)]:
-            figures.append(rebuild_figure(path, engine, size))
-            details["http_db"] = str(path)
-            details["http_slugs"] = slugs
+            exports[size] = peak_export_kib(work / "sizes" / f"log-{size}.db")
+    samples = query_samples(engines, slugs)
+    for size in sizes:
+        details[str(size)].update(stack_median_ms=median(samples[size]), stack_p99_ms=percentile(samples[size], 0.99),
+                                  queries=len(samples[size]))  # fmt: skip
+        print(f"  {size:>9,} events: stack median {median(samples[size]):.2f} ms, p99 "
+              f"{percentile(samples[size], 0.99):.2f} ms over {len(samples[size])} queries", flush=True)  # fmt: skip
+    middle = sizes[min(1, len(sizes) - 1)]
+    figures.append(rebuild_figure(work / "sizes" / f"log-{middle}.db", engines[middle], middle))
+    details["http_db"], details["http_slugs"] = str(work / "sizes" / f"log-{middle}.db"), slugs[middle]
+    for engine in engines.values():
         engine.dispose()
     small, large = sizes[0], sizes[-1]
     figures.insert(0, growth_figure(f"as_of stack query median, {large:,} vs {small:,} events",
-                                    medians[large], medians[small], 1.5, "ms"))  # fmt: skip
+                                    median(samples[large]), median(samples[small]), 1.5, "ms"))  # fmt: skip
     if len(exports) >= 2:
         low, high = sorted(exports)[0], sorted(exports)[-1]
         figures.append(growth_figure(f"export peak RSS, {high:,} vs {low:,} events", exports[high] / 1024,

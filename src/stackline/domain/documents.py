@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +23,7 @@ HASHED_FIELDS = (
 class FieldProblem:
     field: str
     message: str
-    kind: str = field(default="", compare=False)
+    kind: str = dataclasses.field(default="", compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "message": self.message}

@@ -179,10 +179,10 @@ def _company_fields_of(payload_class: Any) -> tuple[tuple[str, ...], tuple[str, 
 
 
 # Which payload fields of each type hold companies (looked up once, not per event).
-_COMPANY_FIELDS = {
-    payload: _company_fields_of(payload)
-    for payload in (cls.model_fields["payload"].annotation for cls in EVENT_CLASSES.values())
-}
+_PAYLOAD_CLASSES: list[Any] = [
+    cls.model_fields["payload"].annotation for cls in EVENT_CLASSES.values()
+]
+_COMPANY_FIELDS = {payload: _company_fields_of(payload) for payload in _PAYLOAD_CLASSES}
 
 
 def company_fields(event: Event) -> list[tuple[str, str]]:

@@ -7,8 +7,7 @@ id already stored must come back with the same client fields (else 409).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -25,6 +24,7 @@ from stackline.domain.documents import (
     same_client_fields,
 )
 from stackline.domain.events import SCHEMA_VERSION, ZERO_HASH, Event
+from stackline.store.rows import stored_moment
 from stackline.store.tables import events
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -59,7 +59,7 @@ class Head:
                 "id": event_id,
                 "seq": document["seq"],
                 "schema_version": SCHEMA_VERSION,
-                "recorded_at": _moment(recorded_at),
+                "recorded_at": stored_moment(recorded_at),
                 "recorded_by": recorded_by,
                 "prev_hash": self.hash,
                 "hash": document["hash"],
@@ -74,12 +74,6 @@ class Head:
             document["recorded_at"],
         )
         return event, document
-
-
-@lru_cache(maxsize=64)
-def _moment(text: str) -> datetime:
-    """A stored timestamp as an aware datetime (a bulk append reuses one for many events)."""
-    return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
 
 
 def read_head(connection: Connection) -> Head:
