@@ -153,14 +153,16 @@ class StoredFootprint:
         return holdings_of(rows)
 
     def event_facts(self, ids: set[UUID]) -> dict[UUID, EventFacts]:
-        if not ids:
-            return {}
-        rows = self.connection.execute(
-            select(events.c.id, events.c.period_end, events.c.confidence).where(
-                events.c.id.in_([str(i) for i in ids])
+        facts: dict[UUID, EventFacts] = {}
+        wanted = sorted(str(i) for i in ids)
+        for start in range(0, len(wanted), 500):
+            rows = self.connection.execute(
+                select(events.c.id, events.c.period_end, events.c.confidence).where(
+                    events.c.id.in_(wanted[start : start + 500])
+                )
             )
-        )
-        return {UUID(row.id): EventFacts(row.period_end, row.confidence) for row in rows}
+            facts.update({UUID(row.id): EventFacts(row.period_end, row.confidence) for row in rows})
+        return facts
 
 
 def holdings_of(rows: Any) -> list[Holding]:
@@ -187,8 +189,12 @@ def company_slugs(connection: Connection, as_of: date) -> list[str]:
     return list(connection.scalars(query))
 
 
-def snapshot(connection: Connection, as_of: date) -> Footprint:
-    """Every company's footprint on `as_of`, loaded in a handful of queries (for the matrix)."""
+def snapshot(connection: Connection, as_of: date, with_event_facts: bool = False) -> Footprint:
+    """Every company's footprint on `as_of`, loaded in a handful of queries (for the matrix).
+
+    Presence does not depend on certainty or confidence, so the events' facts (one lookup per
+    event behind an entry) are loaded only when asked for.
+    """
     source = StoredFootprint(connection, as_of)
     footprint = Footprint(as_of=as_of)
     latest_links = _latest_per_target(connection, as_of)
@@ -224,10 +230,11 @@ def snapshot(connection: Connection, as_of: date) -> Footprint:
         by_investor[row.investor].append(row)
     for investor, made in by_investor.items():
         footprint.investments[investor] = holdings_of(made)
-    ids = {i for entries in footprint.entries.values() for e in entries for i in e.event_ids}
-    ids |= {link.event_id for link in latest_links}
-    ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
-    footprint.facts = source.event_facts(ids)
+    if with_event_facts:
+        ids = {i for entries in footprint.entries.values() for e in entries for i in e.event_ids}
+        ids |= {link.event_id for link in latest_links}
+        ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
+        footprint.facts = source.event_facts(ids)
     return footprint
 
 
