@@ -201,7 +201,7 @@ def rebuild_figure(path: Path, engine: Engine, size: int) -> Figure:
 
 
 def http_figures(path: Path, slugs: list[str], seconds: int = 10) -> list[Figure]:
-    from tests.benchmarks.http import measure_http
+    from tests.benchmarks.http_load import measure_http
 
     return measure_http(path, slugs, QUERY_DAY, seconds)
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
@@ -20,7 +20,7 @@ from stackline.domain.documents import FieldProblem, InvalidEvent
 from stackline.domain.fold import fold_footprint
 from stackline.domain.footprint import Footprint, FootprintSource
 from stackline.domain.stack import MatrixRow, Stack, compose_matrix, compose_stack
-from stackline.store.database import read_transaction
+from stackline.store.database import read_transaction, single_statement
 from stackline.store.footprints import StoredFootprint, company_slugs, events_known_on, snapshot
 from stackline.store.tables import companies, events
 
@@ -81,6 +81,14 @@ def _source(connection: Connection, as_of: date, known_on: datetime | None) -> F
     return _known_footprint(connection, as_of, known_on)
 
 
+def _head_seq(connection: Connection) -> int | None:
+    """The log's last `seq`: any append changes it, so it keys what is cached."""
+    head: int | None = connection.scalar(
+        select(events.c.seq).order_by(events.c.seq.desc()).limit(1)
+    )
+    return head
+
+
 def _require_company(connection: Connection, slug: str) -> None:
     if connection.scalar(select(companies.c.slug).where(companies.c.slug == slug)) is None:
         raise UnknownCompany(slug)
@@ -129,13 +137,14 @@ def stack_of(
     known_on: datetime | None = None,
     use_cache: bool = True,
 ) -> Stack:
-    with read_transaction(engine) as connection:
-        head = connection.scalar(select(func.max(events.c.seq)))
-        key = (slug, as_of, known_on, head)
-        cache = _cache_of(engine)
-        cached = cache.get(key) if use_cache else None
+    cache = _cache_of(engine)
+    if use_cache:
+        with single_statement(engine) as connection:
+            cached = cache.get((slug, as_of, known_on, _head_seq(connection)))
         if cached is not None:
             return cached
+    with read_transaction(engine) as connection:
+        key = (slug, as_of, known_on, _head_seq(connection))
         _require_company(connection, slug)
         stack = compose_stack(_source(connection, as_of, known_on), slug, known_on)
     if use_cache:

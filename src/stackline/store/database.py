@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 APPEND_LOCK_KEY = 0x57AC4C1E  # any constant shared by every process appending to one database
 WRITE_OPTION = "stackline_write"
+SINGLE_STATEMENT_OPTION = "stackline_single_statement"
 
 
 def make_engine(url: str) -> Engine:
@@ -44,8 +45,10 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        writing = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get(SINGLE_STATEMENT_OPTION):
+            return  # one statement reads a consistent state by itself
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
 
     return engine
 
@@ -70,6 +73,16 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A consistent snapshot for reading; nothing is written."""
     with engine.connect() as connection, connection.begin():
+        yield connection
+
+
+@contextmanager
+def single_statement(engine: Engine) -> Iterator[Connection]:
+    """A connection for one read statement, without the cost of opening a transaction."""
+    options: dict[str, Any] = {SINGLE_STATEMENT_OPTION: True}
+    if not is_sqlite(engine):
+        options["isolation_level"] = "AUTOCOMMIT"
+    with engine.connect().execution_options(**options) as connection:
         yield connection
 
 

@@ -79,7 +79,23 @@ def _moment() -> Any:
     return Field(default=None, description="What was known then: " + MOMENT_HELP + "; default now")
 
 
-class Query(BaseModel):
+class _SchemaOnce(BaseModel):
+    """flask-openapi3 asks a parameter model for its JSON Schema on every request; a model's
+    schema never changes, so it is built once (each caller gets its own top-level copy)."""
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        schema = _SCHEMAS.get(key)
+        if schema is None:
+            schema = _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return dict(schema)
+
+
+_SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+class Query(_SchemaOnce):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_drop_null_defaults)
 
 
@@ -145,7 +161,7 @@ class ExportQuery(FilterQuery):
     )
 
 
-class PathParameters(BaseModel):
+class PathParameters(_SchemaOnce):
     """Path parameters: a value that does not match names no resource, so it is a 404."""
 
 
