@@ -28,43 +28,44 @@ def _postgres_admin_url() -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _worker_database_url(suffix: str = "") -> str:
-    """A database of this test worker's own, created on the server on first use."""
-    admin_url = _postgres_admin_url()
+def _database_name(suffix: str) -> str:
+    """Unique to this test process, so two test runs on one server never share a database."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"stackline_test_{worker}{suffix}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    return f"stackline_test_{worker}_{os.getpid()}{suffix}"
+
+
+def _admin(statement: str) -> None:
+    admin = create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            exists = connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            )
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(statement))
     finally:
         admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    return _reachable_postgres("")
-
-
-@pytest.fixture(scope="session")
-def second_postgres_url() -> str:
-    """A second database, for tests that copy data from one database into another."""
-    return _reachable_postgres("_b")
-
-
-def _reachable_postgres(suffix: str) -> str:
+def _own_database(suffix: str) -> Iterator[str]:
+    """A database of this test process, created on first use and dropped at the end."""
+    name = _database_name(suffix)
     try:
-        return _worker_database_url(suffix)
+        _admin(f'CREATE DATABASE "{name}"')
     except Exception as error:  # the server is missing or refuses us
         reason = f"PostgreSQL not reachable at {_postgres_admin_url()}: {error.__class__.__name__}"
         if os.environ.get("STACKLINE_REQUIRE_POSTGRES") == "1":
             pytest.fail(reason + " (STACKLINE_REQUIRE_POSTGRES=1)")
         pytest.skip(reason)
+    yield make_url(_postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    yield from _own_database("")
+
+
+@pytest.fixture(scope="session")
+def second_postgres_url() -> Iterator[str]:
+    """A second database, for tests that copy data from one database into another."""
+    yield from _own_database("_b")
 
 
 def reset_postgres(url: str) -> None:
