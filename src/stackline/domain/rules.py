@@ -6,7 +6,7 @@ append transaction, after the effects of any event the new one voids have been w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Protocol
 from uuid import UUID
@@ -64,6 +64,16 @@ def check_voiding(event: Event, context: RuleContext) -> None:
     problems = list(_check_target(path, target, context, event))
     if problems:
         raise InvalidEvent(f"{event.type} event cannot void {target}", problems)
+
+
+def parent_chain(parent_on: Callable[[str, date], str | None], slug: str, on: date) -> list[str]:
+    """The owners above `slug` on a day, nearest first (stopping at a cycle)."""
+    chain: list[str] = []
+    parent = parent_on(slug, on)
+    while parent is not None and parent not in chain and parent != slug:
+        chain.append(parent)
+        parent = parent_on(parent, on)
+    return chain
 
 
 def check_append(event: Event, context: RuleContext, recorded_on: date) -> None:

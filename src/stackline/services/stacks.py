@@ -37,24 +37,20 @@ def today() -> date:
 
 def parse_as_of(text: str | None, name: str = "as_of") -> date:
     """A query's day: `YYYY-MM-DD` (a partial date means its last day); default today (UTC)."""
-    if not text:
-        return today()
-    try:
-        return PartialDate.parse(text).end
-    except ValueError as error:
-        raise InvalidEvent(
-            f"bad {name}", [FieldProblem(name, str(error))], status=400, code="bad_parameter"
-        ) from None
+    return _period(text, name).end if text else today()
 
 
 def parse_from_day(text: str, name: str = "from") -> date:
     """The start of a range: a partial date means its first day."""
+    return _period(text, name).start
+
+
+def _period(text: str, name: str) -> PartialDate:
     try:
-        return PartialDate.parse(text).start
+        return PartialDate.parse(text)
     except ValueError as error:
-        raise InvalidEvent(
-            f"bad {name}", [FieldProblem(name, str(error))], status=400, code="bad_parameter"
-        ) from None
+        problem = FieldProblem(name, str(error))
+        raise InvalidEvent(f"bad {name}", [problem], status=400, code="bad_parameter") from None
 
 
 def parse_known_on(text: str | None) -> datetime | None:

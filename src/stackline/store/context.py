@@ -9,6 +9,7 @@ from sqlalchemy import Connection, exists, func, select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.events import Event
+from stackline.domain.rules import parent_chain
 from stackline.domain.values import Layer
 from stackline.store.rows import row_event
 from stackline.store.tables import (
@@ -64,12 +65,7 @@ class StoredRuleContext:
         return self.connection.scalar(query)
 
     def parent_chain(self, slug: str, on: date) -> list[str]:
-        chain: list[str] = []
-        parent = self.parent_on(slug, on)
-        while parent is not None and parent not in chain and parent != slug:
-            chain.append(parent)
-            parent = self.parent_on(parent, on)
-        return chain
+        return parent_chain(self.parent_on, slug, on)
 
     def ever_ancestors(self, slug: str) -> set[str]:
         found: set[str] = set()

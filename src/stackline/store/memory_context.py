@@ -19,7 +19,7 @@ from stackline.domain.events import (
     named_companies,
 )
 from stackline.domain.intervals import asset_segments
-from stackline.domain.rules import voided_by
+from stackline.domain.rules import parent_chain, voided_by
 from stackline.domain.values import Layer
 from stackline.store.context import StoredRuleContext
 from stackline.store.rows import asset_unit, row_event
@@ -135,12 +135,7 @@ class MemoryRuleContext:
         return max(live, key=lambda link: (link.valid_from, link.seq)).acquirer if live else None
 
     def parent_chain(self, slug: str, on: date) -> list[str]:
-        chain: list[str] = []
-        parent = self.parent_on(slug, on)
-        while parent is not None and parent not in chain and parent != slug:
-            chain.append(parent)
-            parent = self.parent_on(parent, on)
-        return chain
+        return parent_chain(self.parent_on, slug, on)
 
     def ever_ancestors(self, slug: str) -> set[str]:
         found: set[str] = set()
