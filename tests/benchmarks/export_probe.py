@@ -1,9 +1,13 @@
-"""Run in a child process: stream a full export of a database to /dev/null, print peak RSS (KiB)."""
+"""Run in a child process: stream a full export of a database to /dev/null, print peak RSS (KiB).
+
+Peak RSS is read from /proc (VmHWM, this process image's own high-water mark): getrusage's
+ru_maxrss survives exec on Linux, so it would report the parent's peak instead.
+"""
 
 from __future__ import annotations
 
-import resource
 import sys
+from pathlib import Path
 
 from stackline.services.timeline import EventFilter, export_chunks
 from stackline.store.database import make_engine
@@ -16,4 +20,6 @@ if __name__ == "__main__":
             written += len(chunk)
             sink.write(chunk)
     engine.dispose()
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, written)
+    status = Path("/proc/self/status").read_text().splitlines()
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(peak, written)

@@ -151,13 +151,13 @@ def single_append_figure(work: Path, count: int = 300) -> Figure:
 
 
 def comparable_companies(engine: Engine, wanted: int = 100) -> list[str]:
-    """Companies whose stack on QUERY_DAY has 4–12 entries: answers of the same size at every log size."""
+    """Companies whose stack on QUERY_DAY has 8–30 entries: answers of the same size at every log size."""
     slugs = [row["slug"] for row in stacks.companies_on(engine, QUERY_DAY)]
     random.Random(3).shuffle(slugs)
     chosen = []
     for slug in slugs:
         stack = stacks.stack_of(engine, slug, QUERY_DAY)
-        if 4 <= sum(len(e) for e in stack.entries.values()) <= 12:
+        if 8 <= sum(len(e) for e in stack.entries.values()) <= 30:
             chosen.append(slug)
         if len(chosen) == wanted:
             break

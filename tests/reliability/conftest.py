@@ -1,14 +1,15 @@
 """Reliability suites: figures collected from every test, printed at the end and kept in
 bench-results/reliability.json (gitignored) for the README to quote.
 
-Each suite's line shows what it achieved — events written, faults injected, inputs tried — and
-its failures: tests that failed plus known defects (strict xfails that name a bug in src).
+Each suite's line shows what it achieved — events written, faults injected (kills, tampering),
+inputs tried (requests, fuzzed values, events fed to an import) — and what went wrong: bad
+answers (single inputs answered wrongly, e.g. with a 5xx) and failures (tests that failed, plus
+known defects: strict xfails that name a bug in src). A partial run updates only its suites.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def _tally(suite: str) -> dict[str, Any]:
     return _totals.setdefault(
         suite,
-        {**dict.fromkeys(COUNTERS, 0), "tests": dict.fromkeys(OUTCOMES, 0), "runtime_s": 0.0},
+        {
+            **dict.fromkeys(COUNTERS, 0),
+            "tests": dict.fromkeys(OUTCOMES, 0),
+            "runtime_s": 0.0,
+            "defects": set(),
+        },
     )
 
 
@@ -78,6 +84,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     outcome = _outcome(report)
     if outcome is not None:
         tally["tests"][outcome] += 1
+    if outcome == "xfailed":
+        tally["defects"].add(str(report.wasxfail))
 
 
 def _suite_figures(tally: dict[str, Any], run_at: str) -> dict[str, Any]:
@@ -86,6 +94,7 @@ def _suite_figures(tally: dict[str, Any], run_at: str) -> dict[str, Any]:
         **{counter: tally[counter] for counter in COUNTERS},
         "failures": tests["failed"] + tests["xfailed"],
         "known_defects": tests["xfailed"],
+        "defects": sorted(tally["defects"]),
         "tests": dict(tests),
         "runtime_s": round(tally["runtime_s"], 1),
         "run_at": run_at,
@@ -105,9 +114,7 @@ def _write_results(path: Path, suites: dict[str, dict[str, Any]], run_at: str) -
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def pytest_terminal_summary(
-    terminalreporter: Any, exitstatus: int, config: pytest.Config
-) -> None:
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     if not _totals or hasattr(config, "workerinput"):
         return
     run_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -118,12 +125,13 @@ def pytest_terminal_summary(
     terminalreporter.section("reliability figures")
     write(
         f"{'suite':<20}{'events written':>16}{'faults injected':>17}{'inputs tried':>14}"
-        f"{'failures':>10}{'known defects':>15}{'tests':>7}{'time':>8}"
+        f"{'bad answers':>13}{'failures':>10}{'known defects':>15}{'tests':>7}{'time':>8}"
     )
     for suite, row in suites.items():
         write(
             f"{suite:<20}{row['events_written']:>16,}{row['faults_injected']:>17,}"
-            f"{row['inputs_tried']:>14,}{row['failures']:>10}{row['known_defects']:>15}"
+            f"{row['inputs_tried']:>14,}{row['bad_answers']:>13,}{row['failures']:>10}"
+            f"{row['known_defects']:>15}"
             f"{sum(row['tests'].values()):>7}{row['runtime_s']:>7.0f}s"
         )
-    write(f"written to {RESULTS_FILE} at {run_at} ({time.strftime('%H:%M:%S')} local)")
+    write(f"written to {RESULTS_FILE} at {run_at}")

@@ -40,12 +40,23 @@ class Crowd:
     def _results(self, name: str) -> Path:
         return self.directory / f"{name}.results.json"
 
-    def writer(self, name: str, events: list[dict[str, Any]], give_up_after: int = 10**6) -> None:
+    def writer(
+        self,
+        name: str,
+        events: list[dict[str, Any]],
+        give_up_after: int = 10**6,
+        barriers: tuple[list[int], int] = ([], 0),
+    ) -> None:
+        """A writer; `barriers` = (event indexes, party size): at each of those events the
+        party's writers wait for one another, then post together."""
+        barrier_dir = self.directory / "barriers"
+        barrier_dir.mkdir(exist_ok=True)
         self._start(
             name,
             {
-                "mode": "write", "base_url": self.base_url, "token": self.token,
+                "mode": "write", "name": name, "base_url": self.base_url, "token": self.token,
                 "go_file": str(self.go_file), "events": events, "give_up_after": give_up_after,
+                "barrier_dir": str(barrier_dir), "barriers": barriers[0], "party": barriers[1],
             },
         )  # fmt: skip
 

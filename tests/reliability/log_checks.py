@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from stackline.store.tables import events
 from tests.integration.builders import invested, launched, partnered, registered
 from tests.reliability.server import Deployment
 
@@ -21,8 +22,6 @@ FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2026, 10, 31)
 
 def stored_ids(deployment: Deployment) -> dict[str, int]:
     """Every stored event id and its seq."""
-    from stackline.store.tables import events
-
     with deployment.engine.connect() as connection:
         return {row.id: row.seq for row in connection.execute(select(events.c.id, events.c.seq))}
 
@@ -44,7 +43,9 @@ def some_day(rng: random.Random) -> str:
     return (FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))).isoformat()
 
 
-def own_events(rng: random.Random, prefix: str, count: int, companies: int = 5) -> list[dict[str, Any]]:
+def own_events(
+    rng: random.Random, prefix: str, count: int, companies: int = 5
+) -> list[dict[str, Any]]:
     """`count` valid events: `companies` registrations named `prefix-cN`, then launches,
     investments and partnerships by them and the seeded companies (ids on all but a few)."""
     own = [f"{prefix}-c{i}" for i in range(companies)]

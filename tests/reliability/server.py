@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +27,14 @@ from tests.browser.conftest import STOP_TIMEOUT_S, _answers, _free_port, _stackl
 from tests.conftest import reset_postgres
 
 SECRET = "reliability-tests-" + "0123456789abcdef" * 4
+EDITOR = ("editor", "reliability-password-1")
 START_TIMEOUT_S = 90.0  # a loaded two-core machine migrates and seeds slowly
 CLI_TIMEOUT_S = 240.0
 
 
 @dataclass
 class Server:
-    """One `stackline serve` process group."""
+    """One server process group (`stackline serve`: a gunicorn master and its workers)."""
 
     deployment: Deployment
     port: int
@@ -51,13 +51,24 @@ class Server:
     def running(self) -> bool:
         return self.process.poll() is None
 
+    def wait_for_exit(self, timeout: float) -> int | None:
+        """The exit status, or None when it is still running after `timeout` seconds."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
     def wait_until_answering(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not _answers(self.base_url + "/healthz"):
             if not self.running():
-                pytest.fail(f"`stackline serve` exited with {self.process.returncode}:\n{self.log()}")
+                pytest.fail(
+                    f"`stackline serve` exited with {self.process.returncode}:\n{self.log()}"
+                )
             if time.monotonic() > deadline:
-                pytest.fail(f"`stackline serve` did not answer in {START_TIMEOUT_S:.0f} s:\n{self.log()}")
+                pytest.fail(
+                    f"`stackline serve` did not answer in {START_TIMEOUT_S:.0f} s:\n{self.log()}"
+                )
             time.sleep(0.1)
 
     def crash(self) -> None:
@@ -67,15 +78,14 @@ class Server:
         self.process.wait(timeout=STOP_TIMEOUT_S)
 
     def stop(self) -> None:
-        """Terminate gracefully; kill the process group if it does not go in time."""
+        """Terminate gracefully (the master stops its workers); kill the process group if it
+        does not go in time."""
         if self.running():
             self.process.terminate()
             try:
                 self.process.wait(timeout=STOP_TIMEOUT_S)
             except subprocess.TimeoutExpired:
                 self.crash()
-        with suppress(ProcessLookupError):  # a worker left behind by its master
-            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 @dataclass
@@ -86,6 +96,7 @@ class Deployment:
     database_url: str
     env: dict[str, str]
     servers: list[Server] = field(default_factory=list)
+    token: str = ""  # an API token, once `editor_and_token` has made one
     _engine: Engine | None = None
 
     @classmethod
@@ -95,7 +106,9 @@ class Deployment:
         """`settings` become `STACKLINE_<NAME>` variables (e.g. LOGIN_RATE_LIMIT)."""
         directory.mkdir(parents=True, exist_ok=True)
         env = {
-            k: v for k, v in os.environ.items() if not k.startswith("STACKLINE_") and k != "FLASK_DEBUG"
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("STACKLINE_") and k != "FLASK_DEBUG"
         }
         env.update(
             STACKLINE_DATABASE_URL=database_url,
@@ -139,7 +152,7 @@ class Deployment:
             )
         return done.stdout
 
-    def spawn(self, *args: str, output: Path, new_session: bool = False) -> subprocess.Popen[bytes]:
+    def spawn(self, *args: str, output: Path) -> subprocess.Popen[bytes]:
         """Start `stackline ARGS…` in the background, stdout and stderr into `output`."""
         with output.open("wb") as sink:
             return subprocess.Popen(
@@ -149,22 +162,38 @@ class Deployment:
                 stdin=subprocess.DEVNULL,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
-                start_new_session=new_session,
             )
 
-    def serve(self, workers: int = 1, threads: int = 8) -> Server:
-        """Start `stackline serve` (it migrates and seeds an empty database) and wait for it."""
+    def launch(self, argv: list[str], wait: bool = True) -> Server:
+        """Start a server process (`argv` binds the port it is given, formatted in as {port})
+        in its own process group; it is stopped by `close`. With `wait`, it must answer."""
         port = _free_port()
-        log_path = self.directory / f"serve-{len(self.servers)}-{port}.log"
-        process = self.spawn(
-            "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--threads", str(threads),
-            output=log_path, new_session=True,
-        )  # fmt: skip
+        log_path = self.directory / f"server-{len(self.servers)}-{port}.log"
+        with log_path.open("wb") as sink:
+            process = subprocess.Popen(
+                [part.format(port=port) for part in argv],
+                cwd=self.directory,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         server = Server(self, port, process, log_path)
         self.servers.append(server)
-        server.wait_until_answering()
+        if wait:
+            server.wait_until_answering()
         return server
+
+    def serve(self, workers: int = 1, threads: int = 8, wait: bool = True) -> Server:
+        """`stackline serve` on 127.0.0.1 (it migrates and seeds an empty database)."""
+        return self.launch(
+            self.command(
+                "serve", "--host", "127.0.0.1", "--port", "{port}",
+                "--workers", str(workers), "--threads", str(threads),
+            ),
+            wait,
+        )  # fmt: skip
 
     @property
     def engine(self) -> Engine:
@@ -186,7 +215,8 @@ class Deployment:
 
 
 class ServerPool:
-    """One seeded server per backend for a test module, started on first use, stopped at the end.
+    """One seeded server per backend for a test module, started on first use, stopped at the end,
+    with an editor (`EDITOR`) and an API token (`deployment.token`).
 
     Tests name the backend as a parameter (so a known defect can be marked on one backend only)
     and ask the pool for its deployment; PostgreSQL comes from the `postgres_url` fixture.
@@ -207,6 +237,7 @@ class ServerPool:
                 url = f"sqlite:///{self.directory / 'sqlite' / 'stackline.db'}"
             deployment = Deployment.create(self.directory / backend, url, **self.settings)
             self.deployments[backend] = deployment
+            editor_and_token(deployment, *EDITOR)
             deployment.serve(workers=self.workers.get(backend, 1))
         return self.deployments[backend]
 
@@ -219,9 +250,11 @@ class ServerPool:
 
 
 def editor_and_token(deployment: Deployment, name: str, password: str) -> str:
-    """Make an editor with `users create` and return a new API token from `tokens create`."""
+    """Make an editor with `users create` and an API token with `tokens create` (kept as
+    `deployment.token`, and returned)."""
     deployment.cli_ok("users", "create", name, "--password-stdin", stdin=password + "\n")
-    return deployment.cli_ok("tokens", "create", f"{name}-token").strip()
+    deployment.token = deployment.cli_ok("tokens", "create", f"{name}-token").strip()
+    return deployment.token
 
 
 def wait_for(condition: Any, timeout: float, interval: float = 0.05) -> bool:
@@ -232,8 +265,3 @@ def wait_for(condition: Any, timeout: float, interval: float = 0.05) -> bool:
             return True
         time.sleep(interval)
     return bool(condition())
-
-
-def iter_lines(path: Path) -> Iterator[str]:
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        yield from handle

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
@@ -57,7 +58,9 @@ def request(
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        connection.request(method, target, body=body, headers=headers or {})
+        # The server may answer (413) and close before reading all of a big body.
+        with suppress(BrokenPipeError, ConnectionResetError):
+            connection.request(method, target, body=body, headers=headers or {})
         answer = connection.getresponse()
         return Reply(answer.status, answer.msg, answer.read())
     finally:
@@ -65,7 +68,9 @@ def request(
 
 
 def with_query(path: str, params: dict[str, str] | list[tuple[str, str]]) -> str:
-    return f"{path}?{urlencode(params)}" if params else path
+    """The path with the query (lone surrogates sent as the bytes they would encode to)."""
+    query = urlencode(params, encoding="utf-8", errors="surrogatepass")
+    return f"{path}?{query}" if params else path
 
 
 def form_body(fields: dict[str, FormValue] | list[tuple[str, str | bytes]]) -> bytes:

@@ -6,8 +6,10 @@ The plan says where the server is and what to do. Every process waits for `go_fi
 so they all start together.
 
 - `"mode": "write"` posts `events` to /api/v1/events in order, once each, and records every
-  answer: id, status (0 when no answer came), the stored seq and summary, and the start of any
-  unexpected body. After `give_up_after` failed connections in a row it stops (the server is gone).
+  answer: id, status (0 when no answer came), when it was sent and answered, the stored seq and
+  summary, and the start of any unexpected body. After `give_up_after` failed connections in a
+  row it stops (the server is gone). Before each event whose index is in `barriers`, it waits
+  until all `party` writers have reached that event too, so they post it at the same moment.
 - `"mode": "read"` polls `paths` (stack documents) until `stop_file` appears, and records each
   status and whether a stack ever lost entries between two reads (it must not: writers only add).
 """
@@ -63,13 +65,33 @@ def wait_for_go(plan: dict[str, Any]) -> None:
         time.sleep(0.002)
 
 
+def meet(plan: dict[str, Any], index: int) -> bool:
+    """Wait until every writer of the party reaches event `index`; whether they all did."""
+    directory = Path(plan["barrier_dir"])
+    (directory / f"{index}.{plan['name']}").touch()
+    deadline = time.monotonic() + 30
+    while len(list(directory.glob(f"{index}.*"))) < plan["party"]:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.0005)
+    return True
+
+
 def write(plan: dict[str, Any]) -> dict[str, Any]:
     client = Client(plan["base_url"], plan["token"])
     posts: list[dict[str, Any]] = []
+    barriers = set(plan.get("barriers", []))
+    missed_barriers = 0
     failed_in_a_row = 0
-    for event in plan["events"]:
+    for index, event in enumerate(plan["events"]):
+        if index in barriers and not meet(plan, index):
+            missed_barriers += 1
+        started = time.monotonic()  # one clock for every process on the machine
         status, body, error = client.send("POST", "/api/v1/events", json.dumps(event).encode())
-        record: dict[str, Any] = {"id": event.get("id"), "status": status, "error": error}
+        record: dict[str, Any] = {
+            "id": event.get("id"), "status": status, "error": error,
+            "started": started, "ended": time.monotonic(),
+        }  # fmt: skip
         if status in (200, 201):
             stored = json.loads(body)
             record.update(id=stored["id"], seq=stored["seq"], summary=stored["summary"])
@@ -80,7 +102,7 @@ def write(plan: dict[str, Any]) -> dict[str, Any]:
         if failed_in_a_row >= plan.get("give_up_after", 1_000_000):
             break
     client.close()
-    return {"posts": posts}
+    return {"posts": posts, "missed_barriers": missed_barriers}
 
 
 def entry_count(document: dict[str, Any]) -> int:

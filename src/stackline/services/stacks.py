@@ -77,6 +77,12 @@ def _source(connection: Connection, as_of: date, known_on: datetime | None) -> F
     return _known_footprint(connection, as_of, known_on)
 
 
+def log_head(engine: Engine) -> int | None:
+    """The log's last `seq` (None when empty), read with one statement and no transaction."""
+    with single_statement(engine) as connection:
+        return _head_seq(connection)
+
+
 def _head_seq(connection: Connection) -> int | None:
     """The log's last `seq`: any append changes it, so it keys what is cached."""
     head: int | None = connection.scalar(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Response
 from flask_openapi3.openapi import OpenAPI
 
-from stackline.web.api import errors, events, export, stacks
+from stackline.web.api import errors, events, export, response_cache, stacks
 from stackline.web.api import writes as _writes  # noqa: F401  (adds POST /events to events.bp)
 from stackline.web.api.answers import json_answer
 from stackline.web.api.models import ErrorBody
@@ -28,6 +28,7 @@ def init_app(app: OpenAPI) -> None:
         csrf.exempt(bp)
         app.register_api(bp)
     app.add_url_rule(f"{PREFIX}/openapi.json", "api_openapi", lambda: _openapi_document(app))
+    response_cache.init_app(app)
 
 
 def _openapi_document(app: OpenAPI) -> Response:
