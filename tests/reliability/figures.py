@@ -19,6 +19,7 @@ SUITES = {
     "test_hostile_forms": "hostile_input",
     "test_hostile_filters": "hostile_input",
     "test_security_over_http": "security",
+    "test_secrets": "security",
 }
 REPORT_PROPERTY = "reliability_figures"
 
