@@ -218,46 +218,6 @@ def test_a_model_named_with_markup_is_escaped_in_the_company_stack(
     figures.add(inputs_tried=1, events_written=1)
 
 
-# --- known defects ----------------------------------------------------------------------------
-
-NUL_IN_TEXT = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: on PostgreSQL a NUL character in a filter, a path segment or the login name is "
-        "sent to the database and fails with psycopg.DataError ('PostgreSQL text fields cannot "
-        "contain NUL (0x00) bytes'), answering 500 (services/timeline.py filters, "
-        "services/stacks.py stack_of, services/timeline.py get_event, services/accounts.py "
-        "authenticate)"
-    ),
-)
-PAGE_INTEGERS = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: web/pages/timeline.py reads after_seq and web/pages/matrix.py reads at with "
-        "str.isdigit() then int(): '²' passes isdigit() and int() raises ValueError, and a "
-        "number past the seq column's range raises OverflowError (SQLite) or "
-        "NumericValueOutOfRange (PostgreSQL): 500"
-    ),
-)
-SEQ_RANGE = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: the API accepts after_seq up to 2**63-1 (web/api/params.py MAX_SEQ) but the seq "
-        "column is a 32-bit INTEGER on PostgreSQL (store/tables.py): after_seq=2147483648 "
-        "answers 500 (NumericValueOutOfRange)"
-    ),
-)
-KNOWN_ON_RANGE = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: /companies/<slug> takes any ISO timestamp as known_on (services/stacks.py "
-        "parse_known_on); one that leaves the calendar when turned into UTC "
-        "(9999-12-31T23:59:59-01:00) raises OverflowError in domain/documents.py "
-        "format_timestamp: 500 instead of a 400 naming known_on"
-    ),
-)
-
-
 def statuses(base_url: str, targets: list[str], visitor: Visitor | None = None) -> dict[str, int]:
     if visitor is not None:
         return {target: visitor.get(target).status for target in targets}
@@ -269,7 +229,7 @@ def no_server_errors(answers: dict[str, int], figures: SuiteFigures) -> None:
     assert {t: s for t, s in answers.items() if s >= 500} == {}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=NUL_IN_TEXT)])
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_a_nul_character_in_a_filter_a_path_or_the_login_name_is_never_a_5xx(
     live: Deployment, figures: SuiteFigures
 ) -> None:
@@ -292,7 +252,6 @@ def test_a_nul_character_in_a_filter_a_path_or_the_login_name_is_never_a_5xx(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@PAGE_INTEGERS
 def test_a_page_position_that_is_not_a_plain_small_integer_is_never_a_5xx(
     live: Deployment, figures: SuiteFigures
 ) -> None:
@@ -304,7 +263,7 @@ def test_a_page_position_that_is_not_a_plain_small_integer_is_never_a_5xx(
     no_server_errors(statuses(live.server.base_url, targets), figures)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=SEQ_RANGE)])
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_every_after_seq_the_api_accepts_is_answered_without_a_5xx(
     live: Deployment, figures: SuiteFigures
 ) -> None:
@@ -313,7 +272,6 @@ def test_every_after_seq_the_api_accepts_is_answered_without_a_5xx(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@KNOWN_ON_RANGE
 def test_a_known_on_beyond_the_calendar_on_the_company_page_is_a_400_not_a_5xx(
     live: Deployment, figures: SuiteFigures
 ) -> None:

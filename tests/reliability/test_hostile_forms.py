@@ -280,14 +280,15 @@ def test_random_sign_ins_never_cause_a_5xx_or_a_session(
 def test_random_values_prefilled_into_the_event_form_are_shown_as_text(
     live: Deployment, editor: Visitor, backend: str, figures: SuiteFigures
 ) -> None:
-    fuzzer = Fuzzer(f"prefill-{backend}", allow_nul=backend == "sqlite")
+    fuzzer = Fuzzer(f"prefill-{backend}", allow_nul=True)
     problems = []
     for _ in range(FORM_PAGE_VISITS):
         event_type = fuzzer.rng.choice([*EVENT_TYPES, str(fuzzer.value())[:100]])
         value = str(fuzzer.value())[:1000]
         target = with_query("/events/new", {"type": event_type, "payload.company": value})
         reply = editor.get(target)
-        found = [] if reply.status in (200, 414) else [f"answered {reply.status}"]
+        refused_nul = reply.status == 400 and "\x00" in value  # NUL is refused up front
+        found = [] if reply.status in (200, 414) or refused_nul else [f"answered {reply.status}"]
         if reply.is_html:
             found += injected_markup(reply.page())
         problems += [f"{target[:80]}: {p}" for p in found]

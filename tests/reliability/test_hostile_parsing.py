@@ -234,13 +234,6 @@ def refusal_or_error(content: bytes, store: Engine) -> Exception | None:
     return None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: services/files.py labelled_events catches only JSONDecodeError and "
-        "UnicodeDecodeError; a deeply nested file raises RecursionError out of `stackline import`"
-    ),
-)
 def test_a_deeply_nested_import_file_is_refused_naming_the_file(
     store: Engine, figures: SuiteFigures
 ) -> None:
@@ -252,15 +245,6 @@ def test_a_deeply_nested_import_file_is_refused_naming_the_file(
     assert isinstance(error, ImportFailed) and str(error).startswith("hostile.json"), repr(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: an exported event whose recorded_at is valid but leaves the calendar when turned "
-        "into UTC (9999-12-31T23:59:59-01:00, 0001-01-01T00:00:00+01:00) raises OverflowError "
-        "in domain/documents.py format_timestamp (via store/sealing.py check_own_hash) instead "
-        "of being refused naming recorded_at"
-    ),
-)
 @pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"])
 def test_an_exported_event_stamped_beyond_the_calendar_is_refused_naming_recorded_at(
     store: Engine, valid_events: list[dict[str, Any]], moment: str, figures: SuiteFigures

@@ -217,18 +217,6 @@ def remove_an_event(document: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
-BROKEN_CHAIN = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: import accepts an export whose hash chain does not link: an event edited with its "
-        "hash recomputed (or an event removed) is taken as is, and every later event is "
-        "re-sealed with a new recorded_at and hash instead of the export being refused "
-        "(store/sealing.py Head.seal; services/recording.py import_events)"
-    ),
-)
-
-
-@BROKEN_CHAIN
 @pytest.mark.parametrize(
     "forge", [rehash_an_edited_event, remove_an_event], ids=lambda f: f.__name__
 )

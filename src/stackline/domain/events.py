@@ -5,12 +5,13 @@ The same union validates the web form, the API, import files and rows read back 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, TypeAdapter
+from pydantic import AfterValidator, AwareDatetime, Field, TypeAdapter
 
-from stackline.domain.dates import PartialDate
+from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from stackline.domain.payloads import (
     AcquisitionAnnouncedPayload,
     AcquisitionCompletedPayload,
@@ -32,6 +33,16 @@ SCHEMA_VERSION = 1
 ZERO_HASH = "0" * 64
 
 
+def _within_calendar(moment: datetime) -> datetime:
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        year = moment.year  # beyond the calendar's edge once turned into UTC
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"must fall in the years {MIN_YEAR}–{MAX_YEAR} (UTC)")
+    return moment
+
+
 class EventBase(Frozen):
     """The envelope: client fields, then the fields the store assigns (absent until stored)."""
 
@@ -44,7 +55,7 @@ class EventBase(Frozen):
     supersedes: UUID | None = None
     seq: int | None = Field(default=None, ge=1)
     schema_version: int | None = None
-    recorded_at: AwareDatetime | None = None
+    recorded_at: Annotated[AwareDatetime, AfterValidator(_within_calendar)] | None = None
     recorded_by: Label | None = None
     prev_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")

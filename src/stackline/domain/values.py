@@ -59,7 +59,7 @@ Label = Annotated[
     str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)
 ]
 Text = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_control_characters)]
-_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f/$.?#][^\s\x00-\x1f\x7f]*", re.IGNORECASE)
 
 
 def _url(value: str) -> str:

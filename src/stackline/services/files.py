@@ -36,9 +36,10 @@ def labelled_events(name: str, content: bytes) -> Iterator[LabelledEvent]:
     """The events of one document, each labelled `file, event N (id …)` for error messages."""
     try:
         document = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         problem = FieldProblem("", str(error))
         raise ImportFailed(name, InvalidEvent("malformed JSON", [problem], status=400)) from None
+    _check_whole(name, document)
     for index, raw in enumerate(_event_list(name, document), start=1):
         event_id = raw.get("id") if isinstance(raw, dict) else None
         label = f"{name}, event {index}" + (f" (id {event_id})" if event_id else "")
@@ -55,6 +56,22 @@ def _event_list(name: str, document: Any) -> list[Any]:
         return list(document["events"])
     problem = FieldProblem("", "expected a stackline-timeline document or a list of events")
     raise ImportFailed(name, InvalidEvent("not an event file", [problem], status=400))
+
+
+def _check_whole(name: str, document: Any) -> None:
+    """A full (unfiltered) export must hold every seq from 1: a deleted event is refused."""
+    if not isinstance(document, dict) or not isinstance(document.get("filters"), dict):
+        return
+    filters = {k: v for k, v in document["filters"].items() if k != "include_voided"}
+    if any(filters.values()) or document["filters"].get("include_voided") is False:
+        return
+    seqs = [e.get("seq") for e in document.get("events") or [] if isinstance(e, dict)]
+    if not seqs or None in seqs:
+        return
+    for expected, seq in enumerate(seqs, start=1):
+        if seq != expected:
+            problem = FieldProblem("events", f"seq {expected} is missing (found {seq})")
+            raise ImportFailed(name, InvalidEvent("the export is not whole", [problem]))
 
 
 def seed_directory() -> Path:

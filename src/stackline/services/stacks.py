@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, select
 
-from stackline.domain.dates import PartialDate
+from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
 from stackline.domain.documents import FieldProblem, InvalidEvent
 from stackline.domain.fold import fold_footprint
@@ -62,7 +62,11 @@ def parse_known_on(text: str | None) -> datetime | None:
     except ValueError:
         moment = None
     if moment is not None and ("T" in text or " " in text):
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if not MIN_YEAR < moment.year < MAX_YEAR:
+            problem = FieldProblem("known_on", f"must fall in the years {MIN_YEAR}–{MAX_YEAR}")
+            raise InvalidEvent("bad known_on", [problem], status=400, code="bad_parameter")
+        return moment
     day = parse_as_of(text, "known_on")
     return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=UTC)
 

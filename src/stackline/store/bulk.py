@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from stackline.domain.events import Event, named_companies
+from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.domain.events import ZERO_HASH, Event, named_companies
 from stackline.domain.rules import check_append, check_voiding
 from stackline.store.memory_context import MemoryRuleContext
 from stackline.store.projector import (
@@ -53,6 +54,7 @@ class BulkAppender:
         self.batch: list[tuple[Event, dict[str, Any]]] = []
         self.batch_voids: list[dict[str, str]] = []
         self.created = self.unchanged = 0
+        self.file_tail: tuple[int, str] | None = None  # the last exported event read
 
     def append_all(
         self,
@@ -87,6 +89,7 @@ class BulkAppender:
         self, event: Event, recorded_by: str, now: datetime, stored: dict[str, Any]
     ) -> None:
         check_own_hash(event)
+        self._check_file_chain(event)
         key = str(event.id) if event.id is not None else None
         twin = self.context.pending.get(key) if key else None
         if twin is None and key in stored:
@@ -105,6 +108,21 @@ class BulkAppender:
             self.batch_voids.append({"event_id": target, "voided_by": str(sealed.id)})
         self.batch.append((sealed, document))
         self.created += 1
+
+    def _check_file_chain(self, event: Event) -> None:
+        """Exported events must still link: an edit re-hashed by hand breaks the next link."""
+        if event.hash is None or event.seq is None:
+            return
+        if event.seq == 1:
+            expected: str | None = ZERO_HASH
+        elif self.file_tail is not None and self.file_tail[0] == event.seq - 1:
+            expected = self.file_tail[1]
+        else:
+            expected = None  # a filtered export: the event before is not in the file
+        if expected is not None and event.prev_hash != expected:
+            problem = FieldProblem("prev_hash", f"does not match the hash of seq {event.seq - 1}")
+            raise InvalidEvent(f"the export's hash chain is broken at seq {event.seq}", [problem])
+        self.file_tail = (event.seq, event.hash)
 
     def flush(self) -> None:
         """Write the batch's events and bring every projection up to date with them."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -31,8 +31,19 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
     app.after_request(_harden)
     app.register_error_handler(HTTPException, _http_error)
+
+
+def _refuse_nul_characters() -> None:
+    """No text in Stackline holds a NUL; refusing it here keeps it from every query (PostgreSQL
+    cannot even compare with one)."""
+    values = [request.path, *request.args.values()]
+    if request.method == "POST" and request.mimetype != "application/json":
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400, description="NUL characters are not allowed in requests.")
 
 
 def _harden(response: Response) -> Response:

@@ -27,7 +27,7 @@ PARTIAL_DATE = PARTIAL_DATE_PATTERN
 MOMENT = rf"^({_DAY}|{_PERIOD}|{_DAY}[T ]{_TIME}{_OFFSET}?)$"
 _TYPE = "|".join(re.escape(name) for name in EVENT_TYPES)
 TYPE_LIST = rf"^({_TYPE})(,({_TYPE}))*$"
-MAX_SEQ = 2**63 - 1
+MAX_SEQ = 2**31 - 1  # seq is a 32-bit integer column
 
 DAY_HELP = (
     "A day YYYY-MM-DD, or a period YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM standing for its last day; "

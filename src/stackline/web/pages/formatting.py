@@ -37,6 +37,17 @@ def with_query(**changes: Any) -> str:
     return "?" + urlencode(params) if params else "?"
 
 
+MAX_POSITION = 2**31 - 1  # seq is a 32-bit integer column
+
+
+def page_position(text: str | None) -> int | None:
+    """A non-negative position from the query string (ASCII digits, in range), else None."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if value <= MAX_POSITION else None
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LAYERS=[layer.value for layer in LAYERS],

@@ -13,13 +13,15 @@ from stackline.domain.documents import InvalidEvent
 from stackline.services import stacks, timeline
 from stackline.web.context import engine
 from stackline.web.pages import bp
+from stackline.web.pages.formatting import page_position
 
 
 @bp.get("/")
 def matrix() -> Response | str | tuple[str, int]:
     days = timeline.event_days(engine())
-    if request.args.get("at", "").isdigit() and days:
-        index = min(int(request.args["at"]), len(days) - 1)
+    at = page_position(request.args.get("at"))
+    if at is not None and days:
+        index = min(at, len(days) - 1)
         params: dict[str, Any] = {**_others(), "as_of": days[index].isoformat()}
         return redirect(url_for("pages.matrix", **params))
     try:

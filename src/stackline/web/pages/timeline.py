@@ -9,6 +9,7 @@ from stackline.domain.events import EVENT_TYPES
 from stackline.services import stacks, timeline
 from stackline.web.context import engine
 from stackline.web.pages import bp
+from stackline.web.pages.formatting import page_position
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("company", "layer", "type", "from", "to", "q")
@@ -39,8 +40,7 @@ def timeline_page() -> str | tuple[str, int]:
         chosen = filter_from_query()
     except InvalidEvent as error:
         return render_template("error.html", status=400, message=str(error)), 400
-    after = request.args.get("after_seq", "0")
-    after_seq = int(after) if after.isdigit() else 0
+    after_seq = page_position(request.args.get("after_seq")) or 0
     events, next_after = timeline.list_events(engine(), chosen, after_seq, PAGE_SIZE)
     export_query = {k: request.args[k] for k in FILTER_KEYS if request.args.get(k)}
     return render_template(
