@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,15 +66,20 @@ def measure_http(database: Path, slugs: list[str], day: date, seconds: int) -> l
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/healthz", time.monotonic() + 60)
         stack_paths = [f"/api/v1/companies/{slug}/stack?as_of={day.isoformat()}" for slug in slugs]
-        trivial = wrk_requests_per_second(base, ["/healthz"], seconds)
-        stack = wrk_requests_per_second(base, stack_paths, seconds)
+        # Alternate short rounds, so a change of the machine's load falls on both alike.
+        trivial_rounds, stack_rounds = [], []
+        for _ in range(3):
+            trivial_rounds.append(wrk_requests_per_second(base, ["/healthz"], max(2, seconds // 3)))
+            stack_rounds.append(wrk_requests_per_second(base, stack_paths, max(2, seconds // 3)))
+        trivial, stack = statistics.median(trivial_rounds), statistics.median(stack_rounds)
     finally:
         server.terminate()
         try:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
-    note = f"wrk -t2 -c16, {len(stack_paths)} distinct stack URLs, gunicorn 2 workers × 8 threads"
+    note = (f"wrk -t2 -c16, medians of 3 alternating rounds, {len(stack_paths)} distinct stack URLs, "
+            "gunicorn 2 workers × 8 threads")  # fmt: skip
     return [
         throughput_figure(
             "HTTP stack endpoint vs trivial endpoint", stack, trivial, 0.5, "req/s", note
