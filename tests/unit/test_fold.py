@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from stackline.domain.dates import PartialDate
 from tests.unit.builders import Log, assets, entries, only_entry
 
