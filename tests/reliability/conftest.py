@@ -23,6 +23,8 @@ from tests.reliability.figures import (
     suite_of,
     take_pending,
 )
+from tests.reliability.server import EDITOR, Deployment, ServerPool
+from tests.reliability.web_client import Visitor
 
 RELIABILITY_NODES = "tests/reliability/"
 RESULTS_FILE = Path("bench-results") / "reliability.json"
@@ -135,3 +137,17 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"{sum(row['tests'].values()):>7}{row['runtime_s']:>7.0f}s"
         )
     write(f"written to {RESULTS_FILE} at {run_at}")
+
+
+@pytest.fixture
+def live(pool: ServerPool, backend: str, request: pytest.FixtureRequest) -> Deployment:
+    """The module's server for this backend (each module starts its own `pool`)."""
+    return pool.get(backend, request)
+
+
+@pytest.fixture
+def editor(live: Deployment) -> Visitor:
+    """A browser-like visitor signed in as the seeded editor."""
+    visitor = Visitor(live.server.base_url)
+    assert visitor.login(*EDITOR).status == 302
+    return visitor

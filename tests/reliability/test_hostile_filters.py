@@ -48,11 +48,6 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
         yield servers
 
 
-@pytest.fixture
-def live(pool: ServerPool, backend: str, request: pytest.FixtureRequest) -> Deployment:
-    return pool.get(backend, request)
-
-
 def page_problems(reply: Reply, value: str) -> list[str]:
     if reply.status not in PAGE_ANSWERS or not reply.is_html:
         return [f"answered {reply.status} {reply.header('Content-Type')}"]

@@ -118,18 +118,6 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
         yield servers
 
 
-@pytest.fixture
-def live(pool: ServerPool, backend: str, request: pytest.FixtureRequest) -> Deployment:
-    return pool.get(backend, request)
-
-
-@pytest.fixture
-def editor(live: Deployment) -> Visitor:
-    visitor = Visitor(live.server.base_url)
-    assert visitor.login(*EDITOR).status == 302
-    return visitor
-
-
 class _Page:
     """A reply dressed as a test-client response, for tests.web.helpers.form_data."""
 

@@ -41,18 +41,6 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
         yield servers
 
 
-@pytest.fixture
-def live(pool: ServerPool, backend: str, request: pytest.FixtureRequest) -> Deployment:
-    return pool.get(backend, request)
-
-
-@pytest.fixture
-def editor(live: Deployment) -> Visitor:
-    visitor = Visitor(live.server.base_url)
-    assert visitor.login(*EDITOR).status == 302
-    return visitor
-
-
 def some_event_id(live: Deployment) -> str:
     found = request(live.server.base_url, "GET", "/api/v1/events?type=model.released&limit=1")
     return str(found.json()["events"][0]["id"])
