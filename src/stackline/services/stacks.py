@@ -63,7 +63,7 @@ def parse_known_on(text: str | None) -> datetime | None:
         moment = None
     if moment is not None and ("T" in text or " " in text):
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        if not MIN_YEAR < moment.year < MAX_YEAR:
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
             problem = FieldProblem("known_on", f"must fall in the years {MIN_YEAR}–{MAX_YEAR}")
             raise InvalidEvent("bad known_on", [problem], status=400, code="bad_parameter")
         return moment
