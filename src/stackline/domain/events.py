@@ -149,9 +149,6 @@ EVENT_CLASSES: dict[str, type[EventBase]] = {
     for cls in EventBase.__subclasses__()
 }
 EVENT_TYPES: tuple[str, ...] = tuple(EVENT_CLASSES)
-LAUNCH_TYPES = frozenset(
-    {"chip.launched", "compute.launched", "model.released", "product.launched"}
-)
 
 # The layer a type belongs to; None where it comes from the payload or from the target event.
 TYPE_LAYERS: dict[str, Layer | None] = {

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Select, exists, func, select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
-from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
+from stackline.domain.events import TYPE_LAYERS
 from stackline.services.stacks import companies_on
 from stackline.store.database import read_transaction
 from stackline.store.rows import row_document
@@ -178,10 +178,6 @@ def timelinejs_event(document: dict[str, Any]) -> dict[str, Any]:
 def _type_layer(event_type: str) -> str | None:
     layer = TYPE_LAYERS.get(event_type)
     return layer.value if layer else None
-
-
-def known_types() -> tuple[str, ...]:
-    return EVENT_TYPES
 
 
 def event_days(engine: Engine) -> list[date]:

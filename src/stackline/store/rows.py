@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -151,8 +150,3 @@ _TUPLES = frozenset({"partners", "parties", "aliases"})
 def stored_moment(text: str) -> datetime:
     """A stored `recorded_at` as an aware datetime."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
-def row_events(rows: Iterable[Row[Any]]) -> Iterator[Event]:
-    for row in rows:
-        yield row_event(row)
