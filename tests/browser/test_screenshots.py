@@ -1,11 +1,13 @@
 """Full-page screenshots of the matrix, a company and the form, for review and for the README.
 
 They are taken on a server of their own holding only the seed timeline, so what other tests
-record never shows up in the README's pictures.
+record never shows up in the README's pictures. They are saved under tests/browser/screenshots;
+with STACKLINE_UPDATE_SCREENSHOTS=1 they also replace the README's copies in docs/screenshots.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,7 +56,8 @@ def test_screenshots_of_the_matrix_a_company_and_the_form_are_saved(
             target = SCREENSHOTS / name
             page.screenshot(path=str(target), full_page=True, animations="disabled")
             assert target.stat().st_size > 10_000, f"{name} looks empty"
-            shutil.copyfile(target, README_SCREENSHOTS / name)
+            if os.environ.get("STACKLINE_UPDATE_SCREENSHOTS") == "1":
+                shutil.copyfile(target, README_SCREENSHOTS / name)
     finally:
         context.close()
     for name in SHOTS:
