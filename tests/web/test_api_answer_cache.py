@@ -15,7 +15,7 @@ def test_a_repeated_read_gets_the_same_bytes_from_the_answer_cache(
 ) -> None:
     first = client.get(STACK)
     cache = app.extensions["stackline.answers"]
-    assert len(cache.answers) == 1
+    assert len(cache.entries) == 1
     second = client.get(STACK)
     assert second.status_code == 200 and second.data == first.data
     assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
@@ -37,7 +37,7 @@ def test_an_append_makes_the_next_read_compose_a_fresh_answer(
 def test_errors_and_exports_are_not_kept(app: Flask, client: FlaskClient) -> None:
     assert client.get("/api/v1/companies/nobody/stack").status_code == 404
     assert client.get("/api/v1/export?company=openai").status_code == 200
-    assert app.extensions["stackline.answers"].answers == {}
+    assert app.extensions["stackline.answers"].entries == {}
 
 
 def test_with_private_reads_every_request_checks_its_token(tmp_path) -> None:
@@ -47,6 +47,6 @@ def test_with_private_reads_every_request_checks_its_token(tmp_path) -> None:
     try:
         assert private.test_client().get(STACK).status_code == 401
         assert private.test_client().get(STACK).status_code == 401
-        assert private.extensions["stackline.answers"].answers == {}
+        assert private.extensions["stackline.answers"].entries == {}
     finally:
         private.extensions["stackline.engine"].dispose()

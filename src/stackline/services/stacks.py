@@ -7,7 +7,6 @@ then") fold the events known at that moment, the reference semantics of DESIGN Â
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from datetime import UTC, date, datetime, time
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -20,6 +19,7 @@ from stackline.domain.documents import FieldProblem, InvalidEvent
 from stackline.domain.fold import fold_footprint
 from stackline.domain.footprint import Footprint, FootprintSource
 from stackline.domain.stack import MatrixRow, Stack, compose_matrix, compose_stack
+from stackline.services.caching import BoundedCache
 from stackline.store.database import read_transaction, single_statement
 from stackline.store.footprints import StoredFootprint, company_slugs, events_known_on, snapshot
 from stackline.store.tables import companies, events
@@ -100,39 +100,18 @@ def _require_company(connection: Connection, slug: str) -> None:
         raise UnknownCompany(slug)
 
 
-class _StackCache:
-    """Recently composed stacks. A stack is a pure function of the log, so an entry stays valid
-    until the log grows; the key holds the log's head `seq`, read in the same transaction."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[Any, ...], Stack] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Stack | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], stack: Stack) -> None:
-        with self.lock:
-            self.entries[key] = stack
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-_caches: WeakKeyDictionary[Engine, _StackCache] = WeakKeyDictionary()
+# Recently composed stacks, per database. A stack is a pure function of the log, so an entry
+# stays valid until the log grows; its key holds the log's head `seq`.
+_caches: WeakKeyDictionary[Engine, BoundedCache[Stack]] = WeakKeyDictionary()
 _caches_lock = threading.Lock()
 
 
-def _cache_of(engine: Engine) -> _StackCache:
+def _cache_of(engine: Engine) -> BoundedCache[Stack]:
     """Each database (engine) has its own cache, which goes with it."""
     with _caches_lock:
         cache = _caches.get(engine)
         if cache is None:
-            cache = _caches[engine] = _StackCache()
+            cache = _caches[engine] = BoundedCache()
         return cache
 
 

@@ -8,11 +8,9 @@ from memory, skipping parameter validation and composition. Streamed exports are
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import Flask, Response, current_app, g, request
 
+from stackline.services.caching import BoundedCache
 from stackline.services.stacks import log_head
 from stackline.web.api.spec import PREFIX
 from stackline.web.context import engine
@@ -22,27 +20,8 @@ MAX_BYTES = 256 * 1024
 _NOT_KEPT = (f"{PREFIX}/export", f"{PREFIX}/openapi.json")
 
 
-class AnswerCache:
-    def __init__(self) -> None:
-        self.answers: OrderedDict[tuple[str, int | None], tuple[bytes, str]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[str, int | None]) -> tuple[bytes, str] | None:
-        with self.lock:
-            found = self.answers.get(key)
-            if found is not None:
-                self.answers.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[str, int | None], answer: tuple[bytes, str]) -> None:
-        with self.lock:
-            self.answers[key] = answer
-            while len(self.answers) > MAX_ANSWERS:
-                self.answers.popitem(last=False)
-
-
 def init_app(app: Flask) -> None:
-    app.extensions["stackline.answers"] = AnswerCache()
+    app.extensions["stackline.answers"] = BoundedCache[tuple[bytes, str]](MAX_ANSWERS)
     app.before_request(_answer_a_repeat)
     app.after_request(_keep_the_answer)
 
