@@ -142,10 +142,13 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_server(directory: Path) -> Iterator[Server]:
-    """`stackline serve` on 127.0.0.1 with an editor made beforehand; stopped on exit."""
+def running_server(directory: Path, clock: str | None = None) -> Iterator[Server]:
+    """`stackline serve` on 127.0.0.1 with an editor made beforehand; stopped on exit.
+    With `clock` (an ISO moment), the server's "today" is fixed there."""
     directory.mkdir(parents=True, exist_ok=True)
     env = _server_env(directory)
+    if clock is not None:
+        env["STACKLINE_CLOCK"] = clock
     _run_cli(
         ["users", "create", EDITOR_NAME, "--password-stdin"], directory, env, EDITOR_PASSWORD + "\n"
     )

@@ -25,11 +25,12 @@ from stackline.store.database import make_engine
 from stackline.store.tables import events
 from tests.browser.conftest import STOP_TIMEOUT_S, _answers, _free_port, _stackline_command
 from tests.conftest import reset_postgres
+from tests.pace import scaled
 
 SECRET = "reliability-tests-" + "0123456789abcdef" * 4
 EDITOR = ("editor", "reliability-password-1")
-START_TIMEOUT_S = 90.0  # a loaded two-core machine migrates and seeds slowly
-CLI_TIMEOUT_S = 240.0
+START_TIMEOUT_S = scaled(90.0)  # a loaded two-core machine migrates and seeds slowly
+CLI_TIMEOUT_S = scaled(240.0)
 
 
 @dataclass

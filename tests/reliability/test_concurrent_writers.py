@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from stackline.store.tables import events
 from tests.integration.builders import launched
+from tests.pace import scaled
 from tests.reliability.crowd import Crowd
 from tests.reliability.figures import SuiteFigures
 from tests.reliability.log_checks import SEEDED, own_events, seq_gaps, stored_ids, verify
@@ -32,7 +33,7 @@ POSTS_PER_WRITER = 250
 TWINS = 40  # ids every writer posts with identical content
 CONTESTED = 10  # ids every writer posts with its own summary
 FIRST_SHARED_POSITION, SHARED_STRIDE = 8, 4
-WRITE_TIMEOUT_S = 100.0
+WRITE_TIMEOUT_S = scaled(100.0)
 READ_PATHS = [f"/api/v1/companies/{slug}/stack" for slug in ("openai", "nvidia", "google")]
 SERVER_ERROR = re.compile(r'" 5\d\d ')
 

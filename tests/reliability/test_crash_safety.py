@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from stackline.services.files import seed_directory
 from tests.benchmarks.synthetic import synthetic_events
+from tests.pace import scaled
 from tests.reliability.crowd import Crowd
 from tests.reliability.figures import SuiteFigures
 from tests.reliability.log_checks import own_events, seq_gaps, stored_ids, verify
@@ -33,7 +34,7 @@ from tests.reliability.web_client import post_event
 IMPORT_SIZE = 100_000
 WRITING_MARGIN_BYTES = 1 << 20  # this much more on disk: the import is flushing rows
 KILL_JITTER_S = 1.5
-IMPORT_START_TIMEOUT_S = 90.0
+IMPORT_START_TIMEOUT_S = scaled(90.0)
 IMPORTED = re.compile(r"imported (\d+) new events \((\d+) already stored\)")
 BURST_WRITERS, BURST_POSTS = 2, 400
 ACKS_BEFORE_KILL = 60
@@ -134,11 +135,13 @@ def test_every_acknowledged_write_survives_the_server_being_killed_during_a_burs
         for name, plan in zip(names, plans, strict=True):
             crowd.writer(name, plan, give_up_after=3)
         crowd.go()
-        under_way = wait_for(lambda: deployment.count_events() >= seeded + ACKS_BEFORE_KILL, 60)
+        under_way = wait_for(
+            lambda: deployment.count_events() >= seeded + ACKS_BEFORE_KILL, scaled(60)
+        )
         assert under_way and all(crowd.running(n) for n in names), "the burst ended too soon"
         server.crash()
         figures.add(faults_injected=1)
-        results = crowd.wait(names, 60)
+        results = crowd.wait(names, scaled(60))
 
     posts = [post for name in names for post in results[name]["posts"]]
     acknowledged = {p["id"]: p["seq"] for p in posts if p["status"] in (200, 201)}

@@ -35,9 +35,12 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def parse_as_of(text: str | None, name: str = "as_of") -> date:
-    """A query's day: `YYYY-MM-DD` (a partial date means its last day); default today (UTC)."""
-    return _period(text, name).end if text else today()
+def parse_as_of(text: str | None, name: str = "as_of", default: date | None = None) -> date:
+    """A query's day: `YYYY-MM-DD` (a partial date means its last day); default `default`,
+    else today (UTC)."""
+    if text:
+        return _period(text, name).end
+    return default if default is not None else today()
 
 
 def parse_from_day(text: str, name: str = "from") -> date:

@@ -10,6 +10,7 @@ from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 
 from stackline import __version__
+from stackline.services.clock import clock_from_setting
 from stackline.services.runtime import open_database
 from stackline.web import api, auth, health, pages, security
 from stackline.web.extensions import csrf, limiter, login_manager
@@ -28,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "MIGRATE_ON_START": True,
+    "CLOCK": None,  # a Clock, or an ISO moment (STACKLINE_CLOCK) that freezes time
 }
 
 
@@ -47,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     _require_secret(app)
     engine = open_database(app.config["DATABASE_URL"], migrate=app.config["MIGRATE_ON_START"])
     app.extensions["stackline.engine"] = engine
+    app.extensions["stackline.clock"] = clock_from_setting(app.config["CLOCK"])
 
     csrf.init_app(app)
     limiter.init_app(app)

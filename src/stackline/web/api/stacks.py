@@ -19,7 +19,7 @@ from stackline.web.api.params import (
     MatrixQuery,
     StackQuery,
 )
-from stackline.web.context import engine
+from stackline.web.context import engine, today
 
 bp = APIBlueprint(
     "api_stacks",
@@ -42,7 +42,7 @@ bp.before_request(require_reader)
 )
 def list_companies(query: CompaniesQuery) -> Response:
     """The companies that exist on a day: slug, name, kind, founding date and parent."""
-    as_of = stacks.parse_as_of(query.as_of)
+    as_of = stacks.parse_as_of(query.as_of, default=today())
     return json_answer({"companies": stacks.companies_on(engine(), as_of)})
 
 
@@ -53,7 +53,7 @@ def list_companies(query: CompaniesQuery) -> Response:
 )
 def company_stack(path: CompanyPath, query: StackQuery) -> Response:
     """One company's stack as of a day, optionally as it was known at an earlier moment."""
-    as_of = stacks.parse_as_of(query.as_of)
+    as_of = stacks.parse_as_of(query.as_of, default=today())
     known_on = stacks.parse_known_on(query.known_on)
     return json_answer(stacks.stack_of(engine(), path.slug, as_of, known_on).as_dict())
 
@@ -68,7 +68,7 @@ def company_stack(path: CompanyPath, query: StackQuery) -> Response:
 def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     """Entries added, removed and changed between two days, and the events between them."""
     before = stacks.parse_as_of(query.from_, "from")
-    after = stacks.parse_as_of(query.to, "to")
+    after = stacks.parse_as_of(query.to, "to", default=today())
     known_on = stacks.parse_known_on(query.known_on)
     diff = stacks.diff_of(engine(), path.slug, before, after, known_on)
     slugs = {path.slug} | _subsidiaries(diff.before) | _subsidiaries(diff.after)
@@ -95,7 +95,7 @@ def _subsidiaries(stack: Stack) -> set[str]:
 )
 def matrix(query: MatrixQuery) -> Response:
     """Every company's presence per layer on a day, the most integrated first."""
-    as_of = stacks.parse_as_of(query.as_of)
+    as_of = stacks.parse_as_of(query.as_of, default=today())
     known_on = stacks.parse_known_on(query.known_on)
     rows = stacks.matrix_of(engine(), as_of, known_on, query.include_subsidiaries)
     return json_answer({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})

@@ -10,7 +10,7 @@ from stackline.domain.dates import PartialDate
 from stackline.domain.documents import InvalidEvent
 from stackline.domain.values import LAYERS
 from stackline.services import history, stacks, timeline
-from stackline.web.context import engine
+from stackline.web.context import engine, today
 from stackline.web.pages import bp
 from stackline.web.pages.charts import layer_chart
 
@@ -18,7 +18,7 @@ from stackline.web.pages.charts import layer_chart
 @bp.get("/companies/<slug>")
 def company(slug: str) -> str | tuple[str, int]:
     try:
-        as_of = stacks.parse_as_of(request.args.get("as_of"))
+        as_of = stacks.parse_as_of(request.args.get("as_of"), default=today())
         known_on = stacks.parse_known_on(request.args.get("known_on"))
         compare = request.args.get("compare")
         compare_day = stacks.parse_as_of(compare, "compare") if compare else None
@@ -34,7 +34,7 @@ def company(slug: str) -> str | tuple[str, int]:
         diff = stacks.diff_of(engine(), slug, before, after, known_on)
         related = {slug, *diff.before.subsidiaries, *diff.after.subsidiaries}
         diff_events = timeline.events_between(engine(), related, before, after)
-    points = history.layer_history(engine(), slug, max(as_of, stacks.today()), known_on)
+    points = history.layer_history(engine(), slug, max(as_of, today()), known_on)
     events, next_after = timeline.list_events(
         engine(), timeline.EventFilter(company=slug, include_voided=True), limit=200
     )
@@ -56,4 +56,4 @@ def company(slug: str) -> str | tuple[str, int]:
 
 
 def _chart_end(as_of: date) -> date:
-    return max(as_of, stacks.today()) + timedelta(days=1)
+    return max(as_of, today()) + timedelta(days=1)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from stackline.domain.documents import InvalidEvent
 from stackline.services import stacks, timeline
-from stackline.web.context import engine
+from stackline.web.context import engine, today
 from stackline.web.pages import bp
 from stackline.web.pages.formatting import page_position
 
@@ -25,7 +25,7 @@ def matrix() -> Response | str | tuple[str, int]:
         params: dict[str, Any] = {**_others(), "as_of": days[index].isoformat()}
         return redirect(url_for("pages.matrix", **params))
     try:
-        as_of = stacks.parse_as_of(request.args.get("as_of"))
+        as_of = stacks.parse_as_of(request.args.get("as_of"), default=today())
     except InvalidEvent as error:
         return render_template("error.html", status=400, message=str(error)), 400
     include_subsidiaries = request.args.get("include_subsidiaries") == "1"

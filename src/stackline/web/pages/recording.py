@@ -15,9 +15,9 @@ from werkzeug.wrappers import Response
 
 from stackline.domain.documents import InvalidEvent, parse_event
 from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
-from stackline.services import stacks, timeline
+from stackline.services import timeline
 from stackline.services.recording import record_event
-from stackline.web.context import engine
+from stackline.web.context import engine, today
 from stackline.web.forms import (
     SOURCE_KEYS,
     SOURCE_ROWS,
@@ -101,7 +101,7 @@ def retract_event(event_id: str) -> Response | tuple[str, int]:
     document = {
         "id": request.form.get("id") or None,
         "type": "event.retracted",
-        "occurred_on": stacks.today().isoformat(),
+        "occurred_on": today().isoformat(),
         "summary": f"Retracted: {stored['summary']}"[:200],
         "confidence": "confirmed",
         "sources": [{"title": (request.form.get("sources.0.title") or "").strip() or None,
