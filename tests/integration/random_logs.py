@@ -63,8 +63,9 @@ class LogWriter:
                 "rename",
                 "retract",
                 "supersede",
+                "announce",
             ],
-            weights=[8, 3, 2, 3, 3, 2, 2, 1, 1, 1],
+            weights=[8, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1],
         )[0]
         return getattr(self, f"_{choice}")()
 
@@ -151,6 +152,13 @@ class LogWriter:
             partial(self.rng, self.day()),
             {"acquirer": acquirer, "target": target},
         )
+
+    def _announce(self) -> dict[str, Any]:
+        acquirer, target = self.rng.sample(self.registered, 2)
+        payload: dict[str, Any] = {"acquirer": acquirer, "target": target}
+        if self.rng.random() < 0.5:
+            payload["terms"] = self.rng.choice(["cash", "stock", "mixed"])
+        return event("acquisition.announced", partial(self.rng, self.day()), payload)
 
     def _partner(self) -> dict[str, Any]:
         rng = self.rng

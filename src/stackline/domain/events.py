@@ -173,15 +173,15 @@ def event_layer(event: Event) -> Layer | None:
     return getattr(event.payload, "layer", None)
 
 
-_SINGLE_COMPANY_FIELDS = ("company", "acquirer", "target", "investor", "investee", "provider")
-_COMPANY_LIST_FIELDS = ("parties", "partners")
+SINGLE_COMPANY_FIELDS = ("company", "acquirer", "target", "investor", "investee", "provider")
+COMPANY_LIST_FIELDS = ("parties", "partners")
 
 
 def _company_fields_of(payload_class: Any) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     fields = payload_class.model_fields
     return (
-        tuple(name for name in _SINGLE_COMPANY_FIELDS if name in fields),
-        tuple(name for name in _COMPANY_LIST_FIELDS if name in fields),
+        tuple(name for name in SINGLE_COMPANY_FIELDS if name in fields),
+        tuple(name for name in COMPANY_LIST_FIELDS if name in fields),
         "base_model" in fields,
     )
 
@@ -211,6 +211,17 @@ def company_fields(event: Event) -> list[tuple[str, str]]:
 def named_companies(event: Event) -> tuple[str, ...]:
     """Every company slug the payload names, in payload order, without repeats."""
     return tuple(dict.fromkeys(slug for _, slug in company_fields(event)))
+
+
+def companies_in_payload(payload: dict[str, Any]) -> list[str]:
+    """`named_companies` of a payload in its JSON form (as projections read events)."""
+    found = [payload[name] for name in SINGLE_COMPANY_FIELDS if payload.get(name)]
+    for name in COMPANY_LIST_FIELDS:
+        found.extend(payload.get(name) or ())
+    base = payload.get("base_model")
+    if base and base.get("company"):
+        found.append(base["company"])
+    return list(dict.fromkeys(found))
 
 
 def referenced_event(event: Event) -> UUID | None:

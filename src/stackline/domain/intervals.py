@@ -1,7 +1,8 @@
-"""How long each asset state and partnership lasts: the intervals the store's projection keeps.
+"""How long each asset state and partnership lasts: the intervals the store's projections keep.
 
-Given one asset's (or one partnership's) effective events, these compute the day ranges over which
-its entries hold, so an as-of query is an index lookup instead of a replay.
+Given one asset's (or one partnership's) live events, these compute the day ranges over which
+its entries hold, so an as-of query is an index lookup instead of a replay. They read
+`EventRecord`s; the reference fold reaches the same answers from the typed events.
 """
 
 from __future__ import annotations
@@ -10,11 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from uuid import UUID
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import AssetRetired, Event, PartnershipEnded, PartnershipFormed
-from stackline.domain.payloads import LAUNCH_PAYLOADS, launched_asset
+from stackline.domain.records import EventRecord, launched_asset
 from stackline.domain.values import Layer
 
 
@@ -26,7 +25,7 @@ class AssetState:
     kind: str
     status: str
     since: PartialDate
-    event_ids: tuple[UUID, ...]
+    event_ids: tuple[str, ...]
     partners: tuple[tuple[str, PartialDate], ...]  # co-developers, each with its own since
 
 
@@ -39,14 +38,18 @@ class Segment:
     state: AssetState
 
 
-def asset_segments(events: Sequence[Event]) -> list[Segment]:
+def in_effect_order(records: Sequence[EventRecord]) -> list[EventRecord]:
+    """Events in the order projections apply them: effective date, then `seq`."""
+    return sorted(records, key=lambda r: (r.occurred.start, r.seq))
+
+
+def asset_segments(records: Sequence[EventRecord]) -> list[Segment]:
     """Segments of one asset (one owner, layer and folded name) from its launch/retire events."""
-    ordered = sorted(events, key=lambda e: (e.occurred_on.start, e.seq or 0))
     states: list[tuple[date, AssetState | None]] = []
     state: AssetState | None = None
-    for day, same_day in groupby(ordered, key=lambda e: e.occurred_on.start):
-        for event in same_day:
-            state = _next_state(state, event)
+    for day, same_day in groupby(in_effect_order(records), key=lambda r: r.occurred.start):
+        for record in same_day:
+            state = _next_state(state, record)
         states.append((day, state))
     segments = []
     for index, (day, held) in enumerate(states):
@@ -57,35 +60,44 @@ def asset_segments(events: Sequence[Event]) -> list[Segment]:
     return segments
 
 
-def _next_state(state: AssetState | None, event: Event) -> AssetState | None:
-    if isinstance(event, AssetRetired):
+def holds_on(segments: Sequence[Segment], on: date) -> bool:
+    return any(s.valid_from <= on and (s.valid_to is None or on < s.valid_to) for s in segments)
+
+
+def _next_state(state: AssetState | None, record: EventRecord) -> AssetState | None:
+    if record.type == "asset.retired":
         return None
-    payload = event.payload
-    assert isinstance(payload, LAUNCH_PAYLOADS)
-    layer, name, kind = launched_asset(payload)
-    status = getattr(payload, "status", "available")
-    partners = tuple((p, event.occurred_on) for p in getattr(payload, "partners", None) or ())
-    assert event.id is not None
+    asset = launched_asset(record)
+    partners = tuple((p, record.occurred) for p in asset.partners)
     if state is None:
         return AssetState(
-            payload.company, layer, name, kind, status, event.occurred_on, (event.id,), partners
-        )
+            asset.owner, asset.layer, asset.name, asset.kind, asset.status, record.occurred,
+            (record.id,), partners,
+        )  # fmt: skip
     known = {slug for slug, _ in state.partners}
     merged = state.partners + tuple(p for p in partners if p[0] not in known)
     return AssetState(
-        state.owner, layer, name, kind, status, state.since, (*state.event_ids, event.id), merged
-    )
+        state.owner, asset.layer, asset.name, asset.kind, asset.status, state.since,
+        (*state.event_ids, record.id), merged,
+    )  # fmt: skip
 
 
-def partnership_span(
-    formed: PartnershipFormed, endings: Sequence[PartnershipEnded]
-) -> tuple[date, date | None] | None:
-    """The days a partnership is live: from its date until its first ending or `ends_on`."""
-    start = formed.occurred_on.start
-    stops = [e.occurred_on.start for e in endings]
-    if formed.payload.ends_on is not None:
-        stops.append(formed.payload.ends_on.start)
+@dataclass(frozen=True)
+class PartnershipSpan:
+    """The days a partnership is live, `[start, stop)`."""
+
+    start: date
+    stop: date | None
+
+
+def partnership_span(formed: EventRecord, endings: Sequence[EventRecord]) -> PartnershipSpan | None:
+    """From its date until its first ending or the start of `ends_on`; None when it never holds."""
+    start = formed.occurred.start
+    stops = [e.occurred.start for e in endings]
+    ends_on = formed.payload.get("ends_on")
+    if ends_on is not None:
+        stops.append(PartialDate.parse(ends_on).start)
     stop = min(stops, default=None)
     if stop is not None and stop <= start:
         return None
-    return start, stop
+    return PartnershipSpan(start, stop)

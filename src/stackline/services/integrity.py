@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
+from stackline.store.chain import ChainProblem, first_chain_problem
 from stackline.store.database import read_transaction, write_transaction
-from stackline.store.log import ChainProblem, first_chain_problem
 from stackline.store.rebuild import projections_match_log, rebuild_projections
 from stackline.store.tables import events
 

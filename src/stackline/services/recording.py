@@ -10,16 +10,18 @@ from sqlalchemy import Engine
 
 from stackline.domain.documents import InvalidEvent, parse_event
 from stackline.domain.events import Event
-from stackline.store.bulk import BulkAppender
 from stackline.store.database import write_transaction
-from stackline.store.log import Appended, EventLog
+from stackline.store.writer import Appended, LogWriter
 
 
-def record_event(engine: Engine, raw: object, recorded_by: str) -> Appended:
-    """Validate and append one event; raises `InvalidEvent` and writes nothing on any problem."""
-    event = raw if not isinstance(raw, dict) else parse_event(raw)
+def record_event(
+    engine: Engine, raw: object, recorded_by: str, now: datetime | None = None
+) -> Appended:
+    """Validate and append one event; raises `InvalidEvent` and writes nothing on any problem.
+    Everything that needs no look at the log is checked before the write lock is taken."""
+    event: Event = raw if not isinstance(raw, dict) else parse_event(raw)  # type: ignore[assignment]
     with write_transaction(engine) as connection:
-        return EventLog(connection).append(event, recorded_by)  # type: ignore[arg-type]
+        return LogWriter(connection, now or datetime.now(UTC)).append(event, recorded_by)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def import_events(
     recorded_by: str,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
     """Append every event in one transaction: all of them, or (on the first problem) none."""
     report = ImportReport(dry_run=dry_run)
@@ -65,9 +68,9 @@ def import_events(
 
     try:
         with write_transaction(engine) as connection:
-            appender = BulkAppender(connection)
+            appender = LogWriter(connection, now or datetime.now(UTC))
             parsed = ((item.origin, _parsed(item)) for item in items)
-            appender.append_all(parsed, recorded_by, datetime.now(UTC), failure, progress)
+            appender.append_all(parsed, recorded_by, failure, progress)
             report.created, report.unchanged = appender.created, appender.unchanged
             if dry_run:
                 raise _DryRunRollback

@@ -8,15 +8,19 @@ from stackline.config import database_url
 from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.recording import ImportReport, import_events
 from stackline.store.database import make_engine, read_transaction, upgrade
+from stackline.store.rebuild import rebuild_if_stale
 from stackline.store.tables import events
 
 SEED_RECORDER = "stackline-seed"
 
 
 def open_database(url: str | None = None, migrate: bool = True) -> Engine:
+    """The engine for `url` (default: the configured database). With `migrate`, the schema is
+    brought to the newest revision and projections built by an older projector are rebuilt."""
     engine = make_engine(url or database_url())
     if migrate:
         upgrade(engine)
+        rebuild_if_stale(engine)
     return engine
 
 

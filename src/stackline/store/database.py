@@ -36,10 +36,10 @@ def _sqlite_engine(url: str) -> Engine:
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=60000")  # first: switching to WAL may wait too
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big imports spill to the WAL less
         cursor.close()
 
@@ -95,12 +95,13 @@ def migrations_directory() -> Path:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+    """Bring the schema to the newest Alembic revision, under the write lock, so processes
+    starting together migrate one after the other (the later ones find nothing to do)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(migrations_directory()))
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

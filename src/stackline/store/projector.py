@@ -1,206 +1,128 @@
-"""Keeping the projection tables in step with the log, inside the append's transaction.
+"""The one projector: brings every projection table up to date with a batch of stored events.
 
-`project` applies a newly appended event; `withdraw` removes the effects of an event that a
-retraction or supersession voids. Assets and partnerships are recomputed as whole units from their
-own events, so backdated events land in the right interval without replaying the log.
+Marten's "one projection, several lifecycles": the same `apply` serves a single append (a batch
+of one), an import (a batch per flush) and a rebuild (the whole log, a batch at a time, into
+empty tables). It dispatches on `catalog.EVENT_PROJECTIONS`:
+1. `event_companies` and `voids` index every event and every voiding;
+2. point rows of voided events are deleted, and those of the batch's live events inserted;
+3. every unit the batch touches — its own events' units and the units of events it voids — is
+   recomputed from that unit's live events: those already stored, read by one indexed query,
+   and the batch's own, never read back.
+The caller has inserted the batch's event rows; everything runs in the caller's transaction.
 """
 
 from __future__ import annotations
 
-import json
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import Connection, Table, and_, delete, insert, not_, select
+from sqlalchemy import Table
 
-from stackline.domain.events import (
-    AcquisitionCompleted,
-    CompanyRegistered,
-    CompanyRenamed,
-    Event,
-    InvestmentMade,
-    PartnershipEnded,
-    PartnershipFormed,
-    named_companies,
-)
-from stackline.domain.intervals import asset_segments, partnership_span
-from stackline.domain.rules import voided_by
-from stackline.store.rows import asset_unit, row_event
-from stackline.store.tables import (
-    companies,
-    company_names,
-    event_companies,
-    events,
-    investments,
-    ownership_links,
-    stack_facts,
-    voids,
-)
+from stackline.domain.events import companies_in_payload
+from stackline.domain.records import EventRecord
+from stackline.store.catalog import POINT_TABLES, point_rows, unit_of
+from stackline.store.rows import RECORD_COLUMNS, record_of_row
+from stackline.store.statements import Sql
+from stackline.store.tables import event_companies, voids
+from stackline.store.units import UNIT_TABLES, unit_rows
 
 
-def project(connection: Connection, event: Event) -> None:
-    """Apply one stored event's effects, its voiding of an earlier event included."""
-    void_target(connection, event)
-    apply_event(connection, event)
+class Projector:
+    """Applies batches of stored events to the projection tables of one transaction."""
 
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
-def void_target(connection: Connection, event: Event) -> None:
-    """Withdraw the effects of the event that `event` retracts or supersedes, if any."""
-    target = voided_by(event)
-    if target is not None:
-        assert event.id is not None
-        void(connection, target, event.id)
+    def apply(self, batch: Sequence[EventRecord]) -> None:
+        """Project `batch` (consecutive, in `seq` order, rows already inserted)."""
+        if not batch:
+            return
+        voided = {target: record.id for record in batch if (target := record.voids())}
+        self._index(batch, voided)
+        voided_rows = self._voided_stored(voided, batch[0].seq)
+        self._points(batch, voided, voided_rows)
+        self._units(batch, voided, voided_rows)
 
-
-def apply_event(connection: Connection, event: Event) -> None:
-    """Index the companies the event names and apply its own effects."""
-    assert event.seq is not None
-    names = named_companies(event)
-    if names:
-        connection.execute(
-            insert(event_companies), [{"company": slug, "seq": event.seq} for slug in names]
-        )
-    apply_effects(connection, event)
-
-
-def void(connection: Connection, target_id: UUID, voided_by: UUID) -> None:
-    connection.execute(insert(voids), {"event_id": str(target_id), "voided_by": str(voided_by)})
-    row = connection.execute(select(events).where(events.c.id == str(target_id))).one()
-    withdraw(connection, row_event(row))
-
-
-def point_fact_rows(event: Event) -> list[tuple[Table, dict[str, Any]]]:
-    """Rows an event adds to the tables of single-event facts (names, owners, investments)."""
-    seq, occurred = event.seq, event.occurred_on
-    if isinstance(event, CompanyRegistered):
-        p = event.payload
-        return [
-            (companies, {"slug": p.company, "registration_seq": seq, "founded_on": str(occurred),
-                         "founded_start": occurred.start, "kind": p.kind}),
-            (company_names, {"company": p.company, "seq": seq, "valid_from": occurred.start, "name": p.name}),
-        ]  # fmt: skip
-    if isinstance(event, CompanyRenamed):
-        p2 = event.payload
-        return [
-            (
-                company_names,
-                {"company": p2.company, "seq": seq, "valid_from": occurred.start, "name": p2.name},
-            )
+    def _index(self, batch: Sequence[EventRecord], voided: dict[str, str]) -> None:
+        links = [
+            {"company": slug, "seq": record.seq}
+            for record in batch
+            for slug in companies_in_payload(record.payload)
         ]
-    if isinstance(event, AcquisitionCompleted):
-        deal = event.payload
-        return [(ownership_links, {"target": deal.target, "seq": seq, "acquirer": deal.acquirer,
-                                   "valid_from": occurred.start, "occurred_on": str(occurred),
-                                   "event_id": str(event.id)})]  # fmt: skip
-    if isinstance(event, InvestmentMade):
-        made = event.payload
-        return [(investments, {"investor": made.investor, "seq": seq, "investee": made.investee,
-                               "valid_from": occurred.start, "occurred_on": str(occurred),
-                               "event_id": str(event.id)})]  # fmt: skip
-    return []
+        self.sql.insert(event_companies, links)
+        self.sql.insert(voids, [{"event_id": t, "voided_by": by} for t, by in voided.items()])
 
-
-def apply_effects(connection: Connection, event: Event) -> None:
-    for table, row in point_fact_rows(event):
-        connection.execute(insert(table), row)
-    if isinstance(event, PartnershipFormed):
-        recompute_partnership(connection, str(event.id))
-    elif isinstance(event, PartnershipEnded):
-        recompute_partnership(connection, str(event.payload.partnership))
-    else:
-        unit = asset_unit(event)
-        if unit is not None:
-            recompute_asset(connection, unit)
-
-
-def withdraw(connection: Connection, event: Event) -> None:
-    """Remove a voided event's effects (its row in `voids` is already written)."""
-    seq = event.seq
-    if isinstance(event, CompanyRegistered):
-        connection.execute(delete(companies).where(companies.c.registration_seq == seq))
-        connection.execute(delete(company_names).where(company_names.c.seq == seq))
-    elif isinstance(event, CompanyRenamed):
-        connection.execute(delete(company_names).where(company_names.c.seq == seq))
-    elif isinstance(event, AcquisitionCompleted):
-        connection.execute(delete(ownership_links).where(ownership_links.c.seq == seq))
-    elif isinstance(event, InvestmentMade):
-        connection.execute(delete(investments).where(investments.c.seq == seq))
-    else:
-        apply_effects(connection, event)  # units are recomputed without the voided event
-
-
-def _live(*conditions: Any) -> Any:
-    return and_(*conditions, not_(events.c.id.in_(select(voids.c.event_id))))
-
-
-def recompute_asset(connection: Connection, unit: str) -> None:
-    rows = connection.execute(select(events).where(_live(events.c.asset_unit == unit)))
-    facts = asset_fact_rows(unit, [row_event(row) for row in rows])
-    connection.execute(delete(stack_facts).where(stack_facts.c.unit == unit))
-    if facts:
-        connection.execute(insert(stack_facts), facts)
-
-
-def recompute_partnership(connection: Connection, partnership_id: str) -> None:
-    connection.execute(
-        delete(stack_facts).where(stack_facts.c.unit == partnership_unit(partnership_id))
-    )
-    row = connection.execute(select(events).where(_live(events.c.id == partnership_id))).first()
-    if row is None:
-        return
-    formed = row_event(row)
-    ending_rows = connection.execute(
-        select(events).where(
-            _live(events.c.target_id == partnership_id, events.c.type == "partnership.ended")
+    def _voided_stored(self, voided: dict[str, str], first_seq: int) -> list[EventRecord]:
+        """The stored events (before this batch) that the batch voids."""
+        if not voided:
+            return []
+        rows = self.sql.rows_in(
+            f"SELECT {RECORD_COLUMNS} FROM events WHERE id IN (:values) AND seq < :first",
+            sorted(voided),
+            {"first": first_seq},
         )
-    )
-    facts = partnership_fact_rows(formed, [row_event(r) for r in ending_rows])
-    if facts:
-        connection.execute(insert(stack_facts), facts)
+        return [record_of_row(row) for row in rows]
 
+    def _points(
+        self,
+        batch: Sequence[EventRecord],
+        voided: dict[str, str],
+        voided_rows: list[EventRecord],
+    ) -> None:
+        withdrawn = [r.seq for r in voided_rows if point_rows(r)]
+        for table, seq_column in POINT_TABLES.items():
+            if withdrawn:
+                self.sql.run_in(
+                    f"DELETE FROM {table.name} WHERE {seq_column} IN (:values)", withdrawn
+                )
+        grouped: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        for record in batch:
+            if record.id not in voided:
+                for table, row in point_rows(record):
+                    grouped[table].append(row)
+        for table in POINT_TABLES:  # in dependency order: companies first
+            self.sql.insert(table, grouped.get(table, []))
 
-def partnership_unit(partnership_id: str) -> str:
-    return f"partnership:{partnership_id}"
+    def _units(
+        self,
+        batch: Sequence[EventRecord],
+        voided: dict[str, str],
+        voided_rows: list[EventRecord],
+    ) -> None:
+        own: dict[str, list[EventRecord]] = defaultdict(list)
+        for record in batch:
+            unit = unit_of(record)
+            if unit is not None:
+                own[unit].append(record)
+        touched = set(own) | {u for r in voided_rows if (u := unit_of(r)) is not None}
+        touched |= {u for r in batch if r.id in voided and (u := unit_of(r)) is not None}
+        if not touched:
+            return
+        stored = self._stored_unit_records(sorted(touched), batch[0].seq)
+        had_rows = set(stored) | {u for r in voided_rows if (u := unit_of(r)) is not None}
+        for table in UNIT_TABLES:
+            self.sql.run_in(f"DELETE FROM {table.name} WHERE unit IN (:values)", sorted(had_rows))
+        written: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        for unit in sorted(touched):
+            records = [r for r in (*stored.get(unit, ()), *own.get(unit, ())) if r.id not in voided]
+            for table, rows in unit_rows(unit, records).items():
+                written[table].extend(rows)
+        for table in UNIT_TABLES:
+            self.sql.insert(table, written[table])
 
-
-def asset_fact_rows(unit: str, unit_events: list[Event]) -> list[dict[str, Any]]:
-    """`stack_facts` rows of one asset: owned by its owner, partner rows for co-developers."""
-    facts = []
-    for segment in asset_segments(unit_events):
-        state = segment.state
-        common = {
-            "unit": unit, "layer": state.layer.value, "asset": state.name, "label": "asset",
-            "kind": state.kind, "status": state.status, "since": str(state.since),
-            "event_ids": json.dumps([str(i) for i in state.event_ids]),
-            "valid_from": segment.valid_from, "valid_to": segment.valid_to,
-        }  # fmt: skip
-        facts.append({**common, "holder": state.owner, "relation": "owned", "via": "[]"})
-        for partner, since in state.partners:
-            if partner != state.owner:
-                facts.append({
-                    **common, "holder": partner, "relation": "partner", "since": str(since),
-                    "via": json.dumps([state.owner]),
-                })  # fmt: skip
-    return facts
-
-
-def partnership_fact_rows(formed: Event, endings: list[Event]) -> list[dict[str, Any]]:
-    """`stack_facts` rows of one partnership: a partner row per party other than the provider."""
-    assert isinstance(formed, PartnershipFormed)
-    span = partnership_span(formed, [e for e in endings if isinstance(e, PartnershipEnded)])
-    if span is None:
-        return []
-    p = formed.payload
-    label = "asset" if p.asset else ("provider" if p.provider else "parties")
-    facts = []
-    for party in p.parties:
-        if party == p.provider:
-            continue
-        via = [p.provider] if p.provider else [x for x in p.parties if x != party]
-        facts.append({
-            "unit": partnership_unit(str(formed.id)), "holder": party, "layer": p.layer.value,
-            "relation": "partner", "asset": p.asset, "label": label, "kind": "partnership",
-            "via": json.dumps(via), "status": p.status, "since": str(formed.occurred_on),
-            "event_ids": json.dumps([str(formed.id)]), "valid_from": span[0], "valid_to": span[1],
-        })  # fmt: skip
-    return facts
+    def _stored_unit_records(
+        self, units: list[str], first_seq: int
+    ) -> dict[str, list[EventRecord]]:
+        """Live events stored before this batch, by unit. Voids written by this batch are
+        already in `voids`, so what it voids is left out here too."""
+        rows = self.sql.rows_in(
+            f"SELECT {RECORD_COLUMNS}, unit FROM events WHERE unit IN (:values) "
+            "AND seq < :first AND id NOT IN (SELECT event_id FROM voids)",
+            units,
+            {"first": first_seq},
+        )
+        grouped: dict[str, list[EventRecord]] = defaultdict(list)
+        for row in rows:
+            grouped[row[-1]].append(record_of_row(row[:-1]))
+        return grouped

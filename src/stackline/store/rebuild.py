@@ -1,18 +1,27 @@
-"""Rebuilding the projection tables from the log, and checking that they match a rebuild."""
+"""Rebuilding the projection tables from the log, and checking that they match a rebuild.
+
+A rebuild empties the projection tables and replays the log through the same projector that
+appends use, a batch of stored events at a time in `seq` order: the projections of a log are the
+same whether it was written one event at a time, imported in one go, or rebuilt.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 
-from stackline.domain.rules import voided_by
-from stackline.store.bulk import chunks, project_batch
-from stackline.store.rows import row_event
-from stackline.store.tables import PROJECTION_TABLES, events
+from stackline.store.database import write_transaction
+from stackline.store.projector import Projector
+from stackline.store.rows import RECORD_COLUMNS, record_of_row
+from stackline.store.statements import Sql, chunks
+from stackline.store.tables import PROJECTION_TABLES, projection_state
 
 REBUILD_CHUNK = 20_000
+# Bump when what the projector writes changes: databases built by an older one are rebuilt.
+PROJECTOR_VERSION = 2
+STATE_NAME = "projections"
 
 
 def rebuild_projections(
@@ -21,21 +30,41 @@ def rebuild_projections(
     """Empty every projection table and replay the log into them; returns the events replayed."""
     for table in reversed(PROJECTION_TABLES):
         connection.execute(delete(table))
+    sql = Sql(connection)
+    projector = Projector(sql)
     count = 0
-    query = select(events).order_by(events.c.seq).execution_options(yield_per=REBUILD_CHUNK)
-    with connection.execute(query) as result:
-        for rows in chunks(result, REBUILD_CHUNK):
-            batch = [row_event(row) for row in rows]
-            void_rows = [
-                {"event_id": str(target), "voided_by": str(event.id)}
-                for event in batch
-                if (target := voided_by(event)) is not None
-            ]
-            project_batch(connection, batch, [v["event_id"] for v in void_rows], void_rows)
-            count += len(batch)
-            if progress is not None:
-                progress(len(batch))
+    rows = sql.stream(f"SELECT {RECORD_COLUMNS} FROM events ORDER BY seq")
+    for chunk in chunks(rows, REBUILD_CHUNK):
+        batch = [record_of_row(row) for row in chunk]
+        projector.apply(batch)
+        count += len(batch)
+        if progress is not None:
+            progress(len(batch))
+    mark_current(connection)
     return count
+
+
+def mark_current(connection: Connection) -> None:
+    """Record that the projections were built by this projector version."""
+    connection.execute(delete(projection_state).where(projection_state.c.name == STATE_NAME))
+    connection.execute(projection_state.insert().values(name=STATE_NAME, version=PROJECTOR_VERSION))
+
+
+def projections_are_current(connection: Connection) -> bool:
+    """Whether the projections were built by this version of the projector."""
+    version = connection.scalar(
+        select(projection_state.c.version).where(projection_state.c.name == STATE_NAME)
+    )
+    return bool(version == PROJECTOR_VERSION)
+
+
+def rebuild_if_stale(engine: Engine) -> bool:
+    """Rebuild the projections when an older projector built them; whether it did."""
+    with write_transaction(engine) as connection:
+        if projections_are_current(connection):
+            return False
+        rebuild_projections(connection)
+        return True
 
 
 def projection_contents(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:

@@ -1,4 +1,9 @@
-"""Converting between events and rows of the `events` table."""
+"""Converting between events and rows of the `events` table.
+
+A row holds the event's export form (what the hash covers) plus columns derived from it for
+indexes: `effective_on`, `period_end`, `layer`, `target_id` and `unit`. `derived_columns` is the
+one place they are computed, on append and when `verify` checks them.
+"""
 
 from __future__ import annotations
 
@@ -11,36 +16,35 @@ from uuid import UUID
 from sqlalchemy import Row
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.documents import event_document
-from stackline.domain.events import (
-    EVENT_ADAPTER,
-    EVENT_CLASSES,
-    Event,
-    event_layer,
-    referenced_event,
-)
-from stackline.domain.payloads import LAUNCH_PAYLOADS, BaseModelRef, launched_asset
-from stackline.domain.values import Layer, Money, Source, fold_name
-from stackline.store.tables import events
+from stackline.domain.events import EVENT_ADAPTER, EVENT_CLASSES, TYPE_LAYERS, Event
+from stackline.domain.payloads import BaseModelRef
+from stackline.domain.records import EventRecord
+from stackline.domain.values import Layer, Money, Source
+from stackline.store.catalog import unit_of
 
-EVENT_COLUMNS = [column for column in events.c if column.name not in ("effective_on", "period_end")]
+# The payload field of each type that names an earlier event it acts on.
+TARGET_FIELDS = {"partnership.ended": "partnership", "event.retracted": "event"}
+DERIVED_COLUMNS = ("effective_on", "period_end", "layer", "target_id", "unit")
+RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes"
 
 
-def asset_unit(event: Event) -> str | None:
-    """The key of the asset a launch or retirement acts on: `owner|layer|folded name`."""
-    if event.type == "asset.retired":
-        p: Any = event.payload
-        return f"{p.company}|{p.layer.value}|{fold_name(p.asset)}"
-    if isinstance(event.payload, LAUNCH_PAYLOADS):
-        layer, name, _ = launched_asset(event.payload)
-        return f"{event.payload.company}|{layer.value}|{fold_name(name)}"
-    return None
+def derived_columns(record: EventRecord) -> dict[str, Any]:
+    """The indexed columns a row derives from its event's content (dates as ISO text)."""
+    type_layer = TYPE_LAYERS.get(record.type)
+    layer = type_layer.value if type_layer is not None else record.payload.get("layer")
+    target_field = TARGET_FIELDS.get(record.type)
+    return {
+        "effective_on": record.occurred.start.isoformat(),
+        "period_end": record.occurred.end.isoformat(),
+        "layer": layer,
+        "target_id": str(record.payload[target_field]) if target_field else None,
+        "unit": unit_of(record),
+    }
 
 
-def event_row(event: Event, document: dict[str, Any] | None = None) -> dict[str, Any]:
-    document = document or event_document(event)
-    target = referenced_event(event)
-    layer = event_layer(event)
+def event_row(document: dict[str, Any], record: EventRecord | None = None) -> dict[str, Any]:
+    """The row of a sealed event, from its export form."""
+    record = record or EventRecord.of_document(document)
     return {
         **{key: document[key] for key in (
             "seq", "id", "type", "schema_version", "occurred_on", "summary", "details",
@@ -48,12 +52,17 @@ def event_row(event: Event, document: dict[str, Any] | None = None) -> dict[str,
         )},
         "sources": json.dumps(document["sources"], ensure_ascii=False),
         "payload": json.dumps(document["payload"], ensure_ascii=False),
-        "effective_on": event.occurred_on.start,
-        "period_end": event.occurred_on.end,
-        "target_id": str(target) if target else None,
-        "asset_unit": asset_unit(event),
-        "layer": layer.value if layer else None,
+        **derived_columns(record),
     }  # fmt: skip
+
+
+def record_of_row(row: tuple[Any, ...]) -> EventRecord:
+    """An `EventRecord` from a row selected as `RECORD_COLUMNS`."""
+    seq, event_id, event_type, occurred_on, confidence, payload, supersedes = row
+    return EventRecord(
+        seq, event_id, event_type, PartialDate.parse(occurred_on), confidence,
+        json.loads(payload), supersedes,
+    )  # fmt: skip
 
 
 def row_document(row: Row[Any]) -> dict[str, Any]:

@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, select
-
 from stackline.domain.documents import (
     HASHED_FIELDS,
     FieldProblem,
@@ -25,7 +23,7 @@ from stackline.domain.documents import (
 )
 from stackline.domain.events import SCHEMA_VERSION, ZERO_HASH, Event
 from stackline.store.rows import stored_moment
-from stackline.store.tables import events
+from stackline.store.statements import Sql
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -38,13 +36,14 @@ class Head:
     hash: str
     recorded_at: str
 
-    def seal(self, event: Event, recorded_by: str, now: datetime) -> tuple[Event, dict[str, Any]]:
-        """The event placed after this head (an export that fits here keeps its own place)."""
-        fits_here = event.seq == self.seq + 1 and event.prev_hash == self.hash
-        if fits_here and event.hash is not None and event.recorded_at is not None:
-            document = event_document(event)
-            if document["recorded_at"] >= self.recorded_at:
-                return self._advance(event, document)
+    def seal(
+        self, event: Event, recorded_by: str, now: datetime, restoring: bool = False
+    ) -> tuple[Event, dict[str, Any]]:
+        """The event placed after this head. Only when `restoring` a whole export into an empty
+        log does an event that fits here keep its own `recorded_at`/`recorded_by` (and so its
+        hash), and never one stamped later than `now`: a file must not set the log's clock."""
+        if restoring and self._fits(event, now):
+            return self._advance(event, event_document(event))
         recorded_at = max(format_timestamp(now), self.recorded_at)
         event_id = event.id or uuid4()
         document = client_document(event)
@@ -67,6 +66,14 @@ class Head:
         )
         return self._advance(sealed, document)
 
+    def _fits(self, event: Event, now: datetime) -> bool:
+        if event.seq != self.seq + 1 or event.prev_hash != self.hash or event.hash is None:
+            return False
+        if event.recorded_at is None:
+            return False
+        stamped = format_timestamp(event.recorded_at)
+        return self.recorded_at <= stamped <= format_timestamp(now)
+
     def _advance(self, event: Event, document: dict[str, Any]) -> tuple[Event, dict[str, Any]]:
         self.seq, self.hash, self.recorded_at = (
             document["seq"],
@@ -76,13 +83,9 @@ class Head:
         return event, document
 
 
-def read_head(connection: Connection) -> Head:
-    row = connection.execute(
-        select(events.c.seq, events.c.hash, events.c.recorded_at)
-        .order_by(events.c.seq.desc())
-        .limit(1)
-    ).first()
-    return Head(row.seq, row.hash, row.recorded_at) if row else Head(0, ZERO_HASH, "")
+def read_head(sql: Sql) -> Head:
+    row = sql.first("SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1")
+    return Head(row[0], row[1], row[2]) if row else Head(0, ZERO_HASH, "")
 
 
 def check_own_hash(event: Event) -> None:

@@ -47,7 +47,7 @@ events = Table(
     Column("payload", Text, nullable=False),
     Column("supersedes", String(36)),
     Column("target_id", String(36), index=True),
-    Column("asset_unit", String(300), index=True),
+    Column("unit", String(300), index=True),
     Column("layer", String(12)),
     Column("recorded_at", String(27), nullable=False),
     Column("recorded_by", String(200), nullable=False),
@@ -120,7 +120,8 @@ investments = Table(
 )
 
 # Owned and partner entries of each company, each valid over [valid_from, valid_to).
-# `unit` names what produced the row (an asset or a partnership) so it can be recomputed alone.
+# `unit` names what produced the row (an asset or a partnership) so it can be recomputed alone:
+# the `unit` of the events behind it (see `catalog.py`).
 stack_facts = Table(
     "stack_facts",
     metadata,
@@ -159,6 +160,14 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False),
     Column("created_at", String(27), nullable=False),
     UniqueConstraint("token_hash"),
+)
+
+# Which version of the projector built the projection tables: a newer one rebuilds them on start.
+projection_state = Table(
+    "projection_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
 )
 
 PROJECTION_TABLES = (

@@ -1,0 +1,149 @@
+"""The one write path: appending events to the log, one or many, in one write transaction.
+
+A single append from the API or the form is a batch of one; an import is one batch flushed to
+the tables every `flush_every` events. Either way each event is, in order:
+1. checked against its own hash and the file's chain (events read from an export);
+2. answered by its stored twin when its `id` is already in the log (idempotent repeat, or 409);
+3. sealed after the head (`seq`, `recorded_at`, hash chain; `sealing.py`);
+4. checked against every §2 rule in the one rule context (`log_state.py`);
+5. added to the pending batch, which the projector writes with the event rows (`projector.py`).
+A refused event raises `InvalidEvent` and leaves the writer unusable: the caller's transaction
+rolls back, so nothing of the batch is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from stackline.domain.documents import FieldProblem, InvalidEvent, event_document
+from stackline.domain.events import ZERO_HASH, Event
+from stackline.domain.records import EventRecord
+from stackline.domain.rules import check_append, check_voiding
+from stackline.store.log_state import LogState
+from stackline.store.projector import Projector
+from stackline.store.rows import event_row, row_event
+from stackline.store.sealing import check_own_hash, read_head, require_same
+from stackline.store.statements import Sql, chunks
+from stackline.store.tables import events
+
+TWIN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Appended:
+    """An appended event (or its stored twin, `created` False) and its export form."""
+
+    event: Event
+    document: dict[str, Any]
+    created: bool
+
+
+class LogWriter:
+    """Appends to the log within one open write transaction; the caller commits or rolls back."""
+
+    def __init__(self, connection: Any, now: datetime, flush_every: int = 20_000) -> None:
+        self.connection = connection
+        self.sql = Sql(connection)
+        self.state = LogState(self.sql)
+        self.projector = Projector(self.sql)
+        self.head = read_head(self.sql)
+        self.restoring = self.head.seq == 0  # a whole export into an empty log keeps its seals
+        self.now = now
+        self.flush_every = flush_every
+        self.pending: list[tuple[dict[str, Any], EventRecord]] = []
+        self.pending_events: dict[str, Event] = {}
+        self.file_tail: tuple[int, str] | None = None  # the last exported event read
+        self.created = self.unchanged = 0
+        self._refused = False
+
+    def append(self, event: Event, recorded_by: str) -> Appended:
+        """Append one event and write it to the tables at once (a batch of one)."""
+        appended = self._append(event, recorded_by, self._stored_twins([event]))
+        self.flush()
+        return appended
+
+    def append_all(
+        self,
+        items: Iterable[tuple[str, Event]],
+        recorded_by: str,
+        on_error: Callable[[str, Exception], Exception],
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Append labelled events in order; `on_error(label, error)` builds what is raised."""
+        for chunk in chunks(items, TWIN_CHUNK):
+            twins = self._stored_twins([event for _, event in chunk])
+            for label, event in chunk:
+                try:
+                    self._append(event, recorded_by, twins)
+                except Exception as error:
+                    raise on_error(label, error) from None
+                if progress is not None:
+                    progress(1)
+            if len(self.pending) >= self.flush_every:
+                self.flush()
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the pending events and bring every projection up to date with them."""
+        if not self.pending:
+            return
+        self.sql.insert(events, [event_row(document, record) for document, record in self.pending])
+        self.projector.apply([record for _, record in self.pending])
+        self.state.flushed()
+        self.pending.clear()
+        self.pending_events.clear()
+
+    def _append(self, event: Event, recorded_by: str, twins: dict[str, Event]) -> Appended:
+        if self._refused:
+            raise RuntimeError("an append was refused: roll the transaction back")
+        self._refused = True  # until this event is through
+        check_own_hash(event)
+        self._check_file_chain(event)
+        key = str(event.id) if event.id is not None else None
+        twin = self.pending_events.get(key) if key else None
+        twin = twin or (twins.get(key) if key else None)
+        if twin is not None:
+            require_same(twin, event)
+            self.unchanged += 1
+            self._refused = False
+            return Appended(twin, event_document(twin), created=False)
+        sealed, document = self.head.seal(event, recorded_by, self.now, self.restoring)
+        record = EventRecord.of_document(document)
+        check_voiding(sealed, self.state)
+        target = record.voids()
+        if target is not None:
+            self.state.void(target)
+        assert sealed.recorded_at is not None
+        check_append(sealed, self.state, sealed.recorded_at.date())
+        self.state.accept(sealed, record)
+        self.pending.append((document, record))
+        self.pending_events[record.id] = sealed
+        self.created += 1
+        self._refused = False
+        return Appended(sealed, document, created=True)
+
+    def _stored_twins(self, batch: list[Event]) -> dict[str, Event]:
+        """Stored events sharing an id with the batch (one query per chunk)."""
+        ids = [str(e.id) for e in batch if e.id is not None]
+        if not ids:
+            return {}
+        query = events.select().where(events.c.id.in_(ids))
+        return {row.id: row_event(row) for row in self.connection.execute(query)}
+
+    def _check_file_chain(self, event: Event) -> None:
+        """Exported events must still link: an edit re-hashed by hand breaks the next link."""
+        if event.hash is None or event.seq is None:
+            return
+        if event.seq == 1:
+            expected: str | None = ZERO_HASH
+        elif self.file_tail is not None and self.file_tail[0] == event.seq - 1:
+            expected = self.file_tail[1]
+        else:
+            expected = None  # a filtered export: the event before is not in the file
+        if expected is not None and event.prev_hash != expected:
+            problem = FieldProblem("prev_hash", f"does not match the hash of seq {event.seq - 1}")
+            raise InvalidEvent(f"the export's hash chain is broken at seq {event.seq}", [problem])
+        self.file_tail = (event.seq, event.hash)

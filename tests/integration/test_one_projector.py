@@ -1,0 +1,173 @@
+"""One projector, several lifecycles: however a log is written, its projections are the same.
+
+For random logs, the same events are written four ways — appended one at a time, imported in one
+batch, imported in random chunks (each import flushing at random sizes), and rebuilt from the log
+— and every projection table must hold the same rows; the batch-imported stacks must equal the
+fold. For random invalid events inside a batch, the import refuses the same event, naming the
+same fields with the same messages, as appending it alone does.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine
+
+from stackline.domain.documents import InvalidEvent, parse_event
+from stackline.domain.fold import fold_footprint
+from stackline.domain.stack import compose_stack
+from stackline.services import integrity
+from stackline.services.recording import ImportFailed, LabelledEvent, import_events, record_event
+from stackline.store.database import make_engine, read_transaction, upgrade, write_transaction
+from stackline.store.footprints import StoredFootprint
+from stackline.store.rebuild import projection_contents
+from stackline.store.writer import LogWriter
+from tests.conftest import fresh_database_url
+from tests.integration.random_logs import LogWriter as Proposer
+from tests.integration.test_projections_match_fold import stored_events
+
+EXAMPLES = 12
+PROPOSALS = 45
+
+
+class Databases:
+    """Fresh migrated databases on one backend, each in its own place, all disposed at the end."""
+
+    def __init__(self, backend: str, directory: Path, postgres: str | None) -> None:
+        self.backend, self.directory, self.postgres = backend, directory, postgres
+        self.engines: list[Engine] = []
+
+    def fresh(self) -> Engine:
+        if self.backend == "postgres":  # one database per process: dispose the one before
+            for engine in self.engines:
+                engine.dispose()
+        place = self.directory / f"db{len(self.engines)}"
+        place.mkdir()
+        engine = make_engine(fresh_database_url(self.backend, place, self.postgres))
+        upgrade(engine)
+        self.engines.append(engine)
+        return engine
+
+    def close(self) -> None:
+        for engine in self.engines:
+            engine.dispose()
+
+
+@pytest.fixture
+def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Databases]:
+    postgres = request.getfixturevalue("postgres_url") if backend == "postgres" else None
+    made = Databases(backend, tmp_path, postgres)
+    yield made
+    made.close()
+
+
+def append_one_at_a_time(engine: Engine, seed: int) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Propose events and append each alone: (the accepted ones, (index, problems) refusals)."""
+    proposer = Proposer(seed)
+    accepted: list[dict[str, Any]] = []
+    refusals: list[Any] = []
+    for _ in range(PROPOSALS):
+        document = proposer.propose()
+        try:
+            record_event(engine, document, "fuzzer")
+        except InvalidEvent as error:
+            refusals.append((len(accepted), document, error))
+            continue
+        proposer.note(document)
+        accepted.append(document)
+    return accepted, refusals
+
+
+def labelled(documents: list[dict[str, Any]]) -> list[LabelledEvent]:
+    return [LabelledEvent(str(i), d) for i, d in enumerate(documents)]
+
+
+def import_in_chunks(engine: Engine, documents: list[dict[str, Any]], rng: random.Random) -> None:
+    """Several imports of random sizes, each flushing to the tables at random sizes."""
+    start = 0
+    while start < len(documents):
+        size = rng.randint(1, 12)
+        chunk = [parse_event(d) for d in documents[start : start + size]]
+        with write_transaction(engine) as connection:
+            writer = LogWriter(connection, now=_now(), flush_every=rng.randint(1, 5))
+            writer.append_all(((str(i), e) for i, e in enumerate(chunk)), "fuzzer", _raise)
+        start += size
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _raise(label: str, error: Exception) -> Exception:
+    return error
+
+
+def contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with read_transaction(engine) as connection:
+        return projection_contents(connection)
+
+
+def assert_stacks_equal_the_fold(engine: Engine, rng: random.Random) -> None:
+    log = stored_events(engine)
+    with read_transaction(engine) as connection:
+        for _ in range(4):
+            day = date(2009, 1, 1).replace(year=rng.randint(2009, 2026))
+            reference = fold_footprint(log, day)
+            stored = StoredFootprint(connection, day)
+            for slug in sorted(reference.companies):
+                expected = compose_stack(reference, slug).as_dict()
+                assert compose_stack(stored, slug).as_dict() == expected, (day, slug)
+
+
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@SETTINGS
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_single_appends_a_batch_import_chunked_imports_and_a_rebuild_project_the_same_rows(
+    databases: Databases, seed: int
+) -> None:
+    one_by_one = databases.fresh()
+    accepted, _ = append_one_at_a_time(one_by_one, seed)
+    expected = contents(one_by_one)
+
+    batch = databases.fresh()
+    import_events(batch, labelled(accepted), "fuzzer")
+    assert contents(batch) == expected
+    assert_stacks_equal_the_fold(batch, random.Random(seed))
+
+    chunked = databases.fresh()
+    import_in_chunks(chunked, accepted, random.Random(seed))
+    assert contents(chunked) == expected
+
+    integrity.rebuild(chunked)
+    assert contents(chunked) == expected
+    assert integrity.verify(chunked).ok
+
+
+@SETTINGS
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_a_batch_refuses_the_same_invalid_event_with_the_same_fields_as_a_single_append(
+    databases: Databases, seed: int
+) -> None:
+    single = databases.fresh()
+    accepted, refusals = append_one_at_a_time(single, seed)
+    for position, refused, error in refusals[:3]:
+        batch = databases.fresh()
+        documents = [*accepted[:position], refused]
+        with pytest.raises(ImportFailed) as failure:
+            import_events(batch, labelled(documents), "fuzzer")
+        assert failure.value.origin == str(len(documents) - 1)
+        assert failure.value.error.problems == error.problems
+        assert failure.value.error.message == error.message
