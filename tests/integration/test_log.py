@@ -60,7 +60,7 @@ def test_the_same_id_with_the_same_content_is_stored_once(engine: Engine) -> Non
     assert record(engine, first).created
     again = record(engine, dict(first))
     assert not again.created
-    assert again.event.seq == 1
+    assert again.document["seq"] == 1
     assert count(engine) == 1
 
 

@@ -499,7 +499,7 @@ def retract(engine: Engine, event_id: str, reason: str = "It was wrong") -> str:
         },
         EDITOR[0],
     )
-    return str(appended.event.id)
+    return appended.event_id
 
 
 def test_a_voided_event_is_struck_through_with_a_link_to_the_event_that_voided_it(

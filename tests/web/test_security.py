@@ -491,7 +491,7 @@ def hostile(engine: Engine) -> dict[str, str]:
         },
         EDITOR[0],
     )
-    return {"event": str(launched.event.id)}
+    return {"event": launched.event_id}
 
 
 def assert_shown_as_text(html_page: Any, *texts: str) -> None:

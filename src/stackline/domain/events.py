@@ -213,21 +213,20 @@ def named_companies(event: Event) -> tuple[str, ...]:
     return tuple(dict.fromkeys(slug for _, slug in company_fields(event)))
 
 
-def companies_in_payload(payload: dict[str, Any]) -> list[str]:
+def companies_in_payload(event_type: str, payload: dict[str, Any]) -> list[str]:
     """`named_companies` of a payload in its JSON form (as projections read events)."""
-    found = [payload[name] for name in SINGLE_COMPANY_FIELDS if payload.get(name)]
-    for name in COMPANY_LIST_FIELDS:
+    singles, lists, has_base_model = _COMPANY_FIELDS_BY_TYPE[event_type]
+    found = [payload[name] for name in singles if name in payload]
+    for name in lists:
         found.extend(payload.get(name) or ())
-    base = payload.get("base_model")
-    if base and base.get("company"):
-        found.append(base["company"])
-    return list(dict.fromkeys(found))
+    if has_base_model:
+        base = payload.get("base_model")
+        if base and base.get("company"):
+            found.append(base["company"])
+    return list(dict.fromkeys(found)) if len(found) > 1 else found
 
 
-def referenced_event(event: Event) -> UUID | None:
-    """The earlier event a `partnership.ended` or `event.retracted` points at."""
-    if isinstance(event, PartnershipEnded):
-        return event.payload.partnership
-    if isinstance(event, EventRetracted):
-        return event.payload.event
-    return None
+_COMPANY_FIELDS_BY_TYPE = {
+    name: _COMPANY_FIELDS[cls.model_fields["payload"].annotation]
+    for name, cls in EVENT_CLASSES.items()
+}

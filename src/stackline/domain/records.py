@@ -82,22 +82,22 @@ class LaunchedAsset:
 def launched_asset(record: EventRecord) -> LaunchedAsset:
     """The asset a launch creates or updates, with the state the launch gives it."""
     payload = record.payload
-    kind_of = {
-        "chip.launched": "chip",
-        "model.released": "model",
-        "compute.launched": payload.get("kind"),
-        "product.launched": payload.get("kind") or "product",
-    }
+    kind = _FIXED_KINDS.get(record.type) or payload.get("kind") or "product"
     layer = TYPE_LAYERS[record.type]
     assert layer is not None
     return LaunchedAsset(
         payload["company"],
         layer,
         payload[ASSET_NAME_FIELDS[record.type]],
-        kind_of[record.type] or "",
+        kind,
         payload.get("status", "available"),
         tuple(payload.get("partners") or ()),
     )
+
+
+# A launch's asset kind: fixed by its type, else the payload's `kind` (products default to
+# "product"; every compute launch names its kind).
+_FIXED_KINDS = {"chip.launched": "chip", "model.released": "model"}
 
 
 def asset_key(owner: str, layer: str, name: str) -> str:
@@ -107,10 +107,13 @@ def asset_key(owner: str, layer: str, name: str) -> str:
 
 def asset_key_of(record: EventRecord) -> str | None:
     """The asset a launch or a retirement acts on, or None for other types."""
+    p = record.payload
     if record.type == "asset.retired":
-        p = record.payload
         return asset_key(p["company"], p["layer"], p["asset"])
-    if record.type in LAUNCH_TYPES:
-        asset = launched_asset(record)
-        return asset_key(asset.owner, asset.layer.value, asset.name)
-    return None
+    name_field = ASSET_NAME_FIELDS.get(record.type)
+    if name_field is None:
+        return None
+    return asset_key(p["company"], _LAYER_NAMES[record.type], p[name_field])
+
+
+_LAYER_NAMES = {t: layer.value for t, layer in TYPE_LAYERS.items() if layer is not None}

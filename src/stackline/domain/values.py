@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -103,6 +104,7 @@ class Source(Frozen):
         return self
 
 
+@lru_cache(maxsize=65536)
 def fold_name(name: str) -> str:
     """The key an asset name is matched by: lower case, runs of white space collapsed."""
     return " ".join(name.split()).casefold()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,7 +69,7 @@ def import_events(
         return error
 
     try:
-        with write_transaction(engine) as connection:
+        with _without_cycle_collection(), write_transaction(engine) as connection:
             appender = LogWriter(connection, now or datetime.now(UTC))
             parsed = ((item.origin, _parsed(item)) for item in items)
             appender.append_all(parsed, recorded_by, failure, progress)
@@ -77,6 +79,20 @@ def import_events(
     except _DryRunRollback:
         pass
     return report
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """An import keeps a batch of events alive until it is flushed; Python's cycle collector
+    would walk them over and over (a third of an import's time) to find no garbage, since
+    events hold no reference cycles and reference counting frees them. Off for the import."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parsed(item: LabelledEvent) -> Event:

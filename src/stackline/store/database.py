@@ -48,7 +48,10 @@ def _sqlite_engine(url: str) -> Engine:
         options = connection.get_execution_options()
         if options.get(SINGLE_STATEMENT_OPTION):
             return  # one statement reads a consistent state by itself
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
+        # Straight on the DBAPI connection: it runs once per transaction, and SQLAlchemy's
+        # execution layer would cost more than the statement.
+        raw: Any = connection.connection.driver_connection
+        raw.execute("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
 
     return engine
 

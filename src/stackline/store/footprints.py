@@ -6,13 +6,13 @@ as-of query follows the size of the answer, not the length of the log.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 from uuid import UUID
 
+import orjson
 from sqlalchemy import Connection, Row, func, select
 
 from stackline.domain.dates import PartialDate
@@ -130,14 +130,14 @@ class StoredFootprint:
         return [self._entry(row) for row in rows]
 
     def _entry(self, row: Row[Any]) -> StackEntry:
-        via = tuple(json.loads(row.via))
+        via = tuple(orjson.loads(row.via))
         asset = row.asset
         if row.label != "asset":
             names = [self._name(slug) for slug in via]
             asset = partnership_label(None, row.label == "provider", names)
         return StackEntry(
             Layer(row.layer), asset, row.kind, row.relation, via, row.status, _parse(row.since),
-            tuple(UUID(i) for i in json.loads(row.event_ids)),
+            tuple(UUID(i) for i in orjson.loads(row.event_ids)),
         )  # fmt: skip
 
     def _name(self, slug: str) -> str:

@@ -92,7 +92,7 @@ class LogState:
         if unit is not None:
             pending.unit_records[unit].append(record)
         if record.type != "company.registered":
-            for slug in companies_in_payload(payload):
+            for slug in companies_in_payload(record.type, payload):
                 pending.references[slug].append((record.start, record.id))
 
     def void(self, target_id: str) -> None:

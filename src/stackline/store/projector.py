@@ -48,7 +48,7 @@ class Projector:
         links = [
             {"company": slug, "seq": record.seq}
             for record in batch
-            for slug in companies_in_payload(record.payload)
+            for slug in companies_in_payload(record.type, record.payload)
         ]
         self.sql.insert(event_companies, links)
         self.sql.insert(voids, [{"event_id": t, "voided_by": by} for t, by in voided.items()])

@@ -7,12 +7,12 @@ one place they are computed, on append and when `verify` checks them.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+import orjson
 from sqlalchemy import Row
 
 from stackline.domain.dates import PartialDate
@@ -21,6 +21,7 @@ from stackline.domain.payloads import BaseModelRef
 from stackline.domain.records import EventRecord
 from stackline.domain.values import Layer, Money, Source
 from stackline.store.catalog import unit_of
+from stackline.store.statements import json_text
 
 # The payload field of each type that names an earlier event it acts on.
 TARGET_FIELDS = {"partnership.ended": "partnership", "event.retracted": "event"}
@@ -50,8 +51,8 @@ def event_row(document: dict[str, Any], record: EventRecord | None = None) -> di
             "seq", "id", "type", "schema_version", "occurred_on", "summary", "details",
             "confidence", "supersedes", "recorded_at", "recorded_by", "prev_hash", "hash",
         )},
-        "sources": json.dumps(document["sources"], ensure_ascii=False),
-        "payload": json.dumps(document["payload"], ensure_ascii=False),
+        "sources": json_text(document["sources"]),
+        "payload": json_text(document["payload"]),
         **derived_columns(record),
     }  # fmt: skip
 
@@ -61,7 +62,7 @@ def record_of_row(row: tuple[Any, ...]) -> EventRecord:
     seq, event_id, event_type, occurred_on, confidence, payload, supersedes = row
     return EventRecord(
         seq, event_id, event_type, PartialDate.parse(occurred_on), confidence,
-        json.loads(payload), supersedes,
+        orjson.loads(payload), supersedes,
     )  # fmt: skip
 
 
@@ -77,8 +78,8 @@ def row_document(row: Row[Any]) -> dict[str, Any]:
         "summary": values["summary"],
         "details": values["details"],
         "confidence": values["confidence"],
-        "sources": json.loads(values["sources"]),
-        "payload": json.loads(values["payload"]),
+        "sources": orjson.loads(values["sources"]),
+        "payload": orjson.loads(values["payload"]),
         "supersedes": values["supersedes"],
         "recorded_at": values["recorded_at"],
         "recorded_by": values["recorded_by"],
@@ -105,8 +106,10 @@ def row_event(row: Row[Any]) -> Event:
         summary=values["summary"],
         details=values["details"],
         confidence=values["confidence"],
-        sources=tuple(Source.model_construct(**_source(s)) for s in json.loads(values["sources"])),
-        payload=_payload(payload_class, json.loads(values["payload"])),
+        sources=tuple(
+            Source.model_construct(**_source(s)) for s in orjson.loads(values["sources"])
+        ),
+        payload=_payload(payload_class, orjson.loads(values["payload"])),
         supersedes=UUID(supersedes) if supersedes else None,
         seq=values["seq"],
         schema_version=values["schema_version"],

@@ -7,9 +7,7 @@ id already stored must come back with the same client fields (else 409).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from uuid import uuid4
 
 from stackline.domain.documents import (
     HASHED_FIELDS,
@@ -22,10 +20,7 @@ from stackline.domain.documents import (
     same_client_fields,
 )
 from stackline.domain.events import SCHEMA_VERSION, ZERO_HASH, Event
-from stackline.store.rows import stored_moment
 from stackline.store.statements import Sql
-
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 @dataclass
@@ -37,50 +32,39 @@ class Head:
     recorded_at: str
 
     def seal(
-        self, event: Event, recorded_by: str, now: datetime, restoring: bool = False
-    ) -> tuple[Event, dict[str, Any]]:
-        """The event placed after this head. Only when `restoring` a whole export into an empty
-        log does an event that fits here keep its own `recorded_at`/`recorded_by` (and so its
-        hash), and never one stamped later than `now`: a file must not set the log's clock."""
+        self, event: Event, recorded_by: str, now: str, restoring: bool = False
+    ) -> dict[str, Any]:
+        """The export form of `event` placed after this head (`now`: a formatted timestamp).
+
+        Only when `restoring` a whole export into an empty log does an event that fits here
+        keep its own `recorded_at`/`recorded_by` (and so its hash), and never one stamped later
+        than `now`: a file must not set the log's clock. `event` must carry its id."""
+        assert event.id is not None, "ids are given before sealing"
         if restoring and self._fits(event, now):
-            return self._advance(event, event_document(event))
-        recorded_at = max(format_timestamp(now), self.recorded_at)
-        event_id = event.id or uuid4()
+            return self._advance(event_document(event))
         document = client_document(event)
         document.update(
-            id=str(event_id), seq=self.seq + 1, schema_version=SCHEMA_VERSION,
-            recorded_at=recorded_at, recorded_by=recorded_by, prev_hash=self.hash,
+            seq=self.seq + 1, schema_version=SCHEMA_VERSION,
+            recorded_at=max(now, self.recorded_at), recorded_by=recorded_by, prev_hash=self.hash,
         )  # fmt: skip
         document = {key: document[key] for key in HASHED_FIELDS}
         document["hash"] = compute_hash(document)
-        sealed = event.model_copy(
-            update={
-                "id": event_id,
-                "seq": document["seq"],
-                "schema_version": SCHEMA_VERSION,
-                "recorded_at": stored_moment(recorded_at),
-                "recorded_by": recorded_by,
-                "prev_hash": self.hash,
-                "hash": document["hash"],
-            }
-        )
-        return self._advance(sealed, document)
+        return self._advance(document)
 
-    def _fits(self, event: Event, now: datetime) -> bool:
+    def _fits(self, event: Event, now: str) -> bool:
         if event.seq != self.seq + 1 or event.prev_hash != self.hash or event.hash is None:
             return False
         if event.recorded_at is None:
             return False
-        stamped = format_timestamp(event.recorded_at)
-        return self.recorded_at <= stamped <= format_timestamp(now)
+        return self.recorded_at <= format_timestamp(event.recorded_at) <= now
 
-    def _advance(self, event: Event, document: dict[str, Any]) -> tuple[Event, dict[str, Any]]:
+    def _advance(self, document: dict[str, Any]) -> dict[str, Any]:
         self.seq, self.hash, self.recorded_at = (
             document["seq"],
             document["hash"],
             document["recorded_at"],
         )
-        return event, document
+        return document
 
 
 def read_head(sql: Sql) -> Head:

@@ -15,6 +15,7 @@ from functools import cache
 from itertools import islice
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table
 
 # Rows per statement when values go in an IN list (SQLite allows 32,766 parameters).
@@ -23,6 +24,11 @@ IN_CHUNK = 500
 COPY_THRESHOLD = 200
 
 _NAMED = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+
+
+def json_text(value: Any) -> str:
+    """A value as compact JSON text, for the text columns that hold JSON."""
+    return orjson.dumps(value).decode()
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -7,7 +7,6 @@ rows and writes what this module returns. Each row holds over `[valid_from, vali
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy import Table
 
 from stackline.domain.intervals import asset_segments, partnership_span
 from stackline.domain.records import EventRecord
+from stackline.store.statements import json_text
 from stackline.store.tables import stack_facts
 
 UnitRows = dict[Table, list[dict[str, Any]]]
@@ -34,7 +34,7 @@ def asset_rows(unit: str, records: Sequence[EventRecord]) -> UnitRows:
         common = {
             "unit": unit, "layer": state.layer.value, "asset": state.name, "label": "asset",
             "kind": state.kind, "status": state.status, "since": state.since.text,
-            "event_ids": json.dumps(list(state.event_ids)),
+            "event_ids": json_text(list(state.event_ids)),
             "valid_from": segment.valid_from.isoformat(), "valid_to": _iso(segment.valid_to),
         }  # fmt: skip
         facts.append({**common, "holder": state.owner, "relation": "owned", "via": "[]"})
@@ -42,7 +42,7 @@ def asset_rows(unit: str, records: Sequence[EventRecord]) -> UnitRows:
             if partner != state.owner:
                 facts.append({
                     **common, "holder": partner, "relation": "partner", "since": since.text,
-                    "via": json.dumps([state.owner]),
+                    "via": json_text([state.owner]),
                 })  # fmt: skip
     return {stack_facts: facts}
 
@@ -68,8 +68,8 @@ def partnership_rows(unit: str, records: Sequence[EventRecord]) -> UnitRows:
         facts.append({
             "unit": unit, "holder": party, "layer": p["layer"], "relation": "partner",
             "asset": p.get("asset"), "label": label, "kind": "partnership",
-            "via": json.dumps(via), "status": p["status"], "since": formed.occurred.text,
-            "event_ids": json.dumps([formed.id]), "valid_from": span.start.isoformat(),
+            "via": json_text(via), "status": p["status"], "since": formed.occurred.text,
+            "event_ids": json_text([formed.id]), "valid_from": span.start.isoformat(),
             "valid_to": _iso(span.stop),
         })  # fmt: skip
     return {stack_facts: facts}

@@ -15,10 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from uuid import uuid4
 
-from stackline.domain.documents import FieldProblem, InvalidEvent, event_document
+from stackline.domain.documents import (
+    FieldProblem,
+    InvalidEvent,
+    event_document,
+    format_timestamp,
+)
 from stackline.domain.events import ZERO_HASH, Event
 from stackline.domain.records import EventRecord
 from stackline.domain.rules import check_append, check_voiding
@@ -34,11 +40,14 @@ TWIN_CHUNK = 500
 
 @dataclass(frozen=True)
 class Appended:
-    """An appended event (or its stored twin, `created` False) and its export form."""
+    """An appended event's export form (or its stored twin's, `created` False)."""
 
-    event: Event
     document: dict[str, Any]
     created: bool
+
+    @property
+    def event_id(self) -> str:
+        return str(self.document["id"])
 
 
 class LogWriter:
@@ -51,7 +60,7 @@ class LogWriter:
         self.projector = Projector(self.sql)
         self.head = read_head(self.sql)
         self.restoring = self.head.seq == 0  # a whole export into an empty log keeps its seals
-        self.now = now
+        self.now = format_timestamp(now)
         self.flush_every = flush_every
         self.pending: list[tuple[dict[str, Any], EventRecord]] = []
         self.pending_events: dict[str, Event] = {}
@@ -109,21 +118,22 @@ class LogWriter:
             require_same(twin, event)
             self.unchanged += 1
             self._refused = False
-            return Appended(twin, event_document(twin), created=False)
-        sealed, document = self.head.seal(event, recorded_by, self.now, self.restoring)
+            return Appended(event_document(twin), created=False)
+        if event.id is None:
+            event = event.model_copy(update={"id": uuid4()})
+        document = self.head.seal(event, recorded_by, self.now, self.restoring)
         record = EventRecord.of_document(document)
-        check_voiding(sealed, self.state)
+        check_voiding(event, self.state)
         target = record.voids()
         if target is not None:
             self.state.void(target)
-        assert sealed.recorded_at is not None
-        check_append(sealed, self.state, sealed.recorded_at.date())
-        self.state.accept(sealed, record)
+        check_append(event, self.state, date.fromisoformat(document["recorded_at"][:10]))
+        self.state.accept(event, record)
         self.pending.append((document, record))
-        self.pending_events[record.id] = sealed
+        self.pending_events[record.id] = event
         self.created += 1
         self._refused = False
-        return Appended(sealed, document, created=True)
+        return Appended(document, created=True)
 
     def _stored_twins(self, batch: list[Event]) -> dict[str, Event]:
         """Stored events sharing an id with the batch (one query per chunk)."""

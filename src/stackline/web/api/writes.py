@@ -49,7 +49,7 @@ def record_event() -> Response:
     recorded_by = token_holder()
     raw = _event_object(request.get_data())
     appended = recording.record_event(engine(), raw, recorded_by)
-    event_id = str(appended.event.id)
+    event_id = appended.event_id
     response = json_answer(timeline.get_event(engine(), event_id))
     if appended.created:
         response.status_code = 201

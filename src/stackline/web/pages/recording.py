@@ -117,7 +117,7 @@ def retract_event(event_id: str) -> Response | tuple[str, int]:
             "retract.html", event=stored, values=values, errors=errors, message=error.message
         ), error.status
     flash("Event retracted.", "info")
-    return redirect(url_for("pages.event_page", event_id=str(appended.event.id)), code=303)
+    return redirect(url_for("pages.event_page", event_id=appended.event_id), code=303)
 
 
 def _retraction_values(stored: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +139,7 @@ def _record(event_type: str, document: dict[str, Any]) -> Response | tuple[str, 
         page = _render_form(event_type, form_values(document), errors, message=error.message)
         return page, error.status
     flash("Event recorded." if appended.created else "This event was already recorded.", "info")
-    return redirect(url_for("pages.event_page", event_id=str(appended.event.id)), code=303)
+    return redirect(url_for("pages.event_page", event_id=appended.event_id), code=303)
 
 
 def _render_form(
