@@ -11,11 +11,12 @@ import click
 from sqlalchemy import Engine
 
 from stackline.cli.render import print_matrix, print_stack, progress_bar
-from stackline.config import database_url
+from stackline.config import SettingError, database_url, settings_from_environment
 from stackline.domain.documents import InvalidEvent
 from stackline.services import accounts, integrity, runtime, stacks, timeline
 from stackline.services.files import event_files, read_events
 from stackline.services.recording import ImportFailed, import_events
+from stackline.store.failures import StoreUnavailable
 
 LAYER_CHOICE = click.Choice(["hardware", "compute", "model", "application"])
 
@@ -26,7 +27,25 @@ def _engine(migrate: bool = True) -> Engine:
     return engine
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EX_TEMPFAIL = 75  # sysexits.h: try again later
+
+
+class _Commands(click.Group):
+    """Commands that say so, in words, when the database cannot serve now or a setting is bad."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            settings_from_environment()  # every setting checked before any command runs
+            return super().invoke(ctx)
+        except StoreUnavailable as error:
+            click.echo(f"error: {error.cause} (try again in {error.retry_after} s)", err=True)
+            sys.exit(EX_TEMPFAIL)
+        except SettingError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="stackline")
 def main() -> None:
     """Stackline: an event-sourced timeline of the AI stack."""

@@ -12,7 +12,7 @@ import click
 from gunicorn.app.base import BaseApplication
 from sqlalchemy.engine import make_url
 
-from stackline.config import database_url
+from stackline.config import database_url, settings_from_environment
 from stackline.services.runtime import is_empty, load_seed, open_database
 
 
@@ -58,6 +58,7 @@ def ensure_secret(url: str) -> None:
 
 
 def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
+    settings_from_environment()  # a bad setting stops here, before any worker starts
     url = database_url()
     click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}", err=True)
     engine = open_database(url)

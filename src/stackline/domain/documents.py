@@ -30,14 +30,24 @@ class FieldProblem:
         return {"field": self.field, "message": self.message}
 
 
+MAX_PROBLEMS = 20  # problems listed in one error; the rest are counted
+
+
 @dataclass
 class InvalidEvent(Exception):
-    """An event that breaks the schema or a rule; `status` is the HTTP status it maps to."""
+    """An event that breaks the schema or a rule; `status` is the HTTP status it maps to.
+    At most `MAX_PROBLEMS` problems are kept, and the message counts those left out."""
 
     message: str
     problems: list[FieldProblem] = field(default_factory=list)
     status: int = 422
     code: str = "invalid_event"
+
+    def __post_init__(self) -> None:
+        if len(self.problems) > MAX_PROBLEMS:
+            left_out = len(self.problems) - MAX_PROBLEMS
+            self.problems = self.problems[:MAX_PROBLEMS]
+            self.message += f" ({left_out} more problems not listed)"
 
     def __str__(self) -> str:
         if not self.problems:

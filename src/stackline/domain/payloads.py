@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field, model_validator
@@ -12,14 +12,16 @@ from stackline.domain.values import Frozen, Label, Layer, Money, Slug, Text
 
 CompanyKind = Literal["lab", "hyperscaler", "chipmaker", "neocloud", "app", "conglomerate", "other"]
 AssetStatus = Literal["announced", "available"]
-Partners = tuple[Slug, ...]
+# Every list is bounded: a write is checked under the write lock, so its cost must be bounded.
+MAX_LISTED = 20
+Partners = Annotated[tuple[Slug, ...], Field(max_length=MAX_LISTED)]
 
 
 class CompanyRegisteredPayload(Frozen):
     company: Slug
     name: Label
     kind: CompanyKind | None = None
-    aliases: tuple[Label, ...] | None = None
+    aliases: Annotated[tuple[Label, ...], Field(max_length=MAX_LISTED)] | None = None
 
 
 class CompanyRenamedPayload(Frozen):
@@ -73,7 +75,7 @@ class AssetRetiredPayload(Frozen):
 
 
 class PartnershipFormedPayload(Frozen):
-    parties: tuple[Slug, ...] = Field(min_length=2)
+    parties: tuple[Slug, ...] = Field(min_length=2, max_length=MAX_LISTED)
     layer: Layer
     provider: Slug | None = None
     asset: Label | None = None

@@ -6,6 +6,7 @@ PostgreSQL, so validation, `seq` and the hash chain see no concurrent append.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,30 +14,43 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from stackline.config import DEFAULT_LOCK_TIMEOUT_S
+from stackline.store.failures import unavailable
 
 APPEND_LOCK_KEY = 0x57AC4C1E  # any constant shared by every process appending to one database
 WRITE_OPTION = "stackline_write"
 SINGLE_STATEMENT_OPTION = "stackline_single_statement"
+LOCK_TIMEOUT_OPTION = "stackline_lock_timeout"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, synchronous=FULL and immediate write locks."""
+def make_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Engine:
+    """An engine for `url`; SQLite files get WAL, synchronous=FULL and immediate write locks.
+    A writer waits at most `lock_timeout` seconds for the write lock, then gets
+    `StoreUnavailable` (busy) instead of queueing without end."""
     parsed = make_url(url)
+    options = {LOCK_TIMEOUT_OPTION: lock_timeout}
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, lock_timeout)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, execution_options=options)
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
+    engine = create_engine(
+        url,
+        connect_args={"timeout": lock_timeout, "check_same_thread": False},
+        execution_options={LOCK_TIMEOUT_OPTION: lock_timeout},
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=60000")  # first: switching to WAL may wait too
+        # First: switching to WAL may wait for the lock too.
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -62,21 +76,51 @@ def is_sqlite(engine_or_connection: Engine | Connection) -> bool:
 
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One serialized write transaction: commits on success, rolls back on any error."""
-    with (
-        engine.connect().execution_options(**{WRITE_OPTION: True}) as connection,
-        connection.begin(),
-    ):
-        if not is_sqlite(connection):
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
-        yield connection
+    """One serialized write transaction: commits on success, rolls back on any error. Waiting
+    longer than the engine's lock timeout for the lock, a full disk, a read-only database or a
+    lost server raise `StoreUnavailable`; nothing is written."""
+    with _unavailable_as_such():
+        connection = engine.connect().execution_options(**{WRITE_OPTION: True})
+        with connection, connection.begin():
+            if not is_sqlite(connection):
+                options = connection.get_execution_options()
+                wait = options.get(LOCK_TIMEOUT_OPTION, DEFAULT_LOCK_TIMEOUT_S)
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait * 1000)}ms'")
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY}
+                )
+            yield connection
 
 
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    """A consistent snapshot for reading; nothing is written."""
-    with engine.connect() as connection, connection.begin():
-        yield connection
+    """A consistent snapshot for reading, whatever is written meanwhile: SQLite's deferred
+    transaction in WAL mode, PostgreSQL's REPEATABLE READ, READ ONLY. Nothing is written."""
+    with _unavailable_as_such():
+        connection = engine.connect()
+        if not is_sqlite(connection):
+            connection = connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        with connection, connection.begin():
+            yield connection
+
+
+@contextmanager
+def _unavailable_as_such() -> Iterator[None]:
+    """Database errors that mean "not now" (busy, full, read-only, gone) as `StoreUnavailable`."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.Error) as error:
+        found = unavailable(error)
+        if found is None:
+            raise
+        raise found from error
+    except Exception as error:  # psycopg's own errors, raised by statements on the DBAPI
+        found = unavailable(error) if hasattr(error, "sqlstate") else None
+        if found is None:
+            raise
+        raise found from error
 
 
 @contextmanager

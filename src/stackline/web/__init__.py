@@ -10,6 +10,7 @@ from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 
 from stackline import __version__
+from stackline.config import DEFAULT_LOCK_TIMEOUT_S, parsed, settings_from_environment
 from stackline.services.clock import clock_from_setting
 from stackline.services.runtime import open_database
 from stackline.web import api, auth, health, pages, security
@@ -29,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "MIGRATE_ON_START": True,
+    "LOCK_TIMEOUT": DEFAULT_LOCK_TIMEOUT_S,  # seconds a write waits for the lock, then 503
     "CLOCK": None,  # a Clock, or an ISO moment (STACKLINE_CLOCK) that freezes time
 }
 
@@ -44,10 +46,14 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         doc_ui=False,
     )
     app.config.from_mapping(DEFAULTS)
-    app.config.from_prefixed_env("STACKLINE")
-    app.config.update(config or {})
+    app.config.update(settings_from_environment())
+    app.config.update(parsed(config or {}))
     _require_secret(app)
-    engine = open_database(app.config["DATABASE_URL"], migrate=app.config["MIGRATE_ON_START"])
+    engine = open_database(
+        app.config["DATABASE_URL"],
+        migrate=app.config["MIGRATE_ON_START"],
+        lock_timeout=app.config["LOCK_TIMEOUT"],
+    )
     app.extensions["stackline.engine"] = engine
     app.extensions["stackline.clock"] = clock_from_setting(app.config["CLOCK"])
 

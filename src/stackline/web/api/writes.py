@@ -22,7 +22,7 @@ from stackline.web.api.answers import json_answer
 from stackline.web.api.auth import token_holder
 from stackline.web.api.events import bp
 from stackline.web.api.models import TimelineEvent
-from stackline.web.context import engine
+from stackline.web.context import clock, engine
 
 
 def _responses() -> ResponseDict:
@@ -48,12 +48,12 @@ def record_event() -> Response:
     """Record one event (Bearer token). Repeating a request with the same `id` is safe."""
     recorded_by = token_holder()
     raw = _event_object(request.get_data())
-    appended = recording.record_event(engine(), raw, recorded_by)
+    appended = recording.record_event(engine(), raw, recorded_by, clock().now())
     event_id = appended.event_id
-    response = json_answer(timeline.get_event(engine(), event_id))
-    if appended.created:
-        response.status_code = 201
-        response.headers["Location"] = url_for("api_events.get_event", id=event_id)
+    if not appended.created:  # a repeat: the stored event may have been voided since
+        return json_answer(timeline.get_event(engine(), event_id))
+    response = json_answer({**appended.document, "voided_by": None}, status=201)
+    response.headers["Location"] = url_for("api_events.get_event", id=event_id)
     return response
 
 

@@ -17,7 +17,7 @@ from stackline.domain.documents import InvalidEvent, parse_event
 from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
 from stackline.services import timeline
 from stackline.services.recording import record_event
-from stackline.web.context import engine, today
+from stackline.web.context import clock, engine, today
 from stackline.web.forms import (
     SOURCE_KEYS,
     SOURCE_ROWS,
@@ -109,7 +109,7 @@ def retract_event(event_id: str) -> Response | tuple[str, int]:
         "payload": {"event": stored["id"], "reason": request.form.get("payload.reason", "")},
     }  # fmt: skip
     try:
-        appended = record_event(engine(), parse_event(document), current_user.name)
+        appended = record_event(engine(), parse_event(document), current_user.name, clock().now())
     except InvalidEvent as error:
         errors = {p.field: p.message for p in error.problems} or {"": error.message}
         values = {**_retraction_values(stored), **request.form.to_dict()}
@@ -133,7 +133,7 @@ def _stored(event_id: str) -> dict[str, Any]:
 
 def _record(event_type: str, document: dict[str, Any]) -> Response | tuple[str, int]:
     try:
-        appended = record_event(engine(), parse_event(document), current_user.name)
+        appended = record_event(engine(), parse_event(document), current_user.name, clock().now())
     except InvalidEvent as error:
         errors = {p.field: p.message for p in error.problems}
         page = _render_form(event_type, form_values(document), errors, message=error.message)
