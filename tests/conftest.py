@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from stackline.store.database import make_engine, upgrade
+from stackline.store.units_of_work import Database
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -108,9 +109,9 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
+def database(database_url: str) -> Iterator[Database]:
     """A migrated, empty database on each backend."""
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    database = Database(make_engine(database_url))
+    upgrade(database.engine)
+    yield database
+    database.dispose()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from stackline.services.timeline import EventFilter, export_chunks
+from stackline.domain.filters import EventFilter
+from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine
 
 if __name__ == "__main__":

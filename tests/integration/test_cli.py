@@ -14,6 +14,7 @@ from stackline.cli import main
 from stackline.services import stacks
 from stackline.services.files import seed_directory
 from stackline.store.database import make_engine
+from stackline.store.units_of_work import Database
 
 
 @pytest.fixture
@@ -70,11 +71,11 @@ def test_a_bad_import_exits_1_naming_file_event_and_field(run, tmp_path: Path) -
 
 def test_stack_json_is_the_services_document(seeded, database_url: str) -> None:
     result = seeded("stack", "spacex", "--as-of", "2026-07-01", "--json")
-    engine = make_engine(database_url)
+    database = Database(make_engine(database_url))
     try:
-        expected = stacks.stack_of(engine, "spacex", date(2026, 7, 1)).as_dict()
+        expected = stacks.stack_of(database, "spacex", date(2026, 7, 1)).as_dict()
     finally:
-        engine.dispose()
+        database.dispose()
     assert json.loads(result.output) == expected
     text_form = seeded("stack", "spacex", "--as-of", "2026-07-01").output
     assert "Colossus" in text_form and "via xai" in text_form
@@ -112,16 +113,16 @@ def test_export_to_a_file_and_the_timelinejs_format(seeded, tmp_path: Path) -> N
 def test_verify_passes_then_names_the_first_tampered_seq(seeded, database_url: str) -> None:
     ok = seeded("verify")
     assert ok.exit_code == 0 and "69 events" in ok.output
-    engine = make_engine(database_url)
+    database = Database(make_engine(database_url))
     try:
-        with engine.begin() as connection:
-            if engine.dialect.name == "sqlite":
+        with database.engine.begin() as connection:
+            if database.dialect == "sqlite":
                 connection.execute(text("DROP TRIGGER events_no_update"))
             else:
                 connection.execute(text("DROP TRIGGER events_no_update_delete ON events"))
             connection.execute(text("UPDATE events SET summary = 'forged' WHERE seq = 12"))
     finally:
-        engine.dispose()
+        database.dispose()
     bad = seeded("verify")
     assert bad.exit_code == 1 and "seq 12" in bad.output
 

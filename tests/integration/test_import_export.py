@@ -7,21 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
+from stackline.domain.filters import EventFilter
 from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.recording import ImportFailed, import_events
 from stackline.services.runtime import load_seed
-from stackline.services.timeline import EventFilter, export_chunks
+from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
+from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
 from tests.integration.builders import launched, registered, retracted
 from tests.integration.test_log import count
 
 
-def export_document(engine: Engine, **filters: Any) -> dict[str, Any]:
+def export_document(database: Database, **filters: Any) -> dict[str, Any]:
     chosen = EventFilter(include_voided=True, **filters)
-    return json.loads("".join(export_chunks(engine, chosen)))
+    return json.loads("".join(export_chunks(database, chosen)))
 
 
 def write(path: Path, document: Any) -> Path:
@@ -29,27 +30,27 @@ def write(path: Path, document: Any) -> Path:
     return path
 
 
-def import_file(engine: Engine, path: Path, dry_run: bool = False) -> Any:
-    return import_events(engine, read_events(event_files([path])), "importer", dry_run)
+def import_file(database: Database, path: Path, dry_run: bool = False) -> Any:
+    return import_events(database, read_events(event_files([path])), "importer", dry_run)
 
 
-def second_engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Engine:
+def second_engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Database:
     """Another empty database on the same backend."""
     directory = tmp_path / "second"
     directory.mkdir()
     postgres = request.getfixturevalue("second_postgres_url") if backend == "postgres" else None
-    engine = make_engine(fresh_database_url(backend, directory, postgres))
-    upgrade(engine)
-    return engine
+    database = Database(make_engine(fresh_database_url(backend, directory, postgres)))
+    upgrade(database.engine)
+    return database
 
 
 def test_a_full_export_imported_into_an_empty_database_exports_identically(
-    engine: Engine, backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    database: Database, backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    load_seed(engine)
+    load_seed(database)
     company = registered("zeta", "2001")
-    import_events(engine, [type("L", (), {"origin": "x", "raw": company})()], "someone else")
-    first = export_document(engine)
+    import_events(database, [type("L", (), {"origin": "x", "raw": company})()], "someone else")
+    first = export_document(database)
     path = write(tmp_path / "export.json", first)
     target = second_engine(backend, tmp_path, request)
     try:
@@ -62,12 +63,12 @@ def test_a_full_export_imported_into_an_empty_database_exports_identically(
         target.dispose()
 
 
-def test_an_export_honours_filters(engine: Engine) -> None:
-    load_seed(engine)
-    models = export_document(engine, layer="model")
+def test_an_export_honours_filters(database: Database) -> None:
+    load_seed(database)
+    models = export_document(database, layer="model")
     assert models["count"] == len(models["events"]) > 5
     assert {e["type"] for e in models["events"]} == {"model.released"}
-    spacex = export_document(engine, company="spacex", types=("acquisition.completed",))
+    spacex = export_document(database, company="spacex", types=("acquisition.completed",))
     assert {e["payload"]["target"] for e in spacex["events"]} == {"xai", "anysphere"}
 
 
@@ -82,7 +83,7 @@ def test_an_export_honours_filters(engine: Engine) -> None:
     ],
 )
 def test_a_bad_import_names_the_file_the_event_and_the_field_and_writes_nothing(
-    engine: Engine, tmp_path: Path, content: str, words: str
+    database: Database, tmp_path: Path, content: str, words: str
 ) -> None:
     good = registered("acme", "2000")
     bad = tmp_path / "bad.json"
@@ -92,50 +93,50 @@ def test_a_bad_import_names_the_file_the_event_and_the_field_and_writes_nothing(
     write(folder / "00-good.json", [good])
     (folder / "10-bad.json").write_text(content)
     with pytest.raises(ImportFailed) as caught:
-        import_file(engine, folder)
+        import_file(database, folder)
     message = str(caught.value)
     assert "10-bad.json" in message and words in message
     if content.startswith("["):
         assert "event 1" in message
-    assert count(engine) == 0
+    assert count(database) == 0
 
 
 def test_an_existing_id_with_other_content_fails_the_whole_import(
-    engine: Engine, tmp_path: Path
+    database: Database, tmp_path: Path
 ) -> None:
     first = registered("acme", "2000")
-    import_file(engine, write(tmp_path / "a.json", [first]))
+    import_file(database, write(tmp_path / "a.json", [first]))
     changed = {**first, "summary": "changed"}
     with pytest.raises(ImportFailed, match="already exists"):
-        import_file(engine, write(tmp_path / "b.json", [registered("beta"), changed]))
-    assert count(engine) == 1
+        import_file(database, write(tmp_path / "b.json", [registered("beta"), changed]))
+    assert count(database) == 1
 
 
-def test_a_dry_run_validates_everything_and_writes_nothing(engine: Engine, tmp_path: Path) -> None:
-    report = import_file(engine, seed_directory(), dry_run=True)
+def test_a_dry_run_validates_everything_and_writes_nothing(database: Database, tmp_path: Path) -> None:
+    report = import_file(database, seed_directory(), dry_run=True)
     assert report.created > 50 and report.dry_run
-    assert count(engine) == 0
+    assert count(database) == 0
 
 
-def test_an_export_whose_text_or_hash_was_edited_is_refused(engine: Engine, tmp_path: Path) -> None:
-    load_seed(engine)
-    document = export_document(engine)
+def test_an_export_whose_text_or_hash_was_edited_is_refused(database: Database, tmp_path: Path) -> None:
+    load_seed(database)
+    document = export_document(database)
     edited_text = json.loads(json.dumps(document))
     edited_text["events"][3]["summary"] = "rewritten history"
     edited_hash = json.loads(json.dumps(document))
     edited_hash["events"][5]["hash"] = "f" * 64
     for name, edited in (("text", edited_text), ("hash", edited_hash)):
         with pytest.raises(ImportFailed, match="does not match its hash"):
-            import_file(engine, write(tmp_path / f"{name}.json", edited))
+            import_file(database, write(tmp_path / f"{name}.json", edited))
 
 
-def test_retractions_and_corrections_survive_the_round_trip(engine: Engine, tmp_path: Path) -> None:
+def test_retractions_and_corrections_survive_the_round_trip(database: Database, tmp_path: Path) -> None:
     acme = registered("acme", "2000")
     chip = launched("chip", "acme", "A1", "2020")
     fixed = launched("chip", "acme", "A1", "2020-06")
     fixed["supersedes"] = chip["id"]
     items = [acme, chip, fixed, retracted(fixed["id"])]
-    import_file(engine, write(tmp_path / "log.json", items))
-    document = export_document(engine)
+    import_file(database, write(tmp_path / "log.json", items))
+    document = export_document(database)
     assert [e["seq"] for e in document["events"]] == [1, 2, 3, 4]
-    assert import_file(engine, write(tmp_path / "again.json", document)).created == 0
+    assert import_file(database, write(tmp_path / "again.json", document)).created == 0

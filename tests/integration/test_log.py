@@ -7,13 +7,15 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from stackline.domain.documents import InvalidEvent
+from stackline.domain.errors import ConflictingEvent, InvalidEvent
+from stackline.domain.filters import EventFilter
 from stackline.services.recording import record_event
-from stackline.services.timeline import EventFilter, export_chunks
+from stackline.services.timeline import export_chunks
 from stackline.store.database import read_transaction
 from stackline.store.tables import events
+from stackline.store.units_of_work import Database
 from tests.integration.builders import (
     acquired,
     event,
@@ -24,24 +26,24 @@ from tests.integration.builders import (
 )
 
 
-def count(engine: Engine) -> int:
-    with read_transaction(engine) as connection:
+def count(database: Database) -> int:
+    with read_transaction(database.engine) as connection:
         return connection.scalar(select(func.count()).select_from(events)) or 0
 
 
-def exported(engine: Engine) -> list[dict[str, Any]]:
-    return json.loads("".join(export_chunks(engine, EventFilter(include_voided=True))))["events"]
+def exported(database: Database) -> list[dict[str, Any]]:
+    return json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))["events"]
 
 
-def record(engine: Engine, raw: dict[str, Any]) -> Any:
-    return record_event(engine, raw, "tester")
+def record(database: Database, raw: dict[str, Any]) -> Any:
+    return record_event(database, raw, "tester")
 
 
-def test_appends_get_gapless_seq_and_a_hash_chain_anyone_can_recompute(engine: Engine) -> None:
-    record(engine, registered("acme"))
-    record(engine, launched("chip", "acme", "A1", "2020-05"))
-    record(engine, launched("model", "acme", "M1", "2021"))
-    stored = exported(engine)
+def test_appends_get_gapless_seq_and_a_hash_chain_anyone_can_recompute(database: Database) -> None:
+    record(database, registered("acme"))
+    record(database, launched("chip", "acme", "A1", "2020-05"))
+    record(database, launched("model", "acme", "M1", "2021"))
+    stored = exported(database)
     assert [e["seq"] for e in stored] == [1, 2, 3]
     previous = "0" * 64
     for document in stored:
@@ -55,22 +57,21 @@ def test_appends_get_gapless_seq_and_a_hash_chain_anyone_can_recompute(engine: E
     assert all(len(s) == 27 and s.endswith("Z") for s in stamps)
 
 
-def test_the_same_id_with_the_same_content_is_stored_once(engine: Engine) -> None:
+def test_the_same_id_with_the_same_content_is_stored_once(database: Database) -> None:
     first = registered("acme")
-    assert record(engine, first).created
-    again = record(engine, dict(first))
+    assert record(database, first).created
+    again = record(database, dict(first))
     assert not again.created
     assert again.document["seq"] == 1
-    assert count(engine) == 1
+    assert count(database) == 1
 
 
-def test_the_same_id_with_other_content_is_a_conflict_and_writes_nothing(engine: Engine) -> None:
+def test_the_same_id_with_other_content_is_a_conflict_and_writes_nothing(database: Database) -> None:
     first = registered("acme")
-    record(engine, first)
-    with pytest.raises(InvalidEvent) as caught:
-        record(engine, {**first, "summary": "something else"})
-    assert caught.value.status == 409
-    assert count(engine) == 1
+    record(database, first)
+    with pytest.raises(ConflictingEvent):
+        record(database, {**first, "summary": "something else"})
+    assert count(database) == 1
 
 
 @pytest.mark.parametrize(
@@ -108,65 +109,65 @@ def test_the_same_id_with_other_content_is_a_conflict_and_writes_nothing(engine:
     ],
 )
 def test_an_event_that_breaks_a_rule_is_refused_naming_the_field(
-    engine: Engine, make: Any, field: str, words: str
+    database: Database, make: Any, field: str, words: str
 ) -> None:
-    record(engine, registered("acme", "2000"))
-    record(engine, registered("beta", "2000"))
-    record(engine, acquired("acme", "beta", "2020"))
+    record(database, registered("acme", "2000"))
+    record(database, registered("beta", "2000"))
+    record(database, acquired("acme", "beta", "2020"))
     deal = partnered(["acme", "beta"], "compute", "2020")
-    record(engine, deal)
-    before = count(engine)
+    record(database, deal)
+    before = count(database)
     with pytest.raises(InvalidEvent) as caught:
-        record(engine, make({"deal": deal["id"]}))
-    assert caught.value.status == 422
+        record(database, make({"deal": deal["id"]}))
+    assert caught.value.code == "invalid_event"
     assert any(p.field.startswith(field) and words in p.message for p in caught.value.problems), (
         caught.value
     )
-    assert count(engine) == before
+    assert count(database) == before
 
 
 def test_a_retraction_cannot_be_retracted_and_a_voided_event_cannot_be_voided_again(
-    engine: Engine,
+    database: Database,
 ) -> None:
-    record(engine, registered("acme"))
+    record(database, registered("acme"))
     chip = launched("chip", "acme", "A1", "2020")
-    record(engine, chip)
+    record(database, chip)
     retraction = retracted(chip["id"])
-    record(engine, retraction)
+    record(database, retraction)
     with pytest.raises(InvalidEvent, match="already voided"):
-        record(engine, retracted(chip["id"]))
+        record(database, retracted(chip["id"]))
     with pytest.raises(InvalidEvent, match="cannot be retracted"):
-        record(engine, retracted(retraction["id"]))
+        record(database, retracted(retraction["id"]))
 
 
-def test_a_company_named_by_live_events_cannot_lose_its_registration(engine: Engine) -> None:
+def test_a_company_named_by_live_events_cannot_lose_its_registration(database: Database) -> None:
     company = registered("acme")
-    record(engine, company)
-    record(engine, launched("chip", "acme", "A1", "2020"))
+    record(database, company)
+    record(database, launched("chip", "acme", "A1", "2020"))
     with pytest.raises(InvalidEvent, match="live events still name"):
-        record(engine, retracted(company["id"]))
+        record(database, retracted(company["id"]))
     corrected = registered("acme", "1998", name="Acme Corp", supersedes=company["id"])
-    assert record(engine, corrected).created
+    assert record(database, corrected).created
     too_late = registered("acme", "2021", name="Acme Late")
     too_late["supersedes"] = corrected["id"]
     with pytest.raises(InvalidEvent, match="events name this company"):
-        record(engine, too_late)
+        record(database, too_late)
 
 
-def test_a_backdated_acquisition_that_would_close_a_cycle_later_is_refused(engine: Engine) -> None:
+def test_a_backdated_acquisition_that_would_close_a_cycle_later_is_refused(database: Database) -> None:
     for slug in ("a", "b", "c"):
-        record(engine, registered(slug, "2000"))
-    record(engine, acquired("a", "b", "2020"))
-    record(engine, acquired("b", "c", "2021"))
+        record(database, registered(slug, "2000"))
+    record(database, acquired("a", "b", "2020"))
+    record(database, acquired("b", "c", "2021"))
     with pytest.raises(InvalidEvent, match="cycle"):
-        record(engine, acquired("c", "a", "2019"))
-    assert count(engine) == 5
+        record(database, acquired("c", "a", "2019"))
+    assert count(database) == 5
 
 
-def test_the_event_table_refuses_raw_updates_and_deletes(engine: Engine) -> None:
-    record(engine, registered("acme"))
-    with pytest.raises(Exception, match="immutable"), engine.begin() as connection:
+def test_the_event_table_refuses_raw_updates_and_deletes(database: Database) -> None:
+    record(database, registered("acme"))
+    with pytest.raises(Exception, match="immutable"), database.engine.begin() as connection:
         connection.execute(events.update().values(summary="edited"))
-    with pytest.raises(Exception, match="immutable"), engine.begin() as connection:
+    with pytest.raises(Exception, match="immutable"), database.engine.begin() as connection:
         connection.execute(events.delete())
-    assert exported(engine)[0]["summary"].startswith("company.registered")
+    assert exported(database)[0]["summary"].startswith("company.registered")

@@ -18,16 +18,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
 
-from stackline.domain.documents import InvalidEvent, parse_event
+from stackline.domain.documents import parse_event
+from stackline.domain.errors import InvalidEvent
 from stackline.domain.fold import fold_footprint
 from stackline.domain.stack import compose_stack
 from stackline.services import integrity
 from stackline.services.recording import ImportFailed, LabelledEvent, import_events, record_event
-from stackline.store.database import make_engine, read_transaction, upgrade, write_transaction
+from stackline.store.database import make_engine, read_transaction, upgrade
 from stackline.store.footprints import StoredFootprint
 from stackline.store.rebuild import projection_contents
+from stackline.store.units_of_work import Database
 from stackline.store.writer import LogWriter
 from tests.conftest import fresh_database_url
 from tests.integration.random_logs import LogWriter as Proposer
@@ -42,22 +43,22 @@ class Databases:
 
     def __init__(self, backend: str, directory: Path, postgres: str | None) -> None:
         self.backend, self.directory, self.postgres = backend, directory, postgres
-        self.engines: list[Engine] = []
+        self.engines: list[Database] = []
 
-    def fresh(self) -> Engine:
+    def fresh(self) -> Database:
         if self.backend == "postgres":  # one database per process: dispose the one before
-            for engine in self.engines:
-                engine.dispose()
+            for database in self.engines:
+                database.dispose()
         place = self.directory / f"db{len(self.engines)}"
         place.mkdir()
-        engine = make_engine(fresh_database_url(self.backend, place, self.postgres))
-        upgrade(engine)
-        self.engines.append(engine)
-        return engine
+        database = Database(make_engine(fresh_database_url(self.backend, place, self.postgres)))
+        upgrade(database.engine)
+        self.engines.append(database)
+        return database
 
     def close(self) -> None:
-        for engine in self.engines:
-            engine.dispose()
+        for database in self.engines:
+            database.dispose()
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> I
     made.close()
 
 
-def append_one_at_a_time(engine: Engine, seed: int) -> tuple[list[dict[str, Any]], list[Any]]:
+def append_one_at_a_time(database: Database, seed: int) -> tuple[list[dict[str, Any]], list[Any]]:
     """Propose events and append each alone: (the accepted ones, (index, problems) refusals)."""
     proposer = Proposer(seed)
     accepted: list[dict[str, Any]] = []
@@ -76,7 +77,7 @@ def append_one_at_a_time(engine: Engine, seed: int) -> tuple[list[dict[str, Any]
     for _ in range(PROPOSALS):
         document = proposer.propose()
         try:
-            record_event(engine, document, "fuzzer")
+            record_event(database, document, "fuzzer")
         except InvalidEvent as error:
             refusals.append((len(accepted), document, error))
             continue
@@ -89,14 +90,14 @@ def labelled(documents: list[dict[str, Any]]) -> list[LabelledEvent]:
     return [LabelledEvent(str(i), d) for i, d in enumerate(documents)]
 
 
-def import_in_chunks(engine: Engine, documents: list[dict[str, Any]], rng: random.Random) -> None:
+def import_in_chunks(database: Database, documents: list[dict[str, Any]], rng: random.Random) -> None:
     """Several imports of random sizes, each flushing to the tables at random sizes."""
     start = 0
     while start < len(documents):
         size = rng.randint(1, 12)
         chunk = [parse_event(d) for d in documents[start : start + size]]
-        with write_transaction(engine) as connection:
-            writer = LogWriter(connection, now=_now(), flush_every=rng.randint(1, 5))
+        with database.writing() as uow:
+            writer = LogWriter(uow, now=_now(), flush_every=rng.randint(1, 5))
             writer.append_all(((str(i), e) for i, e in enumerate(chunk)), "fuzzer", _raise)
         start += size
 
@@ -111,14 +112,14 @@ def _raise(label: str, error: Exception) -> Exception:
     return error
 
 
-def contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    with read_transaction(engine) as connection:
+def contents(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    with read_transaction(database.engine) as connection:
         return projection_contents(connection)
 
 
-def assert_stacks_equal_the_fold(engine: Engine, rng: random.Random) -> None:
-    log = stored_events(engine)
-    with read_transaction(engine) as connection:
+def assert_stacks_equal_the_fold(database: Database, rng: random.Random) -> None:
+    log = stored_events(database)
+    with read_transaction(database.engine) as connection:
         for _ in range(4):
             day = date(2009, 1, 1).replace(year=rng.randint(2009, 2026))
             reference = fold_footprint(log, day)

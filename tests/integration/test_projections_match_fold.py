@@ -15,35 +15,37 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
 
-from stackline.domain.documents import InvalidEvent, parse_event
+from stackline.domain.documents import parse_event
+from stackline.domain.errors import InvalidEvent
+from stackline.domain.filters import EventFilter
 from stackline.domain.fold import fold_footprint
 from stackline.domain.stack import compose_matrix, compose_stack
 from stackline.services import integrity, stacks
 from stackline.services.recording import record_event
-from stackline.services.timeline import EventFilter, export_chunks
+from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, read_transaction, upgrade
 from stackline.store.footprints import StoredFootprint, snapshot
+from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
 from tests.integration.random_logs import LogWriter
 
 EXAMPLES = 25
 
 
-def write_random_log(engine: Engine, seed: int, proposals: int) -> None:
+def write_random_log(database: Database, seed: int, proposals: int) -> None:
     writer = LogWriter(seed)
     for _ in range(proposals):
         document = writer.propose()
         try:
-            record_event(engine, document, "fuzzer")
+            record_event(database, document, "fuzzer")
         except InvalidEvent:
             continue
         writer.note(document)
 
 
-def stored_events(engine: Engine) -> list:
-    document = json.loads("".join(export_chunks(engine, EventFilter(include_voided=True))))
+def stored_events(database: Database) -> list:
+    document = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
     return [parse_event(e) for e in document["events"]]
 
 
@@ -51,11 +53,11 @@ def days_to_check(rng: random.Random) -> list[date]:
     return [date(2009, 1, 1) + timedelta(days=rng.randrange(0, 18 * 365)) for _ in range(6)]
 
 
-def check_log(engine: Engine, seed: int) -> None:
-    write_random_log(engine, seed, proposals=45)
-    log = stored_events(engine)
+def check_log(database: Database, seed: int) -> None:
+    write_random_log(database, seed, proposals=45)
+    log = stored_events(database)
     rng = random.Random(seed)
-    with read_transaction(engine) as connection:
+    with read_transaction(database.engine) as connection:
         for day in days_to_check(rng):
             reference = fold_footprint(log, day)
             stored = StoredFootprint(connection, day)
@@ -72,8 +74,8 @@ def check_log(engine: Engine, seed: int) -> None:
         day, slug = days_to_check(rng)[0], rng.choice(registered)
         known = [e for e in log if e.recorded_at <= known_on]
         expected = compose_stack(fold_footprint(known, day), slug, known_on)
-        assert stacks.stack_of(engine, slug, day, known_on).as_dict() == expected.as_dict()
-    assert integrity.verify(engine).ok
+        assert stacks.stack_of(database, slug, day, known_on).as_dict() == expected.as_dict()
+    assert integrity.verify(database).ok
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -89,9 +91,9 @@ def test_stored_stacks_equal_the_fold_on_random_logs(
     postgres = request.getfixturevalue("postgres_url") if backend == "postgres" else None
     directory = tmp_path / f"log-{seed}"
     directory.mkdir(exist_ok=True)
-    engine = make_engine(fresh_database_url(backend, directory, postgres))
+    database = Database(make_engine(fresh_database_url(backend, directory, postgres)))
     try:
-        upgrade(engine)
-        check_log(engine, seed)
+        upgrade(database.engine)
+        check_log(database, seed)
     finally:
-        engine.dispose()
+        database.dispose()

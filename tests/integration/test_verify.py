@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from stackline.services import integrity
 from stackline.services.runtime import load_seed
+from stackline.store.units_of_work import Database
 
 DROP = {
     "sqlite": ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"],
@@ -18,41 +19,41 @@ DROP = {
 
 
 @contextmanager
-def tampering(engine: Engine) -> Iterator[object]:
+def tampering(database: Database) -> Iterator[object]:
     """A transaction with the immutability triggers dropped (as an attacker with DB access)."""
-    with engine.begin() as connection:
-        for statement in DROP[engine.dialect.name]:
+    with database.engine.begin() as connection:
+        for statement in DROP[database.dialect]:
             connection.execute(text(statement))
         yield connection
 
 
 @pytest.fixture
-def seeded(engine: Engine) -> Engine:
-    load_seed(engine)
-    assert integrity.verify(engine).ok
-    return engine
+def seeded(database: Database) -> Database:
+    load_seed(database)
+    assert integrity.verify(database).ok
+    return database
 
 
-def test_an_intact_log_verifies(seeded: Engine) -> None:
+def test_an_intact_log_verifies(seeded: Database) -> None:
     report = integrity.verify(seeded)
     assert report.ok and report.events > 50
 
 
-def test_an_edited_summary_is_caught_at_its_seq(seeded: Engine) -> None:
+def test_an_edited_summary_is_caught_at_its_seq(seeded: Database) -> None:
     with tampering(seeded) as connection:
         connection.execute(text("UPDATE events SET summary = 'rewritten' WHERE seq = 17"))
     problem = integrity.verify(seeded).chain_problem
     assert problem is not None and problem.seq == 17 and "hash" in problem.message
 
 
-def test_an_edited_payload_with_a_recomputed_hash_breaks_the_next_link(seeded: Engine) -> None:
+def test_an_edited_payload_with_a_recomputed_hash_breaks_the_next_link(seeded: Database) -> None:
     with tampering(seeded) as connection:
         connection.execute(text("UPDATE events SET hash = :h WHERE seq = 20"), {"h": "a" * 64})
     problem = integrity.verify(seeded).chain_problem
     assert problem is not None and problem.seq == 20
 
 
-def test_a_deleted_event_is_caught_as_a_gap(seeded: Engine) -> None:
+def test_a_deleted_event_is_caught_as_a_gap(seeded: Database) -> None:
     with tampering(seeded) as connection:
         connection.execute(text("DELETE FROM event_companies WHERE seq = 30"))
         connection.execute(text("DELETE FROM events WHERE seq = 30"))
@@ -60,7 +61,7 @@ def test_a_deleted_event_is_caught_as_a_gap(seeded: Engine) -> None:
     assert problem is not None and problem.seq == 30 and "missing" in problem.message
 
 
-def test_swapped_events_are_caught_at_the_first_swapped_seq(seeded: Engine) -> None:
+def test_swapped_events_are_caught_at_the_first_swapped_seq(seeded: Database) -> None:
     columns = (
         "id, type, occurred_on, summary, details, sources, payload, recorded_at, prev_hash, hash"
     )
@@ -80,8 +81,8 @@ def test_swapped_events_are_caught_at_the_first_swapped_seq(seeded: Engine) -> N
     assert problem is not None and problem.seq == 40
 
 
-def test_stale_projections_are_reported_and_rebuild_repairs_them(seeded: Engine) -> None:
-    with seeded.begin() as connection:
+def test_stale_projections_are_reported_and_rebuild_repairs_them(seeded: Database) -> None:
+    with seeded.engine.begin() as connection:
         connection.execute(text("DELETE FROM stack_facts WHERE holder = 'google'"))
     assert integrity.verify(seeded).stale_projections == ["stack_facts"]
     integrity.rebuild(seeded)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, func, select
 
 from stackline.store.database import make_engine
 from stackline.store.tables import events
+from stackline.store.units_of_work import Database
 from tests.browser.conftest import STOP_TIMEOUT_S, _answers, _free_port, _stackline_command
 from tests.conftest import reset_postgres
 from tests.pace import scaled
@@ -202,6 +203,11 @@ class Deployment:
         if self._engine is None:
             self._engine = make_engine(self.database_url)
         return self._engine
+
+    @property
+    def database(self) -> Database:
+        """The same database, as the services take it."""
+        return Database(self.engine)
 
     def count_events(self) -> int:
         with self.engine.connect() as connection:

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
 
 from stackline.domain.dates import (
     ACCEPTED_FORMS,
@@ -29,6 +28,7 @@ from stackline.services.files import labelled_events
 from stackline.services.recording import ImportFailed, import_events
 from stackline.services.runtime import load_seed
 from stackline.store.database import make_engine, upgrade
+from stackline.store.units_of_work import Database
 from tests.integration.builders import invested, launched, partnered, registered, retracted
 from tests.integration.test_import_export import export_document
 from tests.integration.test_log import count
@@ -90,17 +90,17 @@ def test_the_published_pattern_accepts_exactly_the_texts_the_parser_accepts(
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """A seeded SQLite database the fuzzed imports go into (valid ones are kept)."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'stackline.db'}")
-    upgrade(engine)
-    load_seed(engine)
-    yield engine
-    engine.dispose()
+    database = Database(make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'stackline.db'}"))
+    upgrade(database.engine)
+    load_seed(database)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(scope="module")
-def valid_events(store: Engine) -> list[dict[str, Any]]:
+def valid_events(store: Database) -> list[dict[str, Any]]:
     """Events that would import: new ones naming seeded companies, and exported ones."""
     exported = export_document(store)["events"]
     return [
@@ -191,7 +191,7 @@ def encodings(valid: list[dict[str, Any]]) -> st.SearchStrategy[bytes]:
 
 
 def test_any_import_file_is_imported_or_refused_naming_file_event_and_field(
-    store: Engine, valid_events: list[dict[str, Any]], figures: SuiteFigures
+    store: Database, valid_events: list[dict[str, Any]], figures: SuiteFigures
 ) -> None:
     @FUZZ
     @given(encodings(valid_events))
@@ -216,7 +216,7 @@ def test_any_import_file_is_imported_or_refused_naming_file_event_and_field(
 
 
 def test_a_valid_file_imports_so_the_fuzzer_reaches_the_store(
-    store: Engine, valid_events: list[dict[str, Any]], figures: SuiteFigures
+    store: Database, valid_events: list[dict[str, Any]], figures: SuiteFigures
 ) -> None:
     content = json.dumps([launched("chip", "nvidia", "Fuzz control chip", "2025-05")]).encode()
 
@@ -226,7 +226,7 @@ def test_a_valid_file_imports_so_the_fuzzer_reaches_the_store(
     figures.add(events_written=1, inputs_tried=1)
 
 
-def refusal_or_error(content: bytes, store: Engine) -> Exception | None:
+def refusal_or_error(content: bytes, store: Database) -> Exception | None:
     try:
         import_events(store, labelled_events("hostile.json", content), "fuzzer")
     except Exception as error:
@@ -235,7 +235,7 @@ def refusal_or_error(content: bytes, store: Engine) -> Exception | None:
 
 
 def test_a_deeply_nested_import_file_is_refused_naming_the_file(
-    store: Engine, figures: SuiteFigures
+    store: Database, figures: SuiteFigures
 ) -> None:
     figures.add(inputs_tried=1)
     depth = 100_000
@@ -247,7 +247,7 @@ def test_a_deeply_nested_import_file_is_refused_naming_the_file(
 
 @pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"])
 def test_an_exported_event_stamped_beyond_the_calendar_is_refused_naming_recorded_at(
-    store: Engine, valid_events: list[dict[str, Any]], moment: str, figures: SuiteFigures
+    store: Database, valid_events: list[dict[str, Any]], moment: str, figures: SuiteFigures
 ) -> None:
     figures.add(inputs_tried=1)
     event = {**valid_events[-1], "recorded_at": moment}

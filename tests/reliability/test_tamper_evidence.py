@@ -37,7 +37,7 @@ def seeded(database_url: str, tmp_path: Path) -> Iterator[Deployment]:
     deployment = Deployment.create(tmp_path / "stackline", database_url)
     try:
         upgrade(deployment.engine)
-        load_seed(deployment.engine)
+        load_seed(deployment.database)
         yield deployment
     finally:
         deployment.close()
@@ -117,7 +117,7 @@ TAMPERINGS: list[Callable[[Connection], int]] = [
 def test_verify_exits_1_naming_the_first_bad_seq_after_the_log_is_tampered_with(
     seeded: Deployment, tamper: Callable[[Connection], int], figures: SuiteFigures
 ) -> None:
-    with tampering(seeded.engine) as connection:
+    with tampering(seeded.database) as connection:
         first_bad = tamper(connection)  # type: ignore[arg-type]
     figures.add(faults_injected=1)
 
@@ -131,7 +131,7 @@ def test_verify_exits_1_naming_the_first_bad_seq_after_the_log_is_tampered_with(
 
 @pytest.fixture
 def exported(seeded: Deployment) -> dict[str, Any]:
-    document = export_document(seeded.engine)
+    document = export_document(seeded.database)
     assert document["count"] == SEED_EVENTS
     return document
 
@@ -179,7 +179,7 @@ def test_an_untouched_export_imports_into_an_empty_database_and_verifies(
     assert done.returncode == 0, done.stderr
     assert f"imported {SEED_EVENTS} new events" in done.stdout
     assert verify(empty)[0] == 0
-    assert export_document(empty.engine)["events"] == exported["events"]
+    assert export_document(empty.database)["events"] == exported["events"]
     figures.add(events_written=SEED_EVENTS)
 
 

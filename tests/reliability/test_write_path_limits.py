@@ -23,14 +23,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from stackline.domain.documents import client_document, compute_hash, parse_event
+from stackline.domain.filters import EventFilter
 from stackline.services import accounts
 from stackline.services.recording import LabelledEvent, import_events, record_event
-from stackline.services.timeline import EventFilter, export_chunks
+from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
+from stackline.store.units_of_work import Database
 from stackline.web import create_app
 from tests.conftest import reset_postgres
 from tests.integration.builders import launched, registered
@@ -49,13 +51,13 @@ def app(database_url: str) -> Iterator[Flask]:
          "LOCK_TIMEOUT": LOCK_TIMEOUT_S}
     )  # fmt: skip
     yield made
-    made.extensions["stackline.engine"].dispose()
+    made.extensions["stackline.database"].dispose()
 
 
 @pytest.fixture
-def app_engine(app: Flask) -> Engine:
-    engine: Engine = app.extensions["stackline.engine"]
-    return engine
+def app_database(app: Flask) -> Database:
+    database: Database = app.extensions["stackline.database"]
+    return database
 
 
 @pytest.fixture
@@ -64,12 +66,12 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def token(app_engine: Engine) -> str:
-    return accounts.create_token(app_engine, "limits")
+def token(app_database: Database) -> str:
+    return accounts.create_token(app_database, "limits")
 
 
-def count_events(engine: Engine) -> int:
-    with engine.connect() as connection:
+def count_events(database: Database) -> int:
+    with database.engine.connect() as connection:
         return int(connection.scalar(text("SELECT count(*) FROM events")) or 0)
 
 
@@ -80,8 +82,8 @@ def post(client: FlaskClient, token: str, body: Any) -> Any:
 # --- an import file cannot set the log's clock ------------------------------------------------
 
 
-def exported(engine: Engine) -> list[dict[str, Any]]:
-    document = json.loads("".join(export_chunks(engine, EventFilter(include_voided=True))))
+def exported(database: Database) -> list[dict[str, Any]]:
+    document = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
     events: list[dict[str, Any]] = document["events"]
     return events
 
@@ -97,24 +99,24 @@ def sealed_like(raw: dict[str, Any], after: dict[str, Any], **store: Any) -> dic
 @pytest.fixture
 def second_database(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[Engine]:
+) -> Iterator[Database]:
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'second.db'}"
     else:
         url = request.getfixturevalue("second_postgres_url")
         reset_postgres(url)
-    other = make_engine(url)
+    other = Database(make_engine(url))
     upgrade(other)
     yield other
     other.dispose()
 
 
 def test_a_whole_export_restored_into_an_empty_log_keeps_its_seals(
-    engine: Engine, second_database: Engine, figures: SuiteFigures
+    database: Database, second_database: Database, figures: SuiteFigures
 ) -> None:
-    record_event(engine, registered("acme"), "alice")
-    record_event(engine, launched("chip", "acme", "A1", "2020"), "alice")
-    original = exported(engine)
+    record_event(database, registered("acme"), "alice")
+    record_event(database, launched("chip", "acme", "A1", "2020"), "alice")
+    original = exported(database)
     items = [LabelledEvent(str(i), e) for i, e in enumerate(original)]
     import_events(second_database, items, "restorer")
     assert exported(second_database) == original
@@ -122,7 +124,7 @@ def test_a_whole_export_restored_into_an_empty_log_keeps_its_seals(
 
 
 def test_a_file_stamped_in_the_future_does_not_set_the_log_clock(
-    engine: Engine, second_database: Engine, figures: SuiteFigures
+    database: Database, second_database: Database, figures: SuiteFigures
 ) -> None:
     """Even restoring into an empty log, an event claiming 2100 is sealed anew (with every
     later one), and the API's next append is stamped now."""
@@ -142,14 +144,14 @@ def test_a_file_stamped_in_the_future_does_not_set_the_log_clock(
 
 
 def test_an_export_that_fits_a_non_empty_log_is_sealed_again(
-    engine: Engine, figures: SuiteFigures
+    database: Database, figures: SuiteFigures
 ) -> None:
-    record_event(engine, registered("acme"), "alice")
-    head = exported(engine)[-1]
+    record_event(database, registered("acme"), "alice")
+    head = exported(database)[-1]
     fitting = sealed_like(launched("chip", "acme", "A1", "2020"), head,
                           recorded_at=head["recorded_at"], recorded_by="someone-else")  # fmt: skip
-    import_events(engine, [LabelledEvent("fitting", fitting)], "importer")
-    assert exported(engine)[1]["recorded_by"] == "importer"
+    import_events(database, [LabelledEvent("fitting", fitting)], "importer")
+    assert exported(database)[1]["recorded_by"] == "importer"
     figures.add(events_written=2, inputs_tried=2)
 
 
@@ -157,9 +159,9 @@ def test_an_export_that_fits_a_non_empty_log_is_sealed_again(
 
 
 def test_a_huge_partnership_is_refused_quickly_with_a_capped_error(
-    client: FlaskClient, token: str, app_engine: Engine, figures: SuiteFigures
+    client: FlaskClient, token: str, app_database: Database, figures: SuiteFigures
 ) -> None:
-    before = count_events(app_engine)
+    before = count_events(app_database)
     body = {
         "type": "partnership.formed", "occurred_on": "2024", "summary": "Too many parties",
         "sources": [{"title": "t"}],
@@ -176,14 +178,14 @@ def test_a_huge_partnership_is_refused_quickly_with_a_capped_error(
     answer = post(client, token, body)
     assert answer.status_code == 422 and len(answer.get_data()) < 10_000
     assert "more problems not listed" in answer.get_json()["message"]
-    assert count_events(app_engine) == before
+    assert count_events(app_database) == before
     figures.add(inputs_tried=2)
 
 
 @pytest.fixture
-def held_write_lock(app_engine: Engine, database_url: str) -> Iterator[None]:
+def held_write_lock(app_database: Database, database_url: str) -> Iterator[None]:
     """Another process-like writer holding the write lock until the test ends."""
-    if app_engine.dialect.name == "sqlite":
+    if app_database.dialect == "sqlite":
         holder = sqlite3.connect(make_url(database_url).database or "", isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
@@ -194,16 +196,16 @@ def held_write_lock(app_engine: Engine, database_url: str) -> Iterator[None]:
         return
     from stackline.store.database import APPEND_LOCK_KEY
 
-    with app_engine.connect() as holder, holder.begin():
+    with app_database.engine.connect() as holder, holder.begin():
         holder.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
         yield
 
 
 def test_a_writer_waits_at_most_the_lock_timeout_then_gets_503_with_retry_after(
-    client: FlaskClient, token: str, app_engine: Engine, held_write_lock: None,
+    client: FlaskClient, token: str, app_database: Database, held_write_lock: None,
     figures: SuiteFigures,
 ) -> None:  # fmt: skip
-    before = count_events(app_engine)
+    before = count_events(app_database)
     started = time.monotonic()
     answer = post(client, token, company_registered("patient"))
     waited = time.monotonic() - started
@@ -212,7 +214,7 @@ def test_a_writer_waits_at_most_the_lock_timeout_then_gets_503_with_retry_after(
     body = answer.get_json()
     assert body["error"] == "unavailable_busy" and "busy" in body["message"]
     assert LOCK_TIMEOUT_S * 0.8 <= waited < scaled(LOCK_TIMEOUT_S + 5)
-    assert count_events(app_engine) == before
+    assert count_events(app_database) == before
     figures.add(faults_injected=1, inputs_tried=1)
 
 
@@ -225,21 +227,21 @@ def test_reads_go_on_while_the_write_lock_is_held(
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # PostgreSQL: no way to fill
 def test_a_full_disk_answers_503_and_writes_nothing(
-    client: FlaskClient, token: str, app_engine: Engine, figures: SuiteFigures
+    client: FlaskClient, token: str, app_database: Database, figures: SuiteFigures
 ) -> None:
     """SQLite's `max_page_count` makes the database file "full" at its current size; writes
     go on while free space in its pages lasts, then each is refused whole, with a 503."""
-    with app_engine.connect() as connection:
+    with app_database.engine.connect() as connection:
         used = connection.exec_driver_sql("PRAGMA page_count").scalar()
-    app_engine.dispose()
+    app_database.dispose()
 
     def cap_pages(dbapi: Any, _record: Any) -> None:
         dbapi.execute(f"PRAGMA max_page_count = {used}")
 
-    event.listen(app_engine, "connect", cap_pages)
+    event.listen(app_database.engine, "connect", cap_pages)
     accepted, answer = 0, None
     try:
-        before = count_events(app_engine)
+        before = count_events(app_database)
         for index in range(300):
             answer = post(client, token, company_registered(f"crowded-{index}"))
             if answer.status_code != 201:
@@ -248,10 +250,10 @@ def test_a_full_disk_answers_503_and_writes_nothing(
         assert answer is not None and answer.status_code == 503, answer and answer.get_data()
         assert answer.get_json()["error"] == "unavailable_full"
         assert "full" in answer.get_json()["message"] and answer.headers["Retry-After"]
-        assert count_events(app_engine) == before + accepted
+        assert count_events(app_database) == before + accepted
     finally:
-        app_engine.dispose()
-        event.remove(app_engine, "connect", cap_pages)
+        app_database.dispose()
+        event.remove(app_database.engine, "connect", cap_pages)
     figures.add(faults_injected=1, inputs_tried=accepted + 1, events_written=accepted)
 
 
@@ -261,9 +263,9 @@ def test_a_read_only_database_answers_503_and_writes_nothing(
     """SQLite opened read-only (`mode=ro`); on PostgreSQL every transaction set READ ONLY, as
     on a standby. Either way the write is refused as the database's, not the client's, fault."""
     writable = create_app({"TESTING": True, "SECRET_KEY": "ro", "DATABASE_URL": database_url})
-    engine: Engine = writable.extensions["stackline.engine"]
-    token = accounts.create_token(engine, "ro")
-    before = count_events(engine)
+    database: Database = writable.extensions["stackline.database"]
+    token = accounts.create_token(database, "ro")
+    before = count_events(database)
 
     def read_only(connection: Any) -> None:
         connection.exec_driver_sql("SET TRANSACTION READ ONLY")
@@ -274,19 +276,19 @@ def test_a_read_only_database_answers_503_and_writes_nothing(
                                "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"})  # fmt: skip
     else:
         readonly = writable
-        event.listen(engine, "begin", read_only)
+        event.listen(database.engine, "begin", read_only)
     try:
         answer = post(readonly.test_client(), token, company_registered("frozen"))
     finally:
         if backend == "sqlite":
-            readonly.extensions["stackline.engine"].dispose()
+            readonly.extensions["stackline.database"].dispose()
         else:
-            event.remove(engine, "begin", read_only)
+            event.remove(database.engine, "begin", read_only)
     assert answer.status_code == 503, answer.get_data(as_text=True)
     assert answer.get_json()["error"] == "unavailable_read_only"
     assert "read-only" in answer.get_json()["message"]
-    assert count_events(engine) == before
-    engine.dispose()
+    assert count_events(database) == before
+    database.dispose()
     figures.add(faults_injected=1, inputs_tried=1)
 
 
@@ -294,15 +296,15 @@ def test_a_read_only_database_answers_503_and_writes_nothing(
 
 
 def test_every_export_counts_exactly_the_events_it_lists_under_concurrent_writes(
-    engine: Engine, figures: SuiteFigures
+    database: Database, figures: SuiteFigures
 ) -> None:
-    record_event(engine, registered("busy"), "alice")
+    record_event(database, registered("busy"), "alice")
     stop = threading.Event()
     written = [0]
 
     def write() -> None:
         while not stop.is_set():
-            record_event(engine, launched("chip", "busy", f"C{written[0]}", "2020"), "w")
+            record_event(database, launched("chip", "busy", f"C{written[0]}", "2020"), "w")
             written[0] += 1
 
     writer = threading.Thread(target=write)
@@ -311,7 +313,7 @@ def test_every_export_counts_exactly_the_events_it_lists_under_concurrent_writes
         exports = 0
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline or exports < 10:
-            document = json.loads("".join(export_chunks(engine, EventFilter(include_voided=True))))
+            document = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
             assert document["count"] == len(document["events"])
             exports += 1
     finally:

@@ -8,7 +8,8 @@ from uuid import uuid4
 import pytest
 from pydantic import ValidationError
 
-from stackline.domain.documents import InvalidEvent, client_document, parse_event
+from stackline.domain.documents import client_document, parse_event
+from stackline.domain.errors import InvalidEvent, MalformedDocument
 from stackline.domain.events import EVENT_CLASSES, EVENT_TYPES
 from stackline.domain.values import Money
 from tests.unit.builders import MINIMAL_PAYLOADS, raw_event
@@ -17,7 +18,7 @@ from tests.unit.builders import MINIMAL_PAYLOADS, raw_event
 def problems(raw: dict) -> dict[str, str]:
     with pytest.raises(InvalidEvent) as caught:
         parse_event(raw)
-    assert caught.value.status == 422
+    assert caught.value.code == "invalid_event"
     return {p.field: p.message for p in caught.value.problems}
 
 
@@ -45,8 +46,8 @@ def test_an_unknown_type_is_refused_with_the_list_of_known_types():
 
 
 @pytest.mark.parametrize("raw", [[], "event", None, 3])
-def test_something_other_than_an_object_is_refused(raw):
-    with pytest.raises(InvalidEvent):
+def test_something_other_than_an_object_is_refused_as_malformed(raw):
+    with pytest.raises(MalformedDocument):
         parse_event(raw)
 
 

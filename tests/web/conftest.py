@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 
 from stackline.services import accounts
 from stackline.services.runtime import load_seed
+from stackline.store.units_of_work import Database
 from stackline.web import create_app
 
 EDITOR = ("editor", "correct horse battery")
@@ -33,16 +33,16 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     app = make_app(tmp_path)
-    engine = app.extensions["stackline.engine"]
-    load_seed(engine)
-    accounts.create_user(engine, *EDITOR)
+    database = app.extensions["stackline.database"]
+    load_seed(database)
+    accounts.create_user(database, *EDITOR)
     yield app
-    engine.dispose()
+    database.dispose()
 
 
 @pytest.fixture
-def engine(app: Flask) -> Engine:
-    bound: Engine = app.extensions["stackline.engine"]
+def database(app: Flask) -> Database:
+    bound: Database = app.extensions["stackline.database"]
     return bound
 
 
@@ -52,5 +52,5 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def token(engine: Engine) -> str:
-    return accounts.create_token(engine, "test-token")
+def token(database: Database) -> str:
+    return accounts.create_token(database, "test-token")

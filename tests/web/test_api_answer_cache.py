@@ -26,7 +26,7 @@ def test_an_append_makes_the_next_read_compose_a_fresh_answer(
 ) -> None:
     before = client.get(STACK).get_json()
     assert "Zeta-1" not in str(before)
-    record_event(app.extensions["stackline.engine"], {
+    record_event(app.extensions["stackline.database"], {
         "type": "model.released", "occurred_on": "2026-10-01", "summary": "OpenAI ships Zeta-1",
         "sources": [{"title": "test"}], "payload": {"company": "openai", "model": "Zeta-1", "access": "closed"},
     }, "tester")  # fmt: skip
@@ -49,4 +49,4 @@ def test_with_private_reads_every_request_checks_its_token(tmp_path) -> None:
         assert private.test_client().get(STACK).status_code == 401
         assert private.extensions["stackline.answers"].entries == {}
     finally:
-        private.extensions["stackline.engine"].dispose()
+        private.extensions["stackline.database"].dispose()

@@ -108,15 +108,15 @@ def test_an_export_imported_into_an_empty_database_reproduces_identical_events(
     empty_dir = tmp_path / "empty"
     empty_dir.mkdir()
     empty = make_app(empty_dir)
-    engine = empty.extensions["stackline.engine"]
+    database = empty.extensions["stackline.database"]
     try:
-        report = import_events(engine, labelled_events("export.json", content), "importer")
+        report = import_events(database, labelled_events("export.json", content), "importer")
         original = json.loads(content)
         assert report.created == original["count"]
         again = export_document(empty.test_client())
         assert again["events"] == original["events"]  # ids, seq, recorded_at, recorded_by, hashes
     finally:
-        engine.dispose()
+        database.dispose()
 
 
 def test_the_timelinejs_export_has_one_slide_per_event(client: FlaskClient) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from stackline.domain.dates import PartialDate, PartialDateError
 from stackline.domain.events import EVENT_ADAPTER, EVENT_TYPES, STORE_FIELDS
-from stackline.services.stacks import parse_known_on
+from stackline.services.parameters import known_on as parse_known_on
 from stackline.web.api.params import MOMENT, PARTIAL_DATE, TYPE_LIST
 from tests.web.api_support import API
 

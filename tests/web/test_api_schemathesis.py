@@ -91,10 +91,10 @@ schema = schemathesis.openapi.from_wsgi(
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
     app = make_app(tmp_path_factory.mktemp("schemathesis"))
-    engine = app.extensions["stackline.engine"]
-    load_seed(engine)
-    yield app, accounts.create_token(engine, "schemathesis")
-    engine.dispose()
+    database = app.extensions["stackline.database"]
+    load_seed(database)
+    yield app, accounts.create_token(database, "schemathesis")
+    database.dispose()
 
 
 @schema.parametrize()

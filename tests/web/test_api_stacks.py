@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from stackline.domain.dates import PartialDate
 from stackline.domain.fold import fold_footprint
 from stackline.domain.stack import compose_matrix, compose_stack
-from stackline.services.stacks import parse_known_on
+from stackline.services.parameters import known_on as parse_known_on
 from tests.web.api_support import API, all_events, bearer, model_released, post_event
 from tests.web.conftest import make_app
 
@@ -180,7 +180,7 @@ def test_reads_need_a_token_when_the_server_is_not_public(tmp_path: Path) -> Non
 
     app = make_app(tmp_path, PUBLIC_READ=False)
     client = app.test_client()
-    token = accounts.create_token(app.extensions["stackline.engine"], "reader")
+    token = accounts.create_token(app.extensions["stackline.database"], "reader")
     for url in ("/companies", "/stack", "/events", "/event-types", "/export"):
         anonymous = client.get(API + url)
         assert anonymous.status_code == 401, url
@@ -188,7 +188,7 @@ def test_reads_need_a_token_when_the_server_is_not_public(tmp_path: Path) -> Non
         assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
         assert client.get(API + url, headers=bearer("stk_wrong")).status_code == 401
         assert client.get(API + url, headers=bearer(token)).status_code == 200, url
-    app.extensions["stackline.engine"].dispose()
+    app.extensions["stackline.database"].dispose()
 
 
 def _assets(stack: dict[str, object], layer: str) -> set[str]:

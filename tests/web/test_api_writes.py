@@ -156,15 +156,15 @@ def test_a_write_without_a_valid_token_is_a_401(
 
 def test_the_session_cookie_of_a_signed_in_editor_does_not_allow_a_write(tmp_path: Path) -> None:
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
-    engine = app.extensions["stackline.engine"]
-    accounts.create_user(engine, *EDITOR)
+    database = app.extensions["stackline.database"]
+    accounts.create_user(database, *EDITOR)
     client = app.test_client()
     signed_in = client.post("/login", data={"name": EDITOR[0], "password": EDITOR[1]})
     assert signed_in.status_code == 302  # the editor is signed in; the cookie is set
     assert client.get_cookie("session") is not None
     response = client.post(f"{API}/events", json=company_registered("acme"))
     assert_error(response, 401, "unauthorized")
-    engine.dispose()
+    database.dispose()
 
 
 def test_writes_are_not_subject_to_the_forms_csrf_check(client: FlaskClient, token: str) -> None:

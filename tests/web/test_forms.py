@@ -3,16 +3,18 @@ type's schema generates, validation beside each field, double submits, Correct a
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 from werkzeug.test import TestResponse
 
 from stackline.domain.events import EVENT_TYPES
+from stackline.domain.filters import EventFilter
 from stackline.services import stacks, timeline
+from stackline.store.units_of_work import Database
 from tests.web.helpers import Element, form_data, login, main_text, page
 
 GROK_MODEL = "dcac5a1a-7c17-566c-9e3b-2a30b5e14aed"
@@ -38,8 +40,8 @@ def editor(client: FlaskClient) -> FlaskClient:
     return client
 
 
-def all_events(engine: Engine) -> int:
-    return timeline.count_events(engine, timeline.EventFilter(include_voided=True))
+def all_events(database: Database) -> int:
+    return timeline.list_events(database, EventFilter(include_voided=True), count=True).total or 0
 
 
 def open_form(client: FlaskClient, event_type: str) -> TestResponse:
@@ -181,13 +183,13 @@ def test_every_type_has_a_form(editor: FlaskClient, event_type: str) -> None:
     ],
 )
 def test_company_pickers_list_every_registered_company(
-    editor: FlaskClient, engine: Engine, event_type: str, picker: str
+    editor: FlaskClient, database: Database, event_type: str, picker: str
 ) -> None:
     document = page(open_form(editor, event_type))
 
     options = document.one("select", name=picker).find_all("option")
     listed = [o.get("value") for o in options if o.get("value")]
-    assert listed == [slug for slug, _ in timeline.company_choices(engine)]
+    assert listed == [slug for slug, _ in timeline.company_choices(database)]
     assert "xAI (xai)" in [o.text() for o in options]
 
 
@@ -235,26 +237,26 @@ PARTNERSHIP = {
 
 
 def test_an_untouched_optional_amount_is_left_out_of_the_event(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     response = submit(editor, open_form(editor, "partnership.formed"), **PARTNERSHIP)
 
     assert response.status_code == 303, main_text(response)
-    stored = timeline.get_event(engine, response.headers["Location"].rsplit("/", 1)[-1])
+    stored = timeline.get_event(database, response.headers["Location"].rsplit("/", 1)[-1])
     assert stored is not None
     assert "amount" not in stored["payload"]
     assert sorted(stored["payload"]["parties"]) == ["anthropic", "spacex"]
 
 
 def test_a_filled_in_amount_is_recorded_with_its_defaults(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     form_page = open_form(editor, "partnership.formed")
 
     response = submit(editor, form_page, **PARTNERSHIP, **{"payload.amount.amount": "2.5e9"})
 
     assert response.status_code == 303, main_text(response)
-    stored = timeline.get_event(engine, response.headers["Location"].rsplit("/", 1)[-1])
+    stored = timeline.get_event(database, response.headers["Location"].rsplit("/", 1)[-1])
     assert stored is not None
     assert stored["payload"]["amount"]["amount"] == 2.5e9
     assert stored["payload"]["amount"]["currency"] == "USD"
@@ -270,7 +272,7 @@ def test_the_company_registered_form_lets_the_editor_type_a_new_slug(
 
 
 def test_a_new_company_posted_with_a_new_slug_is_registered(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     form_page = open_form(editor, "company.registered")
 
@@ -289,7 +291,7 @@ def test_a_new_company_posted_with_a_new_slug_is_registered(
     )
 
     assert response.status_code == 303
-    stored = timeline.get_event(engine, response.headers["Location"].rsplit("/", 1)[-1])
+    stored = timeline.get_event(database, response.headers["Location"].rsplit("/", 1)[-1])
     assert stored is not None
     assert stored["payload"]["aliases"] == ["SSI", "Safe Superintelligence Inc."]
     assert editor.get("/companies/ssi?as_of=2024-12-31").status_code == 200
@@ -299,17 +301,17 @@ def test_a_new_company_posted_with_a_new_slug_is_registered(
 
 
 def test_a_valid_model_release_is_recorded_and_shows_in_the_stack_from_its_day(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     form_page = open_form(editor, "model.released")
     event_id = page(form_page).one("input", name="id").get("value")
-    before = all_events(engine)
+    before = all_events(database)
 
     response = submit(editor, form_page, **NEW_MODEL)
 
     assert response.status_code == 303
     assert response.headers["Location"] == f"/events/{event_id}"
-    assert all_events(engine) == before + 1
+    assert all_events(database) == before + 1
     shown = editor.get(response.headers["Location"])
     assert shown.status_code == 200
     text = main_text(shown)
@@ -321,14 +323,14 @@ def test_a_valid_model_release_is_recorded_and_shows_in_the_stack_from_its_day(
 
 
 def test_the_recorded_event_holds_exactly_what_the_form_said(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     form_page = open_form(editor, "model.released")
 
     response = submit(editor, form_page, **NEW_MODEL, details="Second generation.")
 
     event_id = response.headers["Location"].rsplit("/", 1)[-1]
-    stored = timeline.get_event(engine, event_id)
+    stored = timeline.get_event(database, event_id)
     assert stored is not None
     assert stored["type"] == "model.released"
     assert stored["occurred_on"] == "2026-10-15"
@@ -351,17 +353,17 @@ def test_the_recorded_event_holds_exactly_what_the_form_said(
 
 
 def test_submitting_the_same_form_twice_records_the_event_once(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     form_page = open_form(editor, "model.released")
-    before = all_events(engine)
+    before = all_events(database)
 
     first = submit(editor, form_page, **NEW_MODEL)
     second = submit(editor, form_page, **NEW_MODEL)
 
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
-    assert all_events(engine) == before + 1
+    assert all_events(database) == before + 1
     assert "This event was already recorded." in main_text(editor.get(second.headers["Location"]))
 
 
@@ -384,19 +386,19 @@ def test_submitting_the_same_form_twice_records_the_event_once(
 )
 def test_an_invalid_field_comes_back_422_with_the_message_beside_it_and_nothing_written(
     editor: FlaskClient,
-    engine: Engine,
+    database: Database,
     changes: dict[str, str],
     field_id: str,
     message: str,
 ) -> None:
     form_page = open_form(editor, "model.released")
-    before = all_events(engine)
+    before = all_events(database)
     event = {**NEW_MODEL, "payload.company": "xai", **changes}
 
     response = submit(editor, form_page, **event)
 
     assert response.status_code == 422
-    assert all_events(engine) == before
+    assert all_events(database) == before
     document = page(response)
     assert "Nothing was saved" in document.one("p", class_="error-summary").text()
     error = field_of(document, field_id).one("p", class_="error")
@@ -422,16 +424,16 @@ def test_an_invalid_date_is_described_by_both_its_help_and_its_error(
     assert set(str(described[0]).split()) == {"occurred-help", "err-occurred_on"}
 
 
-def test_a_form_without_any_source_is_refused(editor: FlaskClient, engine: Engine) -> None:
+def test_a_form_without_any_source_is_refused(editor: FlaskClient, database: Database) -> None:
     form_page = open_form(editor, "model.released")
-    before = all_events(engine)
+    before = all_events(database)
 
     response = submit(
         editor, form_page, **{**NEW_MODEL, "sources.0.title": "", "sources.0.url": ""}
     )
 
     assert response.status_code == 422
-    assert all_events(engine) == before
+    assert all_events(database) == before
     assert "at least 1 item" in page(response).one("fieldset", class_="sources").text()
 
 
@@ -470,11 +472,11 @@ def test_a_bad_confidence_is_reported_beside_the_confidence_field(editor: FlaskC
 
 
 def test_a_refused_form_keeps_its_event_id_so_the_fixed_form_records_once(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     form_page = open_form(editor, "model.released")
     event_id = page(form_page).one("input", name="id").get("value")
-    before = all_events(engine)
+    before = all_events(database)
 
     refused = submit(editor, form_page, **{**NEW_MODEL, "occurred_on": "2026-13"})
     assert page(refused).one("input", name="id").get("value") == event_id
@@ -482,17 +484,17 @@ def test_a_refused_form_keeps_its_event_id_so_the_fixed_form_records_once(
 
     assert fixed.status_code == 303
     assert fixed.headers["Location"] == f"/events/{event_id}"
-    assert all_events(engine) == before + 1
+    assert all_events(database) == before + 1
 
 
-def test_posting_an_unknown_type_is_a_400(editor: FlaskClient, engine: Engine) -> None:
+def test_posting_an_unknown_type_is_a_400(editor: FlaskClient, database: Database) -> None:
     form_page = open_form(editor, "model.released")
-    before = all_events(engine)
+    before = all_events(database)
 
     response = submit(editor, form_page, **NEW_MODEL, type="rumour.heard")
 
     assert response.status_code == 400
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 # --- correcting --------------------------------------------------------------------------------
@@ -516,30 +518,30 @@ def test_correct_fills_the_form_with_the_event_and_points_it_at_the_original(
     assert document.one("input", name="sources.0.title").get("value")
 
 
-def test_a_correction_voids_the_original(editor: FlaskClient, engine: Engine) -> None:
+def test_a_correction_voids_the_original(editor: FlaskClient, database: Database) -> None:
     form_page = editor.get(f"/events/{GROK_MODEL}/correct")
-    before = all_events(engine)
+    before = all_events(database)
 
     response = submit(editor, form_page, occurred_on="2023-11-04")
 
     assert response.status_code == 303
     correction = response.headers["Location"].rsplit("/", 1)[-1]
-    assert all_events(engine) == before + 1
+    assert all_events(database) == before + 1
     original = page(editor.get(f"/events/{GROK_MODEL}"))
     assert original.one("p", class_="notice").one("a").get("href") == f"/events/{correction}"
     assert original.find("p", class_="actions") is None  # a voided event is not corrected twice
     corrected = page(editor.get(f"/events/{correction}"))
     assert corrected.find("a", href=f"/events/{GROK_MODEL}") is not None
-    stored = timeline.get_event(engine, correction)
+    stored = timeline.get_event(database, correction)
     assert stored is not None
     assert stored["supersedes"] == GROK_MODEL
     assert stored["occurred_on"] == "2023-11-04"
 
 
 def test_a_correction_keeps_partners_and_target_dates_it_did_not_change(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
-    original = timeline.get_event(engine, JALAPENO_CHIP)
+    original = timeline.get_event(database, JALAPENO_CHIP)
     assert original is not None
     form_page = editor.get(f"/events/{JALAPENO_CHIP}/correct")
     document = page(form_page)
@@ -548,16 +550,16 @@ def test_a_correction_keeps_partners_and_target_dates_it_did_not_change(
     response = submit(editor, form_page, summary="OpenAI unveils its Jalapeño inference chip")
 
     assert response.status_code == 303
-    stored = timeline.get_event(engine, response.headers["Location"].rsplit("/", 1)[-1])
+    stored = timeline.get_event(database, response.headers["Location"].rsplit("/", 1)[-1])
     assert stored is not None
     assert stored["payload"] == original["payload"]
     assert stored["sources"] == original["sources"]
 
 
 def test_a_correction_of_a_deal_fills_in_and_keeps_its_amount(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
-    original = timeline.get_event(engine, RENTS_COLOSSUS)
+    original = timeline.get_event(database, RENTS_COLOSSUS)
     assert original is not None
     form_page = editor.get(f"/events/{RENTS_COLOSSUS}/correct")
     document = page(form_page)
@@ -568,35 +570,35 @@ def test_a_correction_of_a_deal_fills_in_and_keeps_its_amount(
     response = submit(editor, form_page)
 
     assert response.status_code == 303, main_text(response)
-    stored = timeline.get_event(engine, response.headers["Location"].rsplit("/", 1)[-1])
+    stored = timeline.get_event(database, response.headers["Location"].rsplit("/", 1)[-1])
     assert stored is not None
     assert stored["payload"]["amount"] == original["payload"]["amount"]
     assert unordered(stored["payload"]) == unordered(original["payload"])
 
 
-def test_submitting_a_correction_twice_records_it_once(editor: FlaskClient, engine: Engine) -> None:
+def test_submitting_a_correction_twice_records_it_once(editor: FlaskClient, database: Database) -> None:
     form_page = editor.get(f"/events/{GROK_MODEL}/correct")
-    before = all_events(engine)
+    before = all_events(database)
 
     first = submit(editor, form_page, occurred_on="2023-11-04")
     second = submit(editor, form_page, occurred_on="2023-11-04")
 
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
-    assert all_events(engine) == before + 1
+    assert all_events(database) == before + 1
 
 
 def test_correcting_any_seed_event_without_changes_records_what_it_said(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
-    events, _ = timeline.list_events(engine, timeline.EventFilter(), limit=1000)
+    events = timeline.list_events(database, EventFilter(), limit=1000).events
 
     for original in events:
         form_page = editor.get(f"/events/{original['id']}/correct")
         response = submit(editor, form_page)
 
         assert response.status_code == 303, (original["id"], main_text(response))
-        stored = timeline.get_event(engine, response.headers["Location"].rsplit("/", 1)[-1])
+        stored = timeline.get_event(database, response.headers["Location"].rsplit("/", 1)[-1])
         assert stored is not None
         assert stored["supersedes"] == original["id"]
         for key in ("type", "occurred_on", "summary", "details", "confidence", "sources"):
@@ -613,7 +615,7 @@ def unordered(value: Any) -> Any:
     return value
 
 
-def test_a_retraction_cannot_be_corrected(editor: FlaskClient, engine: Engine) -> None:
+def test_a_retraction_cannot_be_corrected(editor: FlaskClient, database: Database) -> None:
     retracted = retract_through_the_form(editor, COLOSSUS)
     retraction = retracted.headers["Location"].rsplit("/", 1)[-1]
 
@@ -650,16 +652,16 @@ def test_retract_asks_for_a_reason(editor: FlaskClient) -> None:
 
 
 def test_a_retraction_voids_the_event_and_takes_it_out_of_the_stack(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
-    before = all_events(engine)
+    before = all_events(database)
     assert "Colossus" in main_text(editor.get("/companies/xai?as_of=2026-07-01"))
 
     response = retract_through_the_form(editor, COLOSSUS)
 
     assert response.status_code in (302, 303)
     retraction = response.headers["Location"].rsplit("/", 1)[-1]
-    assert all_events(engine) == before + 1
+    assert all_events(database) == before + 1
     retraction_page = main_text(editor.get(f"/events/{retraction}"))
     assert "Event retracted." in retraction_page
     assert "Dated from a misread source" in retraction_page
@@ -672,49 +674,49 @@ def test_a_retraction_voids_the_event_and_takes_it_out_of_the_stack(
 
 
 def test_a_retraction_without_a_reason_is_refused_and_nothing_is_written(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
-    before = all_events(engine)
+    before = all_events(database)
 
     response = retract_through_the_form(editor, COLOSSUS, reason="")
 
     assert response.status_code == 422
-    assert all_events(engine) == before
+    assert all_events(database) == before
     assert "Nothing was saved" in main_text(response)
     assert page(response).one("p", class_="error").text()
 
 
 def test_retracting_twice_with_the_same_form_records_one_retraction(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     form_page = editor.get(f"/events/{COLOSSUS}/retract")
     data = {**form_data(form_page, f"/events/{COLOSSUS}/retract"), "payload.reason": "Wrong"}
-    before = all_events(engine)
+    before = all_events(database)
 
     first = editor.post(f"/events/{COLOSSUS}/retract", data=data)
     second = editor.post(f"/events/{COLOSSUS}/retract", data=data)
 
     assert first.headers["Location"] == second.headers["Location"]
-    assert all_events(engine) == before + 1
+    assert all_events(database) == before + 1
 
 
 def test_an_event_already_voided_cannot_be_retracted_again(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     retract_through_the_form(editor, COLOSSUS)
-    before = all_events(engine)
+    before = all_events(database)
 
     response = retract_through_the_form(editor, COLOSSUS, reason="Again")
 
     assert response.status_code == 422
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 def test_after_retracting_an_event_it_leaves_the_stack_as_of_every_day(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     retract_through_the_form(editor, COLOSSUS)
 
-    stack = stacks.stack_of(engine, "spacex", stacks.parse_as_of("2026-07-01"))
+    stack = stacks.stack_of(database, "spacex", date(2026, 7, 1))
     assets = [entry.asset for entries in stack.entries.values() for entry in entries]
     assert "Colossus" not in assets

@@ -11,10 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 
-from stackline.services import accounts, stacks, timeline
+from stackline.domain.filters import EventFilter
+from stackline.services import accounts, timeline
+from stackline.services.clock import SystemClock, today
 from stackline.services.recording import record_event
+from stackline.store.units_of_work import Database
 from tests.web.conftest import EDITOR, make_app
 from tests.web.helpers import Element, login, main_text, page
 
@@ -123,9 +125,9 @@ def test_a_malformed_as_of_is_a_400_page_naming_the_accepted_forms(
 
 
 def test_the_slider_position_redirects_to_the_day_of_that_event(
-    client: FlaskClient, engine: Engine
+    client: FlaskClient, database: Database
 ) -> None:
-    days = timeline.event_days(engine)
+    days = timeline.event_days(database)
 
     response = client.get("/?at=3")
 
@@ -134,9 +136,9 @@ def test_the_slider_position_redirects_to_the_day_of_that_event(
 
 
 def test_the_slider_keeps_the_other_choices_and_stops_at_the_last_event_day(
-    client: FlaskClient, engine: Engine
+    client: FlaskClient, database: Database
 ) -> None:
-    last_day = timeline.event_days(engine)[-1]
+    last_day = timeline.event_days(database)[-1]
 
     response = client.get("/?at=100000&include_subsidiaries=1")
 
@@ -149,8 +151,8 @@ def test_the_slider_keeps_the_other_choices_and_stops_at_the_last_event_day(
     }
 
 
-def test_the_slider_points_at_the_day_shown(client: FlaskClient, engine: Engine) -> None:
-    days = timeline.event_days(engine)
+def test_the_slider_points_at_the_day_shown(client: FlaskClient, database: Database) -> None:
+    days = timeline.event_days(database)
     document = page(client.get(f"/?as_of={days[10].isoformat()}"))
 
     slider = document.one("input", id="at")
@@ -284,7 +286,7 @@ def test_a_known_on_before_the_seed_was_recorded_hides_every_entry(
 def test_a_known_on_after_the_seed_was_recorded_shows_what_is_known_now(
     client: FlaskClient,
 ) -> None:
-    tomorrow = (stacks.today() + timedelta(days=1)).isoformat()
+    tomorrow = (today(SystemClock()) + timedelta(days=1)).isoformat()
 
     response = client.get(f"/companies/spacex?as_of=2026-07-01&known_on={tomorrow}")
 
@@ -487,12 +489,12 @@ def test_the_next_page_link_keeps_the_filters(client: FlaskClient) -> None:
     assert query_of(href) == {"from": ["1900-01-01"], "include_voided": ["1"], "after_seq": ["50"]}
 
 
-def retract(engine: Engine, event_id: str, reason: str = "It was wrong") -> str:
+def retract(database: Database, event_id: str, reason: str = "It was wrong") -> str:
     appended = record_event(
-        engine,
+        database,
         {
             "type": "event.retracted",
-            "occurred_on": stacks.today().isoformat(),
+            "occurred_on": today(SystemClock()).isoformat(),
             "summary": "Retracted in a test",
             "sources": [{"title": "Test"}],
             "payload": {"event": event_id, "reason": reason},
@@ -503,9 +505,9 @@ def retract(engine: Engine, event_id: str, reason: str = "It was wrong") -> str:
 
 
 def test_a_voided_event_is_struck_through_with_a_link_to_the_event_that_voided_it(
-    client: FlaskClient, engine: Engine
+    client: FlaskClient, database: Database
 ) -> None:
-    retraction = retract(engine, COLOSSUS)
+    retraction = retract(database, COLOSSUS)
 
     document = page(client.get("/timeline?company=xai&layer=compute"))
 
@@ -518,8 +520,8 @@ def test_a_voided_event_is_struck_through_with_a_link_to_the_event_that_voided_i
     assert "voided by" in row.text()
 
 
-def test_the_timeline_can_leave_voided_events_out(client: FlaskClient, engine: Engine) -> None:
-    retract(engine, COLOSSUS)
+def test_the_timeline_can_leave_voided_events_out(client: FlaskClient, database: Database) -> None:
+    retract(database, COLOSSUS)
 
     response = client.get("/timeline?company=xai&layer=compute&include_voided=0")
 
@@ -578,8 +580,8 @@ def definitions(document: Element) -> dict[str, str]:
     return result
 
 
-def test_the_event_page_shows_every_field_and_the_hash(client: FlaskClient, engine: Engine) -> None:
-    stored = timeline.get_event(engine, COLOSSUS)
+def test_the_event_page_shows_every_field_and_the_hash(client: FlaskClient, database: Database) -> None:
+    stored = timeline.get_event(database, COLOSSUS)
     assert stored is not None
 
     response = client.get(f"/events/{COLOSSUS}")
@@ -620,9 +622,9 @@ def test_the_event_page_lists_its_sources_with_safe_links(client: FlaskClient) -
 
 
 def test_every_source_link_on_every_seed_event_page_is_noopener_nofollow(
-    client: FlaskClient, engine: Engine
+    client: FlaskClient, database: Database
 ) -> None:
-    events, _ = timeline.list_events(engine, timeline.EventFilter(), limit=1000)
+    events = timeline.list_events(database, EventFilter(), limit=1000).events
     links = 0
 
     for event in events:
@@ -635,9 +637,9 @@ def test_every_source_link_on_every_seed_event_page_is_noopener_nofollow(
 
 
 def test_the_page_of_a_voided_event_says_what_voided_it(
-    client: FlaskClient, engine: Engine
+    client: FlaskClient, database: Database
 ) -> None:
-    retraction = retract(engine, COLOSSUS, reason="Dated wrongly")
+    retraction = retract(database, COLOSSUS, reason="Dated wrongly")
 
     voided = page(client.get(f"/events/{COLOSSUS}"))
     retracting = page(client.get(f"/events/{retraction}"))
@@ -678,9 +680,9 @@ def test_only_editors_see_correct_and_retract_on_an_event_page(client: FlaskClie
 @pytest.fixture
 def private_app(tmp_path: Path) -> Iterator[Flask]:
     app = make_app(tmp_path, PUBLIC_READ=False)
-    accounts.create_user(app.extensions["stackline.engine"], *EDITOR)
+    accounts.create_user(app.extensions["stackline.database"], *EDITOR)
     yield app
-    app.extensions["stackline.engine"].dispose()
+    app.extensions["stackline.database"].dispose()
 
 
 @pytest.mark.parametrize(

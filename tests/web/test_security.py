@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
 
+from stackline.domain.filters import EventFilter
 from stackline.services import accounts, timeline
 from stackline.services.recording import record_event
+from stackline.store.units_of_work import Database
 from stackline.web import create_app
 from tests.web.conftest import EDITOR, make_app
 from tests.web.helpers import csrf_token, form_data, login, main_text, page
@@ -30,8 +31,8 @@ ALLOWED_REFERRER_POLICIES = {
 }
 
 
-def all_events(engine: Engine) -> int:
-    return timeline.count_events(engine, timeline.EventFilter(include_voided=True))
+def all_events(database: Database) -> int:
+    return timeline.list_events(database, EventFilter(include_voided=True), count=True).total or 0
 
 
 @pytest.fixture
@@ -46,14 +47,14 @@ def built_apps() -> Iterator[list[Flask]]:
     apps: list[Flask] = []
     yield apps
     for app in apps:
-        app.extensions["stackline.engine"].dispose()
+        app.extensions["stackline.database"].dispose()
 
 
 def build(apps: list[Flask], tmp_path: Path, name: str, **config: Any) -> Flask:
     folder = tmp_path / name
     folder.mkdir()
     app = make_app(folder, **config)
-    accounts.create_user(app.extensions["stackline.engine"], *EDITOR)
+    accounts.create_user(app.extensions["stackline.database"], *EDITOR)
     apps.append(app)
     return app
 
@@ -119,7 +120,7 @@ def test_signing_out_is_never_done_by_a_get(editor: FlaskClient) -> None:
 
 
 def test_recording_an_event_without_a_csrf_token_is_a_400_and_writes_nothing(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     data = form_data(editor.get("/events/new?type=company.renamed"), "/events/new")
     del data["csrf_token"]
@@ -132,26 +133,26 @@ def test_recording_an_event_without_a_csrf_token_is_a_400_and_writes_nothing(
             "sources.0.title": "Press release",
         }
     )
-    before = all_events(engine)
+    before = all_events(database)
 
     response = editor.post("/events/new", data=data)
 
     assert response.status_code == 400
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 def test_retracting_without_a_csrf_token_is_a_400_and_writes_nothing(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
     data = form_data(editor.get(f"/events/{COLOSSUS}/retract"), f"/events/{COLOSSUS}/retract")
     del data["csrf_token"]
     data["payload.reason"] = "Wrong"
-    before = all_events(engine)
+    before = all_events(database)
 
     response = editor.post(f"/events/{COLOSSUS}/retract", data=data)
 
     assert response.status_code == 400
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 def test_every_post_form_on_the_editor_pages_carries_a_csrf_token(editor: FlaskClient) -> None:
@@ -173,10 +174,10 @@ def test_every_post_form_on_the_editor_pages_carries_a_csrf_token(editor: FlaskC
 
 
 def test_an_anonymous_post_of_an_event_is_sent_to_sign_in_and_writes_nothing(
-    client: FlaskClient, engine: Engine
+    client: FlaskClient, database: Database
 ) -> None:
     token = csrf_token(client.get("/login"))
-    before = all_events(engine)
+    before = all_events(database)
 
     response = client.post(
         "/events/new",
@@ -193,7 +194,7 @@ def test_an_anonymous_post_of_an_event_is_sent_to_sign_in_and_writes_nothing(
 
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/login"
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 @pytest.mark.parametrize(
@@ -209,10 +210,10 @@ def test_the_editing_pages_send_anonymous_visitors_to_sign_in(
 
 
 def test_an_anonymous_retraction_is_sent_to_sign_in_and_writes_nothing(
-    client: FlaskClient, engine: Engine
+    client: FlaskClient, database: Database
 ) -> None:
     token = csrf_token(client.get("/login"))
-    before = all_events(engine)
+    before = all_events(database)
 
     response = client.post(
         f"/events/{COLOSSUS}/retract", data={"csrf_token": token, "payload.reason": "Wrong"}
@@ -220,7 +221,7 @@ def test_an_anonymous_retraction_is_sent_to_sign_in_and_writes_nothing(
 
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/login"
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 @pytest.mark.parametrize(
@@ -273,9 +274,9 @@ def test_a_strict_login_limit_in_one_app_does_not_limit_another(
 
 
 def test_the_session_cookie_of_a_signed_in_editor_cannot_record_events_as_json(
-    editor: FlaskClient, engine: Engine
+    editor: FlaskClient, database: Database
 ) -> None:
-    before = all_events(engine)
+    before = all_events(database)
 
     response = editor.post(
         "/api/v1/events",
@@ -289,7 +290,7 @@ def test_the_session_cookie_of_a_signed_in_editor_cannot_record_events_as_json(
     )
 
     assert response.status_code == 401
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 # --- headers, cookies, body size ---------------------------------------------------------------
@@ -383,7 +384,7 @@ def test_a_body_over_the_size_cap_is_a_413(client: FlaskClient, app: Flask) -> N
 
 
 def test_an_event_form_over_the_size_cap_is_a_413_and_writes_nothing(
-    editor: FlaskClient, engine: Engine, app: Flask
+    editor: FlaskClient, database: Database, app: Flask
 ) -> None:
     data = form_data(editor.get("/events/new?type=company.renamed"), "/events/new")
     data.update(
@@ -396,12 +397,12 @@ def test_an_event_form_over_the_size_cap_is_a_413_and_writes_nothing(
             "details": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1),
         }
     )
-    before = all_events(engine)
+    before = all_events(database)
 
     response = editor.post("/events/new", data=data)
 
     assert response.status_code == 413
-    assert all_events(engine) == before
+    assert all_events(database) == before
 
 
 # --- where `next` may lead ---------------------------------------------------------------------
@@ -455,10 +456,10 @@ def test_signing_in_follows_next_within_the_site(client: FlaskClient) -> None:
 
 
 @pytest.fixture
-def hostile(engine: Engine) -> dict[str, str]:
+def hostile(database: Database) -> dict[str, str]:
     """A company whose name is markup and an event whose summary and sources are script."""
     record_event(
-        engine,
+        database,
         {
             "type": "company.registered",
             "occurred_on": "2020",
@@ -469,7 +470,7 @@ def hostile(engine: Engine) -> dict[str, str]:
         EDITOR[0],
     )
     launched = record_event(
-        engine,
+        database,
         {
             "type": "product.launched",
             "occurred_on": "2026-01-15",
@@ -573,4 +574,4 @@ def test_the_app_takes_its_secret_key_from_the_environment(
     try:
         assert app.config["SECRET_KEY"] == "a-secret-from-the-environment"
     finally:
-        app.extensions["stackline.engine"].dispose()
+        app.extensions["stackline.database"].dispose()

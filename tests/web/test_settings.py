@@ -29,7 +29,7 @@ def test_every_spelling_of_no_makes_reads_private(
         assert client.get("/").status_code == 302
         assert client.get("/api/v1/stack").status_code == 401
     finally:
-        app.extensions["stackline.engine"].dispose()
+        app.extensions["stackline.database"].dispose()
 
 
 @pytest.mark.parametrize("spelling", YES)

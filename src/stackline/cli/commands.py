@@ -8,23 +8,30 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine
 
 from stackline.cli.render import print_matrix, print_stack, progress_bar
-from stackline.config import SettingError, database_url, settings_from_environment
-from stackline.domain.documents import InvalidEvent
-from stackline.services import accounts, integrity, runtime, stacks, timeline
+from stackline.config import SettingError, database_url, setting, settings_from_environment
+from stackline.domain.errors import UnknownCompany
+from stackline.services import accounts, integrity, parameters, runtime, stacks, timeline
+from stackline.services.clock import Clock, clock_from_setting, today
 from stackline.services.files import event_files, read_events
+from stackline.services.parameters import BadParameter
 from stackline.services.recording import ImportFailed, import_events
 from stackline.store.failures import StoreUnavailable
+from stackline.store.units_of_work import Database
 
 LAYER_CHOICE = click.Choice(["hardware", "compute", "model", "application"])
 
 
-def _engine(migrate: bool = True) -> Engine:
-    engine = runtime.open_database(migrate=migrate)
-    click.get_current_context().call_on_close(engine.dispose)
-    return engine
+def _database(migrate: bool = True) -> Database:
+    database = runtime.open_database(migrate=migrate)
+    click.get_current_context().call_on_close(database.dispose)
+    return database
+
+
+def _clock() -> Clock:
+    """The clock the command runs by: `STACKLINE_CLOCK`, else the system's."""
+    return clock_from_setting(setting("CLOCK"))
 
 
 EX_TEMPFAIL = 75  # sysexits.h: try again later
@@ -55,7 +62,7 @@ def main() -> None:
 def init() -> None:
     """Create or upgrade the database schema."""
     click.echo(f"database: {database_url()}", err=True)
-    _engine()
+    _database()
     click.echo("schema is up to date")
 
 
@@ -65,11 +72,13 @@ def init() -> None:
 @click.option("--as", "recorded_by", default=None, help="Recorded-by name (default: your login).")
 def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | None) -> None:
     """Import event files or folders, all or nothing (already stored events are skipped)."""
-    engine = _engine()
+    database = _database()
     try:
         items = list(read_events(event_files(list(paths))))
         with progress_bar(len(items), "importing") as advance:
-            report = import_events(engine, items, recorded_by or _login(), dry_run, advance)
+            report = import_events(
+                database, items, recorded_by or _login(), dry_run, advance, _clock().now()
+            )
     except ImportFailed as failure:
         _fail(f"import failed, nothing was written: {failure}")
     verb = "would import" if dry_run else "imported"
@@ -84,8 +93,12 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | No
 @click.option("--company", default=None)
 @click.option("--layer", type=LAYER_CHOICE, default=None)
 @click.option("--type", "types", default=None, help="Comma-separated event types.")
-@click.option("--from", "from_day", default=None, help="Earliest effective date (YYYY-MM-DD).")
-@click.option("--to", "to_day", default=None, help="Latest effective date (YYYY-MM-DD).")
+@click.option(
+    "--from", "from_day", default=None, help="Earliest effective date (a period: its first day)."
+)
+@click.option(
+    "--to", "to_day", default=None, help="Latest effective date (a period: its last day)."
+)
 @click.option("-q", "--query", default=None, help="Text the summary contains.")
 @click.option("--live-only", is_flag=True, help="Leave out voided events.")
 def export_command(
@@ -94,17 +107,13 @@ def export_command(
     live_only: bool,
 ) -> None:  # fmt: skip
     """Export the timeline as JSON (streamed; memory stays flat as the log grows)."""
+    options = {"company": company, "layer": layer, "type": types, "from": from_day,
+               "to": to_day, "q": query}  # fmt: skip
     try:
-        chosen = timeline.EventFilter(
-            company=company, layer=layer,
-            types=tuple(t.strip() for t in types.split(",")) if types else (),
-            from_day=stacks.parse_as_of(from_day, "from") if from_day else None,
-            to_day=stacks.parse_as_of(to_day, "to") if to_day else None,
-            q=query, include_voided=not live_only,
-        )  # fmt: skip
-    except InvalidEvent as error:
+        chosen = parameters.event_filter(options, include_voided=not live_only)
+    except BadParameter as error:
         _fail(str(error))
-    chunks = timeline.export_chunks(_engine(), chosen, export_format)
+    chunks = timeline.export_chunks(_database(), chosen, export_format, _clock().now())
     if output is None:
         for chunk in chunks:
             sys.stdout.write(chunk)
@@ -125,10 +134,9 @@ def export_command(
 def stack(company: str, as_of: str | None, known_on: str | None, as_json: bool) -> None:
     """A company's stack footprint as of a day."""
     try:
-        result = stacks.stack_of(
-            _engine(), company, stacks.parse_as_of(as_of), stacks.parse_known_on(known_on)
-        )
-    except (InvalidEvent, stacks.UnknownCompany) as error:
+        day = parameters.day_until(as_of, "as_of", today(_clock()))
+        result = stacks.stack_of(_database(), company, day, parameters.known_on(known_on))
+    except (BadParameter, UnknownCompany) as error:
         _fail(str(error))
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
@@ -146,10 +154,11 @@ def matrix(
 ) -> None:
     """Every company × the four layers, ranked by integration."""
     try:
-        day, known = stacks.parse_as_of(as_of), stacks.parse_known_on(known_on)
-    except InvalidEvent as error:
+        day = parameters.day_until(as_of, "as_of", today(_clock()))
+        known = parameters.known_on(known_on)
+    except BadParameter as error:
         _fail(str(error))
-    rows = stacks.matrix_of(_engine(), day, known, include_subsidiaries)
+    rows = stacks.matrix_of(_database(), day, known, include_subsidiaries)
     if as_json:
         document = {"as_of": day.isoformat(), "companies": [row.as_dict() for row in rows]}
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -161,7 +170,7 @@ def matrix(
 @click.option("--chain-only", is_flag=True, help="Skip the projection check.")
 def verify(chain_only: bool) -> None:
     """Check the hash chain and that the projections match the log."""
-    report = integrity.verify(_engine(migrate=False), check_projections=not chain_only)
+    report = integrity.verify(_database(migrate=False), check_projections=not chain_only)
     if report.chain_problem is not None:
         _fail(f"seq {report.chain_problem.seq}: {report.chain_problem.message}")
     if report.stale_projections:
@@ -176,9 +185,9 @@ def verify(chain_only: bool) -> None:
 @main.command()
 def rebuild() -> None:
     """Rebuild every projection table from the log."""
-    engine = _engine()
-    with progress_bar(integrity.count_events(engine), "rebuilding") as advance:
-        count = integrity.rebuild(engine, advance)
+    database = _database()
+    with progress_bar(integrity.count_events(database), "rebuilding") as advance:
+        count = integrity.rebuild(database, advance)
     click.echo(f"rebuilt projections from {count} events")
 
 
@@ -198,7 +207,7 @@ def users_create(name: str, password_stdin: bool) -> None:
         if getpass.getpass("again: ") != password:
             _fail("the passwords differ")
     try:
-        user = accounts.create_user(_engine(), name, password)
+        user = accounts.create_user(_database(), name, password)
     except accounts.AccountError as error:
         _fail(str(error))
     click.echo(f"created user {user.name}")
@@ -214,7 +223,7 @@ def tokens() -> None:
 def tokens_create(name: str) -> None:
     """Create a token and print it (only now: it is stored hashed)."""
     try:
-        token = accounts.create_token(_engine(), name)
+        token = accounts.create_token(_database(), name)
     except accounts.AccountError as error:
         _fail(str(error))
     click.echo(token)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
+from stackline.domain.errors import FieldProblem, InvalidEvent, MalformedDocument
 from stackline.domain.events import CLIENT_FIELDS, EVENT_ADAPTER, EVENT_TYPES, Event
 
 HASHED_FIELDS = (
@@ -20,46 +19,12 @@ HASHED_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    message: str
-    kind: str = dataclasses.field(default="", compare=False)
-
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "message": self.message}
-
-
-MAX_PROBLEMS = 20  # problems listed in one error; the rest are counted
-
-
-@dataclass
-class InvalidEvent(Exception):
-    """An event that breaks the schema or a rule; `status` is the HTTP status it maps to.
-    At most `MAX_PROBLEMS` problems are kept, and the message counts those left out."""
-
-    message: str
-    problems: list[FieldProblem] = field(default_factory=list)
-    status: int = 422
-    code: str = "invalid_event"
-
-    def __post_init__(self) -> None:
-        if len(self.problems) > MAX_PROBLEMS:
-            left_out = len(self.problems) - MAX_PROBLEMS
-            self.problems = self.problems[:MAX_PROBLEMS]
-            self.message += f" ({left_out} more problems not listed)"
-
-    def __str__(self) -> str:
-        if not self.problems:
-            return self.message
-        listed = "; ".join(f"{p.field}: {p.message}" for p in self.problems)
-        return f"{self.message}: {listed}"
-
-
 def parse_event(raw: object) -> Event:
     """Validate one event object; errors name each bad field (`payload.company`, `sources.0.url`)."""
     if not isinstance(raw, dict):
-        raise InvalidEvent("an event must be a JSON object", [FieldProblem("", "not an object")])
+        raise MalformedDocument(
+            "an event must be a JSON object", [FieldProblem("", "not an object")]
+        )
     event_type = raw.get("type")
     if event_type not in EVENT_TYPES:
         known = ", ".join(EVENT_TYPES)

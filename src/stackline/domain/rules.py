@@ -12,7 +12,7 @@ from typing import Protocol
 from uuid import UUID
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.domain.errors import FieldProblem, InvalidEvent
 from stackline.domain.events import (
     AcquisitionCompleted,
     AssetRetired,

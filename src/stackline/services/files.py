@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.domain.errors import FieldProblem, MalformedDocument
 from stackline.services.recording import ImportFailed, LabelledEvent
 
 EXPORT_FORMAT = "stackline-timeline"
@@ -23,7 +23,7 @@ def event_files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         else:
-            raise ImportFailed(str(path), InvalidEvent("no such file or folder", status=400))
+            raise ImportFailed(str(path), MalformedDocument("no such file or folder"))
     return found
 
 
@@ -38,7 +38,7 @@ def labelled_events(name: str, content: bytes) -> Iterator[LabelledEvent]:
         document = json.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         problem = FieldProblem("", str(error))
-        raise ImportFailed(name, InvalidEvent("malformed JSON", [problem], status=400)) from None
+        raise ImportFailed(name, MalformedDocument("malformed JSON", [problem])) from None
     _check_whole(name, document)
     for index, raw in enumerate(_event_list(name, document), start=1):
         event_id = raw.get("id") if isinstance(raw, dict) else None
@@ -52,10 +52,10 @@ def _event_list(name: str, document: Any) -> list[Any]:
     if isinstance(document, dict) and isinstance(document.get("events"), list):
         if document.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
             problem = FieldProblem("format", f"expected {EXPORT_FORMAT!r}")
-            raise ImportFailed(name, InvalidEvent("not a Stackline export", [problem], status=400))
+            raise ImportFailed(name, MalformedDocument("not a Stackline export", [problem]))
         return list(document["events"])
     problem = FieldProblem("", "expected a stackline-timeline document or a list of events")
-    raise ImportFailed(name, InvalidEvent("not an event file", [problem], status=400))
+    raise ImportFailed(name, MalformedDocument("not an event file", [problem]))
 
 
 def _check_whole(name: str, document: Any) -> None:
@@ -71,7 +71,7 @@ def _check_whole(name: str, document: Any) -> None:
     for expected, seq in enumerate(seqs, start=1):
         if seq != expected:
             problem = FieldProblem("events", f"seq {expected} is missing (found {seq})")
-            raise ImportFailed(name, InvalidEvent("the export is not whole", [problem]))
+            raise ImportFailed(name, MalformedDocument("the export is not whole", [problem]))
 
 
 def seed_directory() -> Path:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
-
 from stackline.store.chain import ChainProblem, first_chain_problem
-from stackline.store.database import read_transaction, write_transaction
+from stackline.store.reads.events import count_all_events
 from stackline.store.rebuild import projections_match_log, rebuild_projections
-from stackline.store.tables import events
+from stackline.store.units_of_work import Database
 
 
 @dataclass(frozen=True)
@@ -24,22 +22,22 @@ class VerifyReport:
         return self.chain_problem is None and not self.stale_projections
 
 
-def verify(engine: Engine, check_projections: bool = True) -> VerifyReport:
-    with read_transaction(engine) as connection:
-        count = connection.scalar(select(func.count()).select_from(events)) or 0
-        problem = first_chain_problem(connection)
+def verify(db: Database, check_projections: bool = True) -> VerifyReport:
+    with db.reading() as uow:
+        count = count_all_events(uow)
+        problem = first_chain_problem(uow.connection)
     stale: list[str] = []
     if check_projections:
-        with write_transaction(engine) as connection:
-            stale = projections_match_log(connection)
+        with db.writing() as uow:
+            stale = projections_match_log(uow.connection)
     return VerifyReport(count, problem, stale)
 
 
-def count_events(engine: Engine) -> int:
-    with read_transaction(engine) as connection:
-        return connection.scalar(select(func.count()).select_from(events)) or 0
+def count_events(db: Database) -> int:
+    with db.reading() as uow:
+        return count_all_events(uow)
 
 
-def rebuild(engine: Engine, progress: Callable[[int], None] | None = None) -> int:
-    with write_transaction(engine) as connection:
-        return rebuild_projections(connection, progress)
+def rebuild(db: Database, progress: Callable[[int], None] | None = None) -> int:
+    with db.writing() as uow:
+        return rebuild_projections(uow.connection, progress)

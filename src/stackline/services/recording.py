@@ -1,4 +1,4 @@
-"""Recording events: one at a time (form, API) or many in one all-or-nothing import."""
+"""Recording events: one at a time (form, API), many in one all-or-nothing import, retractions."""
 
 from __future__ import annotations
 
@@ -6,24 +6,55 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine
-
-from stackline.domain.documents import InvalidEvent, parse_event
+from stackline.domain.documents import parse_event
+from stackline.domain.errors import StacklineError
 from stackline.domain.events import Event
-from stackline.store.database import write_transaction
+from stackline.services.clock import SystemClock
+from stackline.store.units_of_work import Database
 from stackline.store.writer import Appended, LogWriter
+
+RETRACTION_SOURCE = "Stackline editorial review"
 
 
 def record_event(
-    engine: Engine, raw: object, recorded_by: str, now: datetime | None = None
+    db: Database, raw: object, recorded_by: str, now: datetime | None = None
 ) -> Appended:
-    """Validate and append one event; raises `InvalidEvent` and writes nothing on any problem.
-    Everything that needs no look at the log is checked before the write lock is taken."""
+    """Validate and append one event; raises a `StacklineError` and writes nothing on any
+    problem. Everything that needs no look at the log is checked before the write lock."""
     event: Event = raw if not isinstance(raw, dict) else parse_event(raw)  # type: ignore[assignment]
-    with write_transaction(engine) as connection:
-        return LogWriter(connection, now or datetime.now(UTC)).append(event, recorded_by)
+    with db.writing() as uow:
+        return LogWriter(uow, now or SystemClock().now()).append(event, recorded_by)
+
+
+def retract(
+    db: Database,
+    target: dict[str, Any],
+    reason: str,
+    recorded_by: str,
+    today: date,
+    now: datetime | None = None,
+    source_title: str | None = None,
+    source_url: str | None = None,
+    event_id: str | None = None,
+) -> Appended:
+    """Retract the stored event `target` (an event document): an `event.retracted` dated
+    today, summarised from the target, with the reason and a source (our own review when none
+    is given)."""
+    title = (source_title or "").strip() or None
+    url = (source_url or "").strip() or None
+    document: dict[str, Any] = {
+        "id": event_id,
+        "type": "event.retracted",
+        "occurred_on": today.isoformat(),
+        "summary": f"Retracted: {target['summary']}"[:200],
+        "confidence": "confirmed",
+        "sources": [{"title": title or (None if url else RETRACTION_SOURCE), "url": url}],
+        "payload": {"event": target["id"], "reason": reason},
+    }
+    return record_event(db, document, recorded_by, now)
 
 
 @dataclass(frozen=True)
@@ -42,7 +73,9 @@ class ImportReport:
 
 
 class ImportFailed(Exception):
-    def __init__(self, origin: str, error: InvalidEvent) -> None:
+    """An import stopped at `origin` (file, event number, id); nothing of it was written."""
+
+    def __init__(self, origin: str, error: StacklineError) -> None:
         super().__init__(f"{origin}: {error}")
         self.origin = origin
         self.error = error
@@ -53,7 +86,7 @@ class _DryRunRollback(Exception):
 
 
 def import_events(
-    engine: Engine,
+    db: Database,
     items: Iterable[LabelledEvent],
     recorded_by: str,
     dry_run: bool = False,
@@ -64,13 +97,13 @@ def import_events(
     report = ImportReport(dry_run=dry_run)
 
     def failure(origin: str, error: Exception) -> Exception:
-        if isinstance(error, InvalidEvent):
+        if isinstance(error, StacklineError):
             return ImportFailed(origin, error)
         return error
 
     try:
-        with _without_cycle_collection(), write_transaction(engine) as connection:
-            appender = LogWriter(connection, now or datetime.now(UTC))
+        with _without_cycle_collection(), db.writing() as uow:
+            appender = LogWriter(uow, now or SystemClock().now())
             parsed = ((item.origin, _parsed(item)) for item in items)
             appender.append_all(parsed, recorded_by, failure, progress)
             report.created, report.unchanged = appender.created, appender.unchanged
@@ -98,5 +131,5 @@ def _without_cycle_collection() -> Iterator[None]:
 def _parsed(item: LabelledEvent) -> Event:
     try:
         return parse_event(item.raw)
-    except InvalidEvent as error:
+    except StacklineError as error:
         raise ImportFailed(item.origin, error) from None

@@ -1,4 +1,4 @@
-"""Reading stacks: one company's, the matrix of all, and the diff between two days.
+"""Reading stacks: one company's, the matrix of all, the diff between two days, the companies.
 
 Plain as-of queries read the projection tables; queries with `known_on` ("what did we know
 then") fold the events known at that moment, the reference semantics of DESIGN §3.
@@ -7,169 +7,128 @@ then") fold the events known at that moment, the reference semantics of DESIGN �
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, select
-
-from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
-from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.domain.errors import UnknownCompany
+from stackline.domain.events import Event
 from stackline.domain.fold import fold_footprint
 from stackline.domain.footprint import Footprint, FootprintSource
 from stackline.domain.stack import MatrixRow, Stack, compose_matrix, compose_stack
 from stackline.services.caching import BoundedCache
-from stackline.store.database import read_transaction, single_statement
-from stackline.store.footprints import StoredFootprint, company_slugs, events_known_on, snapshot
-from stackline.store.tables import companies, events
+from stackline.store.footprints import StoredFootprint, events_known_on, snapshot
+from stackline.store.reads import companies as company_reads
+from stackline.store.reads import events as event_reads
+from stackline.store.units_of_work import Database, Reading
 
 
-class UnknownCompany(LookupError):
-    def __init__(self, slug: str) -> None:
-        super().__init__(f"no company {slug!r} is registered")
-        self.slug = slug
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
-def parse_as_of(text: str | None, name: str = "as_of", default: date | None = None) -> date:
-    """A query's day: `YYYY-MM-DD` (a partial date means its last day); default `default`,
-    else today (UTC)."""
-    if text:
-        return _period(text, name).end
-    return default if default is not None else today()
-
-
-def parse_from_day(text: str, name: str = "from") -> date:
-    """The start of a range: a partial date means its first day."""
-    return _period(text, name).start
-
-
-def _period(text: str, name: str) -> PartialDate:
-    try:
-        return PartialDate.parse(text)
-    except ValueError as error:
-        problem = FieldProblem(name, str(error))
-        raise InvalidEvent(f"bad {name}", [problem], status=400, code="bad_parameter") from None
-
-
-def parse_known_on(text: str | None) -> datetime | None:
-    """A timestamp, or a day meaning the end of that day (UTC); None means now."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        moment = None
-    if moment is not None and ("T" in text or " " in text):
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            problem = FieldProblem("known_on", f"must fall in the years {MIN_YEAR}–{MAX_YEAR}")
-            raise InvalidEvent("bad known_on", [problem], status=400, code="bad_parameter")
-        return moment
-    day = parse_as_of(text, "known_on")
-    return datetime.combine(day, time(23, 59, 59, 999999), tzinfo=UTC)
-
-
-def _known_footprint(connection: Connection, as_of: date, known_on: datetime) -> Footprint:
-    return fold_footprint(events_known_on(connection, known_on), as_of, known_on)
-
-
-def _source(connection: Connection, as_of: date, known_on: datetime | None) -> FootprintSource:
+def source_on(uow: Reading, as_of: date, known_on: datetime | None) -> FootprintSource:
+    """The day's footprint: from the projections, or folded from what was known then."""
     if known_on is None:
-        return StoredFootprint(connection, as_of)
-    return _known_footprint(connection, as_of, known_on)
+        return StoredFootprint(uow.connection, as_of)
+    return known_footprint(uow, as_of, known_on)
 
 
-def log_head(engine: Engine) -> int | None:
-    """The log's last `seq` (None when empty), read with one statement and no transaction."""
-    with single_statement(engine) as connection:
-        return _head_seq(connection)
+def known_events(uow: Reading, known_on: datetime) -> list[Event]:
+    """The events recorded by `known_on` (read once per unit of work)."""
+    key = ("known_events", known_on)
+    if key not in uow.memo:
+        uow.memo[key] = events_known_on(uow.connection, known_on)
+    found: list[Event] = uow.memo[key]
+    return found
 
 
-def _head_seq(connection: Connection) -> int | None:
-    """The log's last `seq`: any append changes it, so it keys what is cached."""
-    head: int | None = connection.scalar(
-        select(events.c.seq).order_by(events.c.seq.desc()).limit(1)
-    )
-    return head
+def known_footprint(uow: Reading, as_of: date, known_on: datetime) -> Footprint:
+    return fold_footprint(known_events(uow, known_on), as_of, known_on)
 
 
-def _require_company(connection: Connection, slug: str) -> None:
-    if connection.scalar(select(companies.c.slug).where(companies.c.slug == slug)) is None:
-        raise UnknownCompany(slug)
+def require_company(uow: Reading, slug: str) -> None:
+    if not company_reads.is_registered(uow, slug):
+        raise UnknownCompany.of(slug)
 
 
 # Recently composed stacks, per database. A stack is a pure function of the log, so an entry
 # stays valid until the log grows; its key holds the log's head `seq`.
-_caches: WeakKeyDictionary[Engine, BoundedCache[Stack]] = WeakKeyDictionary()
+_caches: WeakKeyDictionary[Any, BoundedCache[Stack]] = WeakKeyDictionary()  # by engine
 _caches_lock = threading.Lock()
 
 
-def _cache_of(engine: Engine) -> BoundedCache[Stack]:
-    """Each database (engine) has its own cache, which goes with it."""
+def _cache_of(db: Database) -> BoundedCache[Stack]:
     with _caches_lock:
-        cache = _caches.get(engine)
+        cache = _caches.get(db.engine)
         if cache is None:
-            cache = _caches[engine] = BoundedCache()
+            cache = _caches[db.engine] = BoundedCache()
         return cache
 
 
 def stack_of(
-    engine: Engine,
+    db: Database,
     slug: str,
     as_of: date,
     known_on: datetime | None = None,
     use_cache: bool = True,
 ) -> Stack:
-    cache = _cache_of(engine)
-    if use_cache:
-        with single_statement(engine) as connection:
-            cached = cache.get((slug, as_of, known_on, _head_seq(connection)))
+    """One company's stack on `as_of` (as known on `known_on`); `UnknownCompany` if none."""
+    cache = _cache_of(db)
+    with db.reading() as uow:
+        key = (slug, as_of, known_on, event_reads.log_head(uow))
+        cached = cache.get(key) if use_cache else None
         if cached is not None:
             return cached
-    with read_transaction(engine) as connection:
-        key = (slug, as_of, known_on, _head_seq(connection))
-        _require_company(connection, slug)
-        stack = compose_stack(_source(connection, as_of, known_on), slug, known_on)
+        require_company(uow, slug)
+        stack = compose_stack(source_on(uow, as_of, known_on), slug, known_on)
     if use_cache:
         cache.put(key, stack)
     return stack
 
 
 def diff_of(
-    engine: Engine, slug: str, before: date, after: date, known_on: datetime | None = None
-) -> StackDiff:
-    with read_transaction(engine) as connection:
-        _require_company(connection, slug)
-        old = compose_stack(_source(connection, before, known_on), slug, known_on)
-        new = compose_stack(_source(connection, after, known_on), slug, known_on)
-    return diff_stacks(old, new)
+    db: Database, slug: str, before: date, after: date, known_on: datetime | None = None
+) -> tuple[StackDiff, list[dict[str, Any]]]:
+    """What changed in the company's stack from `before` to `after` (either may be the later),
+    and the events between them that
+    name it or any company whose entries it holds on either day (subsidiaries at any depth)."""
+    first, last = min(before, after), max(before, after)
+    with db.reading() as uow:
+        require_company(uow, slug)
+        old = compose_stack(source_on(uow, before, known_on), slug, known_on)
+        new = compose_stack(source_on(uow, after, known_on), slug, known_on)
+        diff = diff_stacks(old, new)
+        related = {slug} | holding_companies(old) | holding_companies(new)
+        between = event_reads.events_between(uow, related, first, last)
+    return diff, between
+
+
+def holding_companies(stack: Stack) -> set[str]:
+    """The company's subsidiaries on the day, direct or through others (they hold its assets)."""
+    found = set(stack.subsidiaries)
+    for entries in stack.entries.values():
+        for entry in entries:
+            if entry.relation == "owned":
+                found.update(entry.via)
+    return found
 
 
 def matrix_of(
-    engine: Engine,
+    db: Database,
     as_of: date,
     known_on: datetime | None = None,
     include_subsidiaries: bool = False,
 ) -> list[MatrixRow]:
-    with read_transaction(engine) as connection:
+    with db.reading() as uow:
         if known_on is None:
-            footprint = snapshot(connection, as_of)
+            footprint = snapshot(uow.connection, as_of)
         else:
-            footprint = _known_footprint(connection, as_of, known_on)
-        slugs = sorted(footprint.companies)
-    return compose_matrix(footprint, slugs, include_subsidiaries)
+            footprint = known_footprint(uow, as_of, known_on)
+    return compose_matrix(footprint, sorted(footprint.companies), include_subsidiaries)
 
 
-def companies_on(engine: Engine, as_of: date) -> list[dict[str, Any]]:
+def companies_on(db: Database, as_of: date) -> list[dict[str, Any]]:
     """Companies that exist on `as_of`: slug, name, kind, founding date and parent."""
-    with read_transaction(engine) as connection:
-        source = StoredFootprint(connection, as_of)
-        found = [source.company(slug) for slug in company_slugs(connection, as_of)]
+    with db.reading() as uow:
+        found = company_reads.companies_on(uow, as_of)
     return [
         {
             "slug": c.slug,
@@ -179,5 +138,9 @@ def companies_on(engine: Engine, as_of: date) -> list[dict[str, Any]]:
             "parent": c.parent,
         }
         for c in found
-        if c is not None
     ]
+
+
+def log_head(db: Database) -> int:
+    with db.reading() as uow:
+        return event_reads.log_head(uow)

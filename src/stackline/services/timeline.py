@@ -4,154 +4,108 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
-
-from sqlalchemy import Engine, Select, exists, func, select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
 from stackline.domain.events import TYPE_LAYERS
-from stackline.services.stacks import companies_on
-from stackline.store.database import read_transaction
-from stackline.store.rows import row_document
-from stackline.store.tables import event_companies, events, voids
+from stackline.domain.filters import EventFilter
+from stackline.services.clock import SystemClock
+from stackline.store.reads import companies as company_reads
+from stackline.store.reads import events as event_reads
+from stackline.store.units_of_work import Database
 
 MAX_LIMIT = 1000
 EXPORT_FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
-class EventFilter:
-    company: str | None = None
-    layer: str | None = None
-    types: tuple[str, ...] = ()
-    from_day: date | None = None
-    to_day: date | None = None
-    q: str | None = None
-    include_voided: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        shown = asdict(self)
-        shown["types"] = list(self.types)
-        shown["from"] = shown.pop("from_day")
-        shown["to"] = shown.pop("to_day")
-        for key in ("from", "to"):
-            shown[key] = shown[key].isoformat() if shown[key] else None
-        return shown
-
-
-def _filtered(query: Select[Any], chosen: EventFilter) -> Select[Any]:
-    if chosen.company:
-        query = query.where(
-            exists().where(
-                event_companies.c.seq == events.c.seq, event_companies.c.company == chosen.company
-            )
-        )
-    if chosen.layer:
-        query = query.where(events.c.layer == chosen.layer)
-    if chosen.types:
-        query = query.where(events.c.type.in_(chosen.types))
-    if chosen.from_day:
-        query = query.where(events.c.effective_on >= chosen.from_day)
-    if chosen.to_day:
-        query = query.where(events.c.effective_on <= chosen.to_day)
-    if chosen.q:
-        pattern = "%" + chosen.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(events.c.summary.ilike(pattern, escape="\\"))
-    if not chosen.include_voided:
-        query = query.where(events.c.id.not_in(select(voids.c.event_id)))
-    return query
-
-
-def _with_voided_by(query: Select[Any]) -> Select[Any]:
-    return query.add_columns(voids.c.voided_by).outerjoin(voids, voids.c.event_id == events.c.id)
-
-
-def _document(row: Any) -> dict[str, Any]:
-    document = row_document(row)
-    document["voided_by"] = row.voided_by
-    return document
+class EventsPage:
+    events: list[dict[str, Any]]
+    next_after_seq: int | None
+    total: int | None = None
 
 
 def list_events(
-    engine: Engine, chosen: EventFilter, after_seq: int = 0, limit: int = 100
-) -> tuple[list[dict[str, Any]], int | None]:
-    """A page of events in `seq` order, and the `after_seq` of the next page (None at the end)."""
+    db: Database, chosen: EventFilter, after_seq: int = 0, limit: int = 100, count: bool = False
+) -> EventsPage:
+    """A page of events in `seq` order, where the next one starts, and (when asked) how many
+    events match in all."""
     limit = max(1, min(limit, MAX_LIMIT))
-    query = _filtered(_with_voided_by(select(events)), chosen)
-    query = query.where(events.c.seq > after_seq).order_by(events.c.seq).limit(limit + 1)
-    with read_transaction(engine) as connection:
-        rows = connection.execute(query).all()
-    page = [_document(row) for row in rows[:limit]]
-    next_after = page[-1]["seq"] if len(rows) > limit else None
-    return page, next_after
+    with db.reading() as uow:
+        events, next_after = event_reads.events_page(uow, chosen, after_seq, limit)
+        total = event_reads.count_events(uow, chosen) if count else None
+    return EventsPage(events, next_after, total)
 
 
-def count_events(engine: Engine, chosen: EventFilter) -> int:
-    with read_transaction(engine) as connection:
-        return connection.scalar(_filtered(select(func.count()).select_from(events), chosen)) or 0
+@dataclass(frozen=True)
+class EventPage:
+    event: dict[str, Any]
+    voids: list[str]  # ids of the events this one retracts or supersedes
+    names: dict[str, str]
 
 
-def get_event(engine: Engine, event_id: str) -> dict[str, Any] | None:
-    query = _with_voided_by(select(events)).where(events.c.id == event_id)
-    with read_transaction(engine) as connection:
-        row = connection.execute(query).first()
-    return _document(row) if row else None
-
-
-def events_between(
-    engine: Engine, slugs: set[str], after: date, until: date
-) -> list[dict[str, Any]]:
-    """Live events naming any of `slugs`, effective in (after, until]."""
-    query = (
-        _with_voided_by(select(events))
-        .where(
-            exists().where(
-                event_companies.c.seq == events.c.seq, event_companies.c.company.in_(slugs)
-            ),
-            events.c.effective_on > after,
-            events.c.effective_on <= until,
-            voids.c.event_id.is_(None),
+def event_page(db: Database, event_id: str) -> EventPage | None:
+    with db.reading() as uow:
+        event = event_reads.event_by_id(uow, event_id)
+        if event is None:
+            return None
+        return EventPage(
+            event, event_reads.voided_by(uow, event["id"]), company_reads.current_names(uow)
         )
-        .order_by(events.c.effective_on, events.c.seq)
-    )
-    with read_transaction(engine) as connection:
-        return [_document(row) for row in connection.execute(query)]
+
+
+def get_event(db: Database, event_id: str) -> dict[str, Any] | None:
+    with db.reading() as uow:
+        return event_reads.event_by_id(uow, event_id)
+
+
+def event_days(db: Database) -> list[date]:
+    """Every distinct effective date of a live event, oldest first (the slider's stops)."""
+    with db.reading() as uow:
+        return event_reads.effective_days(uow)
+
+
+def company_choices(db: Database) -> list[tuple[str, str]]:
+    """(slug, current name) of every registered company, by name: the form's company pickers."""
+    with db.reading() as uow:
+        names = company_reads.current_names(uow)
+    return sorted(names.items(), key=lambda pair: pair[1].casefold())
 
 
 def export_chunks(
-    engine: Engine, chosen: EventFilter, export_format: str = "stackline"
+    db: Database,
+    chosen: EventFilter,
+    export_format: str = "stackline",
+    now: datetime | None = None,
 ) -> Iterator[str]:
-    """The export document as text chunks, streamed from the database in `seq` order."""
-    query = _filtered(select(events), chosen).order_by(events.c.seq)
-    with read_transaction(engine) as connection:
-        count = connection.scalar(_filtered(select(func.count()).select_from(events), chosen)) or 0
-        rows = connection.execute(query.execution_options(yield_per=2000))
+    """The export document as text chunks, streamed from one snapshot in `seq` order."""
+    with db.reading() as uow:
         if export_format == "timelinejs":
-            yield from _timelinejs_chunks(rows)
+            yield from _timelinejs_chunks(event_reads.exported_events(uow, chosen))
             return
         head = {
             "format": "stackline-timeline",
             "format_version": EXPORT_FORMAT_VERSION,
-            "exported_at": format_timestamp(datetime.now(UTC)),
+            "exported_at": format_timestamp(now or SystemClock().now()),
             "filters": chosen.as_dict(),
-            "count": count,
+            "count": event_reads.count_events(uow, chosen),
         }
         yield json.dumps(head, ensure_ascii=False)[:-1] + ',"events":['
         separator = "\n"
-        for row in rows:
-            yield separator + json.dumps(row_document(row), ensure_ascii=False)
+        for document in event_reads.exported_events(uow, chosen):
+            yield separator + json.dumps(document, ensure_ascii=False)
             separator = ",\n"
         yield "\n]}\n"
 
 
-def _timelinejs_chunks(rows: Any) -> Iterator[str]:
+def _timelinejs_chunks(documents: Iterator[dict[str, Any]]) -> Iterator[str]:
     yield '{"title":{"text":{"headline":"Stackline","text":"The AI stack, event by event"}},"events":['
     separator = "\n"
-    for row in rows:
-        yield separator + json.dumps(timelinejs_event(row_document(row)), ensure_ascii=False)
+    for document in documents:
+        yield separator + json.dumps(timelinejs_event(document), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
 
@@ -166,43 +120,14 @@ def timelinejs_event(document: dict[str, Any]) -> dict[str, Any]:
     if occurred.start == occurred.end:
         start["day"] = occurred.start.day
     payload = document["payload"]
-    slide: dict[str, Any] = {
+    return {
         "start_date": start,
         "text": {"headline": document["summary"], "text": document["details"] or ""},
         "unique_id": document["id"],
         "group": payload.get("layer") or _type_layer(document["type"]) or "deals",
     }
-    return slide
 
 
 def _type_layer(event_type: str) -> str | None:
     layer = TYPE_LAYERS.get(event_type)
     return layer.value if layer else None
-
-
-def event_days(engine: Engine) -> list[date]:
-    """Every distinct effective date of a live event, oldest first (the matrix slider's stops)."""
-    query = (
-        select(events.c.effective_on)
-        .where(events.c.id.not_in(select(voids.c.event_id)))
-        .distinct()
-        .order_by(events.c.effective_on)
-    )
-    with read_transaction(engine) as connection:
-        return list(connection.scalars(query))
-
-
-def company_choices(engine: Engine) -> list[tuple[str, str]]:
-    """(slug, current name) of every registered company, by name: the form's company pickers."""
-
-    return sorted(
-        ((c["slug"], c["name"]) for c in companies_on(engine, date(2100, 12, 31))),
-        key=lambda pair: pair[1].casefold(),
-    )
-
-
-def voided_by_event(engine: Engine, event_id: str) -> list[str]:
-    """Ids of the events this event voids (by retracting or superseding them)."""
-    with read_transaction(engine) as connection:
-        query = select(voids.c.event_id).where(voids.c.voided_by == event_id)
-        return list(connection.scalars(query))

@@ -11,14 +11,13 @@ from typing import Any
 
 from stackline.domain.documents import (
     HASHED_FIELDS,
-    FieldProblem,
-    InvalidEvent,
     client_document,
     compute_hash,
     event_document,
     format_timestamp,
     same_client_fields,
 )
+from stackline.domain.errors import ConflictingEvent, FieldProblem, InvalidEvent
 from stackline.domain.events import SCHEMA_VERSION, ZERO_HASH, Event
 from stackline.store.statements import Sql
 
@@ -92,9 +91,7 @@ def check_own_hash(event: Event) -> None:
 def require_same(stored: Event, event: Event) -> None:
     """An id that is already stored is an idempotent repeat only with identical client fields."""
     if not same_client_fields(stored, event):
-        raise InvalidEvent(
+        raise ConflictingEvent(
             f"event {event.id} already exists with other content",
             [FieldProblem("id", "already used by a different event")],
-            status=409,
-            code="conflict",
         )

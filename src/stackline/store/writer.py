@@ -19,12 +19,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
-from stackline.domain.documents import (
-    FieldProblem,
-    InvalidEvent,
-    event_document,
-    format_timestamp,
-)
+from stackline.domain.documents import event_document, format_timestamp
+from stackline.domain.errors import FieldProblem, InvalidEvent
 from stackline.domain.events import ZERO_HASH, Event
 from stackline.domain.records import EventRecord
 from stackline.domain.rules import check_append, check_voiding
@@ -34,6 +30,7 @@ from stackline.store.rows import event_row, row_event
 from stackline.store.sealing import check_own_hash, read_head, require_same
 from stackline.store.statements import Sql, chunks
 from stackline.store.tables import events
+from stackline.store.units_of_work import Writing
 
 TWIN_CHUNK = 500
 
@@ -53,9 +50,9 @@ class Appended:
 class LogWriter:
     """Appends to the log within one open write transaction; the caller commits or rolls back."""
 
-    def __init__(self, connection: Any, now: datetime, flush_every: int = 20_000) -> None:
-        self.connection = connection
-        self.sql = Sql(connection)
+    def __init__(self, uow: Writing, now: datetime, flush_every: int = 20_000) -> None:
+        self.connection = uow.connection
+        self.sql = Sql(uow.connection)
         self.state = LogState(self.sql)
         self.projector = Projector(self.sql)
         self.head = read_head(self.sql)

@@ -13,7 +13,7 @@ from stackline import __version__
 from stackline.config import DEFAULT_LOCK_TIMEOUT_S, parsed, settings_from_environment
 from stackline.services.clock import clock_from_setting
 from stackline.services.runtime import open_database
-from stackline.web import api, auth, health, pages, security
+from stackline.web import api, auth, context, errors, health, pages, security
 from stackline.web.extensions import csrf, limiter, login_manager
 
 DEFAULTS: dict[str, Any] = {
@@ -49,18 +49,20 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.config.update(settings_from_environment())
     app.config.update(parsed(config or {}))
     _require_secret(app)
-    engine = open_database(
+    database = open_database(
         app.config["DATABASE_URL"],
         migrate=app.config["MIGRATE_ON_START"],
         lock_timeout=app.config["LOCK_TIMEOUT"],
     )
-    app.extensions["stackline.engine"] = engine
+    app.extensions["stackline.database"] = database
     app.extensions["stackline.clock"] = clock_from_setting(app.config["CLOCK"])
 
+    context.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     auth.init_app(app)
     pages.init_app(app)
     app.register_blueprint(health.bp)

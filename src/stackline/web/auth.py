@@ -18,7 +18,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 from werkzeug.wrappers import Response
 
 from stackline.services import accounts
-from stackline.web.context import engine
+from stackline.web.context import database
 from stackline.web.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -37,7 +37,7 @@ class Editor(UserMixin):
 def _load_editor(user_id: str) -> Editor | None:
     if not user_id.isdigit():
         return None
-    user = accounts.find_user(engine(), int(user_id))
+    user = accounts.find_user(database(), int(user_id))
     return Editor(user) if user else None
 
 
@@ -59,7 +59,7 @@ def login_form() -> str:
 def login() -> Response | tuple[str, int]:
     name = request.form.get("name", "")[:80]
     password = request.form.get("password", "")[:1024]
-    user = accounts.authenticate(engine(), name, password)
+    user = accounts.authenticate(database(), name, password)
     if user is None:
         flash("Unknown name or wrong password.", "error")
         page = render_template("login.html", next=_safe_next(request.form.get("next")), name=name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from stackline.store.failures import StoreUnavailable
+from stackline.web.errors import wants_json
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -36,7 +36,6 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_characters)
     app.after_request(_harden)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(StoreUnavailable, _store_unavailable)
 
 
 def _refuse_nul_characters() -> None:
@@ -55,24 +54,6 @@ def _harden(response: Response) -> Response:
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def _store_unavailable(error: StoreUnavailable) -> Response | tuple[str, int, dict[str, str]]:
-    """The database cannot serve now (busy, full, read-only, gone): 503, come back later."""
-    retry = {"Retry-After": str(error.retry_after)}
-    if wants_json():
-        response = jsonify(
-            {"error": f"unavailable_{error.kind}", "message": error.cause, "details": []}
-        )
-        response.status_code = 503
-        response.headers.update(retry)
-        return response
-    page = render_template("error.html", status=503, message=error.cause)
-    return page, 503, retry
 
 
 def _http_error(error: HTTPException) -> Response | tuple[str, int, dict[str, str]]:

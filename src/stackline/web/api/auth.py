@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, request
 
 from stackline.services import accounts
-from stackline.web.context import engine
+from stackline.web.context import database
 
 MAX_TOKEN_LENGTH = 256
 
@@ -27,7 +27,7 @@ def token_holder() -> str:
     token = bearer_token()
     if token is None:
         abort(401, description="send an API token as `Authorization: Bearer <token>`")
-    owner = accounts.token_owner(engine(), token)
+    owner = accounts.token_owner(database(), token)
     if owner is None:
         abort(401, description="the API token is not valid")
     return owner

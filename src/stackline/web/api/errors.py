@@ -1,25 +1,18 @@
-"""API errors as JSON `{"error", "message", "details"}`: bad parameters, invalid events, 404s.
-
-HTTP errors raised with `abort` are rendered by `stackline.web.security` in the same shape.
+"""API answers to requests flask-openapi3 refuses (a query or path that does not match its model),
+in the shape of every API error: `{"error", "message", "details"}`. Errors raised by the services are
+mapped in `stackline.web.errors`; HTTP errors (`abort`) in `stackline.web.security`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Response
 from pydantic import ValidationError
 
-from stackline.domain.documents import FieldProblem, InvalidEvent
-from stackline.services.stacks import UnknownCompany
+from stackline.domain.errors import FieldProblem
 from stackline.web.api.answers import json_answer
 from stackline.web.api.params import PATH_MODELS, PATTERN_MEANINGS
-
-
-def handle_errors(bp: Blueprint) -> None:
-    """Answer the services' exceptions raised in `bp`'s views as JSON errors."""
-    bp.register_error_handler(InvalidEvent, invalid_event)
-    bp.register_error_handler(UnknownCompany, unknown_company)
 
 
 def error_response(
@@ -30,15 +23,6 @@ def error_response(
     )
     response.status_code = status
     return response
-
-
-def invalid_event(error: InvalidEvent) -> Response:
-    """A rule or schema failure (422), a conflicting repeat (409) or a bad parameter (400)."""
-    return error_response(error.status, error.code, error.message, error.problems)
-
-
-def unknown_company(error: UnknownCompany) -> Response:
-    return error_response(404, "not_found", str(error), [FieldProblem("slug", "not registered")])
 
 
 def invalid_request(error: ValidationError) -> Response:

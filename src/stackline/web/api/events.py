@@ -12,15 +12,15 @@ from flask import Response, abort
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 
-from stackline.domain.dates import PartialDate
 from stackline.domain.events import EVENT_CLASSES, TYPE_LAYERS
-from stackline.services import timeline
-from stackline.web.api import errors, spec
+from stackline.domain.filters import EventFilter
+from stackline.services import parameters, timeline
+from stackline.web.api import spec
 from stackline.web.api.answers import json_answer
 from stackline.web.api.auth import require_reader
 from stackline.web.api.models import EventsPage, EventTypesAnswer, TimelineEvent
 from stackline.web.api.params import EventPath, EventsQuery, FilterQuery
-from stackline.web.context import engine
+from stackline.web.context import database
 
 bp = APIBlueprint(
     "api_events",
@@ -29,21 +29,20 @@ bp = APIBlueprint(
     abp_tags=[Tag(name="events", description="The event log")],
 )
 
-errors.handle_errors(bp)
 bp.before_request(require_reader)
 
 
-def event_filter(query: FilterQuery, include_voided: bool) -> timeline.EventFilter:
-    """The services' filter from validated query parameters (`from`/`to` are inclusive)."""
-    return timeline.EventFilter(
-        company=query.company,
-        layer=query.layer.value if query.layer else None,
-        types=tuple(query.type.split(",")) if query.type else (),
-        from_day=PartialDate.parse(query.from_).start if query.from_ else None,
-        to_day=PartialDate.parse(query.to).end if query.to else None,
-        q=query.q,
-        include_voided=include_voided,
-    )
+def event_filter(query: FilterQuery, include_voided: bool) -> EventFilter:
+    """The filter of the validated query, read by the one parser pages and the CLI use too."""
+    raw = {
+        "company": query.company,
+        "layer": query.layer.value if query.layer else None,
+        "type": query.type,
+        "from": query.from_,
+        "to": query.to,
+        "q": query.q,
+    }
+    return parameters.event_filter(raw, include_voided)
 
 
 @bp.get(
@@ -55,8 +54,8 @@ def event_filter(query: FilterQuery, include_voided: bool) -> timeline.EventFilt
 def list_events(query: EventsQuery) -> Response:
     """Events matching the filters, in `seq` order, a page at a time (follow `next_after_seq`)."""
     chosen = event_filter(query, query.include_voided)
-    page, next_after = timeline.list_events(engine(), chosen, query.after_seq, query.limit)
-    return json_answer({"events": page, "next_after_seq": next_after})
+    page = timeline.list_events(database(), chosen, query.after_seq, query.limit)
+    return json_answer({"events": page.events, "next_after_seq": page.next_after_seq})
 
 
 @bp.get(
@@ -67,7 +66,7 @@ def list_events(query: EventsQuery) -> Response:
 )
 def get_event(path: EventPath) -> Response:
     """One event with every field, and `voided_by`: the event that retracted or corrected it."""
-    document = timeline.get_event(engine(), str(path.id))
+    document = timeline.get_event(database(), str(path.id))
     if document is None:
         abort(404, description=f"no event {path.id}")
     return json_answer(document)

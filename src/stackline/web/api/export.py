@@ -16,12 +16,12 @@ from flask_openapi3.models.tag import Tag
 from flask_openapi3.types import ResponseDict
 
 from stackline.services import timeline
-from stackline.web.api import errors, spec
+from stackline.web.api import spec
 from stackline.web.api.auth import require_reader
 from stackline.web.api.events import event_filter
 from stackline.web.api.models import ExportDocument, TimelineJSDocument
 from stackline.web.api.params import ExportQuery
-from stackline.web.context import engine
+from stackline.web.context import clock, streaming_database
 
 EXPORT_SCHEMA = "export.schema.json"
 FILENAMES = {"stackline": "stackline-export.json", "timelinejs": "stackline-timelinejs.json"}
@@ -34,7 +34,6 @@ bp = APIBlueprint(
     abp_security=spec.PUBLIC_OR_BEARER,
 )
 
-errors.handle_errors(bp)
 bp.before_request(require_reader)
 
 
@@ -75,7 +74,7 @@ def export(query: ExportQuery) -> Response:
     Retracted and corrected events are included unless `include_voided=false`.
     """
     chosen = event_filter(query, query.include_voided)
-    chunks = timeline.export_chunks(engine(), chosen, query.format)
+    chunks = timeline.export_chunks(streaming_database(), chosen, query.format, clock().now())
     disposition = f"attachment; filename={FILENAMES[query.format]}"
     return Response(
         stream_with_context(chunks),

@@ -13,7 +13,7 @@ from flask import Flask, Response, current_app, g, request
 from stackline.services.caching import BoundedCache
 from stackline.services.stacks import log_head
 from stackline.web.api.spec import PREFIX
-from stackline.web.context import engine
+from stackline.web.context import database
 
 MAX_ANSWERS = 4096
 MAX_BYTES = 256 * 1024
@@ -38,7 +38,7 @@ def _cacheable() -> bool:
 def _answer_a_repeat() -> Response | None:
     if not _cacheable():
         return None
-    g.answer_key = (request.full_path, log_head(engine()))
+    g.answer_key = (request.full_path, log_head(database()))
     found = current_app.extensions["stackline.answers"].get(g.answer_key)
     if found is None:
         return None

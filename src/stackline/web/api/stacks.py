@@ -6,9 +6,8 @@ from flask import Response
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 
-from stackline.domain.stack import Stack
-from stackline.services import stacks, timeline
-from stackline.web.api import errors, spec
+from stackline.services import parameters, stacks
+from stackline.web.api import spec
 from stackline.web.api.answers import json_answer
 from stackline.web.api.auth import require_reader
 from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, StackAnswer
@@ -19,7 +18,7 @@ from stackline.web.api.params import (
     MatrixQuery,
     StackQuery,
 )
-from stackline.web.context import engine, today
+from stackline.web.context import database, today
 
 bp = APIBlueprint(
     "api_stacks",
@@ -29,7 +28,6 @@ bp = APIBlueprint(
     abp_security=spec.PUBLIC_OR_BEARER,
 )
 
-errors.handle_errors(bp)
 bp.before_request(require_reader)
 
 
@@ -42,8 +40,8 @@ bp.before_request(require_reader)
 )
 def list_companies(query: CompaniesQuery) -> Response:
     """The companies that exist on a day: slug, name, kind, founding date and parent."""
-    as_of = stacks.parse_as_of(query.as_of, default=today())
-    return json_answer({"companies": stacks.companies_on(engine(), as_of)})
+    as_of = parameters.day_until(query.as_of, "as_of", today())
+    return json_answer({"companies": stacks.companies_on(database(), as_of)})
 
 
 @bp.get(
@@ -53,9 +51,9 @@ def list_companies(query: CompaniesQuery) -> Response:
 )
 def company_stack(path: CompanyPath, query: StackQuery) -> Response:
     """One company's stack as of a day, optionally as it was known at an earlier moment."""
-    as_of = stacks.parse_as_of(query.as_of, default=today())
-    known_on = stacks.parse_known_on(query.known_on)
-    return json_answer(stacks.stack_of(engine(), path.slug, as_of, known_on).as_dict())
+    as_of = parameters.day_until(query.as_of, "as_of", today())
+    known_on = parameters.known_on(query.known_on)
+    return json_answer(stacks.stack_of(database(), path.slug, as_of, known_on).as_dict())
 
 
 @bp.get(
@@ -67,23 +65,11 @@ def company_stack(path: CompanyPath, query: StackQuery) -> Response:
 )
 def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     """Entries added, removed and changed between two days, and the events between them."""
-    before = stacks.parse_as_of(query.from_, "from")
-    after = stacks.parse_as_of(query.to, "to", default=today())
-    known_on = stacks.parse_known_on(query.known_on)
-    diff = stacks.diff_of(engine(), path.slug, before, after, known_on)
-    slugs = {path.slug} | _subsidiaries(diff.before) | _subsidiaries(diff.after)
-    first, last = min(before, after), max(before, after)
-    return json_answer(diff.as_dict(timeline.events_between(engine(), slugs, first, last)))
-
-
-def _subsidiaries(stack: Stack) -> set[str]:
-    """The company's subsidiaries on the day, direct or through others (they hold its assets)."""
-    found = set(stack.subsidiaries)
-    for entries in stack.entries.values():
-        for entry in entries:
-            if entry.relation == "owned":
-                found.update(entry.via)
-    return found
+    before = parameters.day_until(query.from_, "from", today())
+    after = parameters.day_until(query.to, "to", today())
+    known_on = parameters.known_on(query.known_on)
+    diff, between = stacks.diff_of(database(), path.slug, before, after, known_on)
+    return json_answer(diff.as_dict(between))
 
 
 @bp.get(
@@ -95,7 +81,7 @@ def _subsidiaries(stack: Stack) -> set[str]:
 )
 def matrix(query: MatrixQuery) -> Response:
     """Every company's presence per layer on a day, the most integrated first."""
-    as_of = stacks.parse_as_of(query.as_of, default=today())
-    known_on = stacks.parse_known_on(query.known_on)
-    rows = stacks.matrix_of(engine(), as_of, known_on, query.include_subsidiaries)
+    as_of = parameters.day_until(query.as_of, "as_of", today())
+    known_on = parameters.known_on(query.known_on)
+    rows = stacks.matrix_of(database(), as_of, known_on, query.include_subsidiaries)
     return json_answer({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, request, url_for
 from flask_openapi3.types import ResponseDict
 
-from stackline.domain.documents import FieldProblem, InvalidEvent
+from stackline.domain.errors import FieldProblem, InvalidEvent, MalformedDocument
 from stackline.domain.events import STORE_FIELDS
 from stackline.services import recording, timeline
 from stackline.web.api import spec
@@ -22,7 +22,7 @@ from stackline.web.api.answers import json_answer
 from stackline.web.api.auth import token_holder
 from stackline.web.api.events import bp
 from stackline.web.api.models import TimelineEvent
-from stackline.web.context import clock, engine
+from stackline.web.context import clock, database
 
 
 def _responses() -> ResponseDict:
@@ -48,26 +48,27 @@ def record_event() -> Response:
     """Record one event (Bearer token). Repeating a request with the same `id` is safe."""
     recorded_by = token_holder()
     raw = _event_object(request.get_data())
-    appended = recording.record_event(engine(), raw, recorded_by, clock().now())
+    appended = recording.record_event(database(), raw, recorded_by, clock().now())
     event_id = appended.event_id
     if not appended.created:  # a repeat: the stored event may have been voided since
-        return json_answer(timeline.get_event(engine(), event_id))
+        return json_answer(timeline.get_event(database(), event_id))
     response = json_answer({**appended.document, "voided_by": None}, status=201)
     response.headers["Location"] = url_for("api_events.get_event", id=event_id)
     return response
 
 
 def _event_object(body: bytes) -> dict[str, Any]:
-    """The body as a JSON object of client fields; `InvalidEvent` (400 or 422) otherwise."""
+    """The body as a JSON object of client fields; `MalformedDocument` (400) or
+    `InvalidEvent` (422) otherwise."""
     try:
         raw = json.loads(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as error:  # also bad UTF-8 and NaN/Infinity
         detail = str(error) if isinstance(error, ValueError) else "nested too deeply"
         problem = FieldProblem("", detail[:200])
-        raise InvalidEvent("malformed JSON", [problem], status=400, code="bad_request") from None
+        raise MalformedDocument("malformed JSON", [problem]) from None
     if not isinstance(raw, dict):
         problem = FieldProblem("", "expected a JSON object")
-        raise InvalidEvent("an event must be a JSON object", [problem], 400, "bad_request")
+        raise MalformedDocument("an event must be a JSON object", [problem])
     assigned = [field for field in STORE_FIELDS if field in raw]
     if assigned:
         problems = [

@@ -9,27 +9,23 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from stackline.domain.documents import InvalidEvent
-from stackline.services import stacks, timeline
-from stackline.web.context import engine, today
+from stackline.services import parameters, stacks, timeline
+from stackline.web.context import database, today
 from stackline.web.pages import bp
 from stackline.web.pages.formatting import page_position
 
 
 @bp.get("/")
-def matrix() -> Response | str | tuple[str, int]:
-    days = timeline.event_days(engine())
+def matrix() -> Response | str:
+    days = timeline.event_days(database())
     at = page_position(request.args.get("at"))
     if at is not None and days:
         index = min(at, len(days) - 1)
         params: dict[str, Any] = {**_others(), "as_of": days[index].isoformat()}
         return redirect(url_for("pages.matrix", **params))
-    try:
-        as_of = stacks.parse_as_of(request.args.get("as_of"), default=today())
-    except InvalidEvent as error:
-        return render_template("error.html", status=400, message=str(error)), 400
+    as_of = parameters.day_until(request.args.get("as_of"), "as_of", today())
     include_subsidiaries = request.args.get("include_subsidiaries") == "1"
-    rows = stacks.matrix_of(engine(), as_of, include_subsidiaries=include_subsidiaries)
+    rows = stacks.matrix_of(database(), as_of, include_subsidiaries=include_subsidiaries)
     return render_template(
         "matrix.html",
         rows=rows,

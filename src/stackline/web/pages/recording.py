@@ -13,11 +13,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from stackline.domain.documents import InvalidEvent, parse_event
+from stackline.domain.errors import StacklineError
 from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
 from stackline.services import timeline
-from stackline.services.recording import record_event
-from stackline.web.context import clock, engine, today
+from stackline.services.recording import record_event, retract
+from stackline.web.context import clock, database, today
+from stackline.web.errors import status_of
 from stackline.web.forms import (
     SOURCE_KEYS,
     SOURCE_ROWS,
@@ -98,24 +99,20 @@ def retract_form(event_id: str) -> str:
 @login_required
 def retract_event(event_id: str) -> Response | tuple[str, int]:
     stored = _stored(event_id)
-    document = {
-        "id": request.form.get("id") or None,
-        "type": "event.retracted",
-        "occurred_on": today().isoformat(),
-        "summary": f"Retracted: {stored['summary']}"[:200],
-        "confidence": "confirmed",
-        "sources": [{"title": (request.form.get("sources.0.title") or "").strip() or None,
-                     "url": (request.form.get("sources.0.url") or "").strip() or None}],
-        "payload": {"event": stored["id"], "reason": request.form.get("payload.reason", "")},
-    }  # fmt: skip
+    form = request.form
     try:
-        appended = record_event(engine(), parse_event(document), current_user.name, clock().now())
-    except InvalidEvent as error:
+        appended = retract(
+            database(), stored, form.get("payload.reason", ""), current_user.name, today(),
+            clock().now(), form.get("sources.0.title"), form.get("sources.0.url"),
+            form.get("id") or None,
+        )  # fmt: skip
+    except StacklineError as error:
         errors = {p.field: p.message for p in error.problems} or {"": error.message}
-        values = {**_retraction_values(stored), **request.form.to_dict()}
-        return render_template(
+        values = {**_retraction_values(stored), **form.to_dict()}
+        page = render_template(
             "retract.html", event=stored, values=values, errors=errors, message=error.message
-        ), error.status
+        )
+        return page, status_of(error)
     flash("Event retracted.", "info")
     return redirect(url_for("pages.event_page", event_id=appended.event_id), code=303)
 
@@ -125,7 +122,7 @@ def _retraction_values(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stored(event_id: str) -> dict[str, Any]:
-    stored = timeline.get_event(engine(), event_id[:64])
+    stored = timeline.get_event(database(), event_id[:64])
     if stored is None:
         abort(404, description="No such event.")
     return stored
@@ -133,11 +130,11 @@ def _stored(event_id: str) -> dict[str, Any]:
 
 def _record(event_type: str, document: dict[str, Any]) -> Response | tuple[str, int]:
     try:
-        appended = record_event(engine(), parse_event(document), current_user.name, clock().now())
-    except InvalidEvent as error:
+        appended = record_event(database(), document, current_user.name, clock().now())
+    except StacklineError as error:
         errors = {p.field: p.message for p in error.problems}
         page = _render_form(event_type, form_values(document), errors, message=error.message)
-        return page, error.status
+        return page, status_of(error)
     flash("Event recorded." if appended.created else "This event was already recorded.", "info")
     return redirect(url_for("pages.event_page", event_id=appended.event_id), code=303)
 
@@ -160,7 +157,7 @@ def _render_form(
         errors=errors,
         stray_errors=stray,
         message=message,
-        companies=timeline.company_choices(engine()),
+        companies=timeline.company_choices(database()),
         source_rows=SOURCE_ROWS,
         correcting=correcting,
         help=TYPE_HELP.get(event_type, ""),

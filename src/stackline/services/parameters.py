@@ -1,0 +1,113 @@
+"""Reading the parameters of a query — days, moments, event filters — the same way everywhere.
+
+The CLI, the pages and the API hand their raw text here, so `--from 2024`, `?from=2024` and the
+API's `from=2024` mean the same day (the first of 2024), and a bad value is a `BadParameter`
+naming it in words, whichever door it came through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError
+from stackline.domain.errors import FieldProblem, StacklineError
+from stackline.domain.events import EVENT_TYPES
+from stackline.domain.filters import EventFilter, EventOrder
+from stackline.domain.values import LAYERS
+
+MAX_QUERY_TEXT = 200
+SORTS: tuple[EventOrder, ...] = ("seq", "date", "-date")
+
+
+@dataclass
+class BadParameter(StacklineError):
+    """A query parameter that cannot be read; `problems` names it."""
+
+    code: str = "bad_parameter"
+
+    @classmethod
+    def of(cls, name: str, message: str) -> BadParameter:
+        return cls(f"bad {name}: {message}", [FieldProblem(name, message)])
+
+
+def _period(text: str, name: str) -> PartialDate:
+    try:
+        return PartialDate.parse(text.strip())
+    except PartialDateError as error:
+        raise BadParameter.of(name, str(error)) from None
+
+
+def day_until(text: str | None, name: str, default: date) -> date:
+    """A day that ends a range or names a state (`as_of`, `to`): a period means its last day."""
+    return _period(text, name).end if text else default
+
+
+def day_from(text: str | None, name: str = "from") -> date | None:
+    """A day that starts a range (`from`): a period means its first day."""
+    return _period(text, name).start if text else None
+
+
+def known_on(text: str | None) -> datetime | None:
+    """A moment of knowledge: a timestamp (UTC unless it says otherwise), or a day or period
+    meaning the end of its last day, UTC. None (not given) means now."""
+    if not text:
+        return None
+    text = text.strip()
+    if "T" in text or " " in text:
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadParameter.of(
+                "known_on", "not a timestamp; use YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM] or a day"
+            ) from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise BadParameter.of("known_on", f"must fall in the years {MIN_YEAR}–{MAX_YEAR}")
+        return moment
+    last = _period(text, "known_on").end
+    return datetime.combine(last, time(23, 59, 59, 999999), tzinfo=UTC)
+
+
+def event_types(text: str | None) -> tuple[str, ...]:
+    """A comma list of event types, each one of the catalog."""
+    types = tuple(t.strip() for t in (text or "").split(",") if t.strip())
+    unknown = [t for t in types if t not in EVENT_TYPES]
+    if unknown:
+        raise BadParameter.of(
+            "type", f"unknown event type {unknown[0][:60]!r}; known types: {', '.join(EVENT_TYPES)}"
+        )
+    return types
+
+
+def layer(text: str | None) -> str | None:
+    if not text:
+        return None
+    if text not in {layer.value for layer in LAYERS}:
+        raise BadParameter.of("layer", "must be hardware, compute, model or application")
+    return text
+
+
+def event_filter(args: Mapping[str, str | None], include_voided: bool) -> EventFilter:
+    """The filter named by `company`, `layer`, `type`, `from`, `to` and `q`."""
+    query = (args.get("q") or "").strip()
+    until = args.get("to")
+    return EventFilter(
+        company=(args.get("company") or "").strip() or None,
+        layer=layer(args.get("layer")),
+        types=event_types(args.get("type")),
+        from_day=day_from(args.get("from")),
+        to_day=_period(until, "to").end if until else None,
+        q=query[:MAX_QUERY_TEXT] or None,
+        include_voided=include_voided,
+    )
+
+
+def event_order(text: str | None) -> EventOrder:
+    if not text:
+        return "seq"
+    for sort in SORTS:
+        if text == sort:
+            return sort
+    raise BadParameter.of("sort", "must be seq, date or -date")

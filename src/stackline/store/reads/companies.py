@@ -1,0 +1,88 @@
+"""Companies as lists read them: who exists on a day, with names and parents, in a few queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from stackline.domain.dates import PartialDate
+from stackline.domain.footprint import CompanyFacts
+from stackline.store.tables import companies, company_names, ownership_links
+from stackline.store.units_of_work import Reading
+
+END_OF_TIME = date(2100, 12, 31)
+
+
+def names_on(uow: Reading, day: date) -> dict[str, str]:
+    """Every company's name on `day` (its latest rename by then), in one query."""
+    ranked = (
+        select(
+            company_names.c.company,
+            company_names.c.name,
+            func.row_number()
+            .over(
+                partition_by=company_names.c.company,
+                order_by=(company_names.c.valid_from.desc(), company_names.c.seq.desc()),
+            )
+            .label("rank"),
+        )
+        .where(company_names.c.valid_from <= day)
+        .subquery()
+    )
+    rows = uow.connection.execute(select(ranked.c.company, ranked.c.name).where(ranked.c.rank == 1))
+    return {row.company: row.name for row in rows}
+
+
+def parents_on(uow: Reading, day: date) -> dict[str, str]:
+    """Every company's owner on `day` (its latest acquisition by then), in one query."""
+    ranked = (
+        select(
+            ownership_links.c.target,
+            ownership_links.c.acquirer,
+            func.row_number()
+            .over(
+                partition_by=ownership_links.c.target,
+                order_by=(ownership_links.c.valid_from.desc(), ownership_links.c.seq.desc()),
+            )
+            .label("rank"),
+        )
+        .where(ownership_links.c.valid_from <= day)
+        .subquery()
+    )
+    query = select(ranked.c.target, ranked.c.acquirer).where(ranked.c.rank == 1)
+    return {row.target: row.acquirer for row in uow.connection.execute(query)}
+
+
+def companies_on(uow: Reading, day: date) -> list[CompanyFacts]:
+    """The companies that exist on `day`, by slug, with their name and parent then."""
+    names, parents = names_on(uow, day), parents_on(uow, day)
+    rows = uow.connection.execute(
+        select(companies.c.slug, companies.c.kind, companies.c.founded_on)
+        .where(companies.c.founded_start <= day)
+        .order_by(companies.c.slug)
+    )
+    return [
+        CompanyFacts(
+            row.slug,
+            names.get(row.slug, row.slug),
+            row.kind,
+            PartialDate.parse(row.founded_on),
+            parents.get(row.slug),
+        )
+        for row in rows
+    ]
+
+
+def current_names(uow: Reading) -> dict[str, str]:
+    """Every registered company's latest name (memoised for the unit of work)."""
+    if "current_names" not in uow.memo:
+        uow.memo["current_names"] = names_on(uow, END_OF_TIME)
+    names: dict[str, str] = uow.memo["current_names"]
+    return names
+
+
+def is_registered(uow: Reading, slug: str) -> bool:
+    return (
+        uow.connection.scalar(select(companies.c.slug).where(companies.c.slug == slug)) is not None
+    )

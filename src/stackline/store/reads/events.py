@@ -1,0 +1,153 @@
+"""Events as the timeline, the event page, the diff and the slider read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+
+from stackline.domain.filters import EventFilter
+from stackline.store.rows import row_document
+from stackline.store.tables import event_companies, events, voids
+from stackline.store.units_of_work import Reading
+
+EXPORT_BATCH = 2000
+
+
+def _filtered(query: Select[Any], chosen: EventFilter) -> Select[Any]:
+    if chosen.company:
+        query = query.where(
+            exists().where(
+                event_companies.c.seq == events.c.seq, event_companies.c.company == chosen.company
+            )
+        )
+    if chosen.layer:
+        query = query.where(events.c.layer == chosen.layer)
+    if chosen.types:
+        query = query.where(events.c.type.in_(chosen.types))
+    if chosen.from_day:
+        query = query.where(events.c.effective_on >= chosen.from_day)
+    if chosen.to_day:
+        query = query.where(events.c.effective_on <= chosen.to_day)
+    if chosen.q:
+        pattern = "%" + chosen.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(events.c.summary.ilike(pattern, escape="\\"))
+    if not chosen.include_voided:
+        query = query.where(events.c.id.not_in(select(voids.c.event_id)))
+    return query
+
+
+def _with_voided_by(query: Select[Any]) -> Select[Any]:
+    return query.add_columns(voids.c.voided_by).outerjoin(voids, voids.c.event_id == events.c.id)
+
+
+def _document(row: Any) -> dict[str, Any]:
+    document = row_document(row)
+    document["voided_by"] = row.voided_by
+    return document
+
+
+def events_page(
+    uow: Reading, chosen: EventFilter, after_seq: int, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Up to `limit` events after `after_seq` in `seq` order, and where the next page starts."""
+    query = _filtered(_with_voided_by(select(events)), chosen)
+    query = query.where(events.c.seq > after_seq).order_by(events.c.seq).limit(limit + 1)
+    rows = uow.connection.execute(query).all()
+    page = [_document(row) for row in rows[:limit]]
+    return page, (page[-1]["seq"] if len(rows) > limit else None)
+
+
+def events_by_date(
+    uow: Reading, chosen: EventFilter, after: tuple[date, int] | None, limit: int, descending: bool
+) -> tuple[list[dict[str, Any]], tuple[date, int] | None]:
+    """A page in effective-date order (then `seq`), after the (date, seq) position `after`."""
+    query = _filtered(_with_voided_by(select(events)), chosen)
+    key = (events.c.effective_on, events.c.seq)
+    if after is not None:
+        day, seq = after
+        if descending:
+            query = query.where(
+                (events.c.effective_on < day)
+                | ((events.c.effective_on == day) & (events.c.seq < seq))
+            )
+        else:
+            query = query.where(
+                (events.c.effective_on > day)
+                | ((events.c.effective_on == day) & (events.c.seq > seq))
+            )
+    order = [column.desc() for column in key] if descending else list(key)
+    rows = uow.connection.execute(query.order_by(*order).limit(limit + 1)).all()
+    page = [_document(row) for row in rows[:limit]]
+    last = rows[limit - 1] if len(rows) > limit else None
+    return page, ((_day(last.effective_on), last.seq) if last is not None else None)
+
+
+def count_events(uow: Reading, chosen: EventFilter) -> int:
+    query = _filtered(select(func.count()).select_from(events), chosen)
+    return int(uow.connection.scalar(query) or 0)
+
+
+def count_all_events(uow: Reading) -> int:
+    return int(uow.connection.scalar(select(func.count()).select_from(events)) or 0)
+
+
+def event_by_id(uow: Reading, event_id: str) -> dict[str, Any] | None:
+    row = uow.connection.execute(
+        _with_voided_by(select(events)).where(events.c.id == event_id)
+    ).first()
+    return _document(row) if row else None
+
+
+def events_between(uow: Reading, slugs: set[str], after: date, until: date) -> list[dict[str, Any]]:
+    """Live events naming any of `slugs`, effective in (after, until], by date."""
+    query = (
+        _with_voided_by(select(events))
+        .where(
+            exists().where(
+                event_companies.c.seq == events.c.seq, event_companies.c.company.in_(slugs)
+            ),
+            events.c.effective_on > after,
+            events.c.effective_on <= until,
+            voids.c.event_id.is_(None),
+        )
+        .order_by(events.c.effective_on, events.c.seq)
+    )
+    return [_document(row) for row in uow.connection.execute(query)]
+
+
+def exported_events(uow: Reading, chosen: EventFilter) -> Iterator[dict[str, Any]]:
+    """Every matching event's export form in `seq` order, read a batch at a time."""
+    query = _filtered(select(events), chosen).order_by(events.c.seq)
+    with uow.connection.execute(query.execution_options(yield_per=EXPORT_BATCH)) as rows:
+        for row in rows:
+            yield row_document(row)
+
+
+def effective_days(uow: Reading) -> list[date]:
+    """Every distinct effective date of a live event, oldest first (the slider's stops)."""
+    query = (
+        select(events.c.effective_on)
+        .where(events.c.id.not_in(select(voids.c.event_id)))
+        .distinct()
+        .order_by(events.c.effective_on)
+    )
+    return [_day(day) for day in uow.connection.scalars(query)]
+
+
+def voided_by(uow: Reading, event_id: str) -> list[str]:
+    """Ids of the events this event voids (by retracting or superseding them)."""
+    query = select(voids.c.event_id).where(voids.c.voided_by == event_id)
+    return list(uow.connection.scalars(query))
+
+
+def log_head(uow: Reading) -> int:
+    """The last `seq` (0 for an empty log): any append changes it."""
+    head = uow.connection.scalar(select(events.c.seq).order_by(events.c.seq.desc()).limit(1))
+    return int(head or 0)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
