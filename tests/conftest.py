@@ -28,6 +28,17 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+SLOW_SUITES = ("tests/browser/", "tests/reliability/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser and reliability tests start real servers and browsers: they are `slow`, so
+    `pytest -m "not slow"` runs the unit, integration and web suites alone."""
+    for item in items:
+        if any(suite in item.nodeid for suite in SLOW_SUITES):
+            item.add_marker(pytest.mark.slow)
+
+
 def _postgres_admin_url() -> str:
     url = os.environ.get("STACKLINE_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     parsed = make_url(url)

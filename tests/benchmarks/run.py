@@ -172,7 +172,9 @@ def comparable_companies(engine: Engine, wanted: int = 100) -> list[str]:
     return chosen
 
 
-def query_samples(engines: dict[int, Engine], slugs: dict[int, list[str]], rounds: int = 5) -> dict[int, list[float]]:
+def query_samples(
+    engines: dict[int, Engine], slugs: dict[int, list[str]], rounds: int = 5
+) -> dict[int, list[float]]:
     """Stack query times per log size, the sizes interleaved round by round so that a change
     in the machine's load during the run falls on every size alike."""
     samples: dict[int, list[float]] = {size: [] for size in engines}
@@ -182,7 +184,9 @@ def query_samples(engines: dict[int, Engine], slugs: dict[int, list[str]], round
     for _ in range(rounds):
         for size, engine in engines.items():
             for slug in slugs[size]:
-                seconds, _ = timed(lambda e=engine, s=slug: stacks.stack_of(e, s, QUERY_DAY, use_cache=False))
+                seconds, _ = timed(
+                    lambda e=engine, s=slug: stacks.stack_of(e, s, QUERY_DAY, use_cache=False)
+                )
                 samples[size].append(seconds * 1000)
     return samples
 
@@ -238,7 +242,10 @@ def scaling_figures(work: Path, sizes: list[int]) -> tuple[list[Figure], dict[st
               f"{percentile(samples[size], 0.99):.2f} ms over {len(samples[size])} queries", flush=True)  # fmt: skip
     middle = sizes[min(1, len(sizes) - 1)]
     figures.append(rebuild_figure(work / "sizes" / f"log-{middle}.db", engines[middle], middle))
-    details["http_db"], details["http_slugs"] = str(work / "sizes" / f"log-{middle}.db"), slugs[middle]
+    details["http_db"], details["http_slugs"] = (
+        str(work / "sizes" / f"log-{middle}.db"),
+        slugs[middle],
+    )
     for engine in engines.values():
         engine.dispose()
     small, large = sizes[0], sizes[-1]

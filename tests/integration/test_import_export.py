@@ -112,13 +112,17 @@ def test_an_existing_id_with_other_content_fails_the_whole_import(
     assert count(database) == 1
 
 
-def test_a_dry_run_validates_everything_and_writes_nothing(database: Database, tmp_path: Path) -> None:
+def test_a_dry_run_validates_everything_and_writes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
     report = import_file(database, seed_directory(), dry_run=True)
     assert report.created > 50 and report.dry_run
     assert count(database) == 0
 
 
-def test_an_export_whose_text_or_hash_was_edited_is_refused(database: Database, tmp_path: Path) -> None:
+def test_an_export_whose_text_or_hash_was_edited_is_refused(
+    database: Database, tmp_path: Path
+) -> None:
     load_seed(database)
     document = export_document(database)
     edited_text = json.loads(json.dumps(document))
@@ -130,7 +134,9 @@ def test_an_export_whose_text_or_hash_was_edited_is_refused(database: Database, 
             import_file(database, write(tmp_path / f"{name}.json", edited))
 
 
-def test_retractions_and_corrections_survive_the_round_trip(database: Database, tmp_path: Path) -> None:
+def test_retractions_and_corrections_survive_the_round_trip(
+    database: Database, tmp_path: Path
+) -> None:
     acme = registered("acme", "2000")
     chip = launched("chip", "acme", "A1", "2020")
     fixed = launched("chip", "acme", "A1", "2020-06")

@@ -66,7 +66,9 @@ def test_the_same_id_with_the_same_content_is_stored_once(database: Database) ->
     assert count(database) == 1
 
 
-def test_the_same_id_with_other_content_is_a_conflict_and_writes_nothing(database: Database) -> None:
+def test_the_same_id_with_other_content_is_a_conflict_and_writes_nothing(
+    database: Database,
+) -> None:
     first = registered("acme")
     record(database, first)
     with pytest.raises(ConflictingEvent):
@@ -154,7 +156,9 @@ def test_a_company_named_by_live_events_cannot_lose_its_registration(database: D
         record(database, too_late)
 
 
-def test_a_backdated_acquisition_that_would_close_a_cycle_later_is_refused(database: Database) -> None:
+def test_a_backdated_acquisition_that_would_close_a_cycle_later_is_refused(
+    database: Database,
+) -> None:
     for slug in ("a", "b", "c"):
         record(database, registered(slug, "2000"))
     record(database, acquired("a", "b", "2020"))

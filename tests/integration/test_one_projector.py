@@ -90,7 +90,9 @@ def labelled(documents: list[dict[str, Any]]) -> list[LabelledEvent]:
     return [LabelledEvent(str(i), d) for i, d in enumerate(documents)]
 
 
-def import_in_chunks(database: Database, documents: list[dict[str, Any]], rng: random.Random) -> None:
+def import_in_chunks(
+    database: Database, documents: list[dict[str, Any]], rng: random.Random
+) -> None:
     """Several imports of random sizes, each flushing to the tables at random sizes."""
     start = 0
     while start < len(documents):
@@ -130,7 +132,9 @@ def assert_stacks_equal_the_fold(database: Database, rng: random.Random) -> None
 
 
 SETTINGS = settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

@@ -48,7 +48,9 @@ def test_spacex_owns_colossus_via_xai_from_february_2026(seeded: Database) -> No
     assert colossus and colossus[0]["via"] == ["xai"]
 
 
-def test_spacex_owns_cursor_via_anysphere_from_june_2026_but_not_on_may_31(seeded: Database) -> None:
+def test_spacex_owns_cursor_via_anysphere_from_june_2026_but_not_on_may_31(
+    seeded: Database,
+) -> None:
     def cursor(day: str) -> list[dict]:
         apps = entries(seeded, "spacex", day, "application")
         return [e for e in apps if e["asset"] == "Cursor" and e["relation"] == "owned"]

@@ -92,7 +92,9 @@ def test_the_published_pattern_accepts_exactly_the_texts_the_parser_accepts(
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """A seeded SQLite database the fuzzed imports go into (valid ones are kept)."""
-    database = Database(make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'stackline.db'}"))
+    database = Database(
+        make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'stackline.db'}")
+    )
     upgrade(database.engine)
     load_seed(database)
     yield database

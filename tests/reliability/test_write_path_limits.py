@@ -106,7 +106,7 @@ def second_database(
         url = request.getfixturevalue("second_postgres_url")
         reset_postgres(url)
     other = Database(make_engine(url))
-    upgrade(other)
+    upgrade(other.engine)
     yield other
     other.dispose()
 
@@ -313,7 +313,9 @@ def test_every_export_counts_exactly_the_events_it_lists_under_concurrent_writes
         exports = 0
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline or exports < 10:
-            document = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
+            document = json.loads(
+                "".join(export_chunks(database, EventFilter(include_voided=True)))
+            )
             assert document["count"] == len(document["events"])
             exports += 1
     finally:

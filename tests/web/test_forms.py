@@ -576,7 +576,9 @@ def test_a_correction_of_a_deal_fills_in_and_keeps_its_amount(
     assert unordered(stored["payload"]) == unordered(original["payload"])
 
 
-def test_submitting_a_correction_twice_records_it_once(editor: FlaskClient, database: Database) -> None:
+def test_submitting_a_correction_twice_records_it_once(
+    editor: FlaskClient, database: Database
+) -> None:
     form_page = editor.get(f"/events/{GROK_MODEL}/correct")
     before = all_events(database)
 

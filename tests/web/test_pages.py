@@ -580,7 +580,9 @@ def definitions(document: Element) -> dict[str, str]:
     return result
 
 
-def test_the_event_page_shows_every_field_and_the_hash(client: FlaskClient, database: Database) -> None:
+def test_the_event_page_shows_every_field_and_the_hash(
+    client: FlaskClient, database: Database
+) -> None:
     stored = timeline.get_event(database, COLOSSUS)
     assert stored is not None
 

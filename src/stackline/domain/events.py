@@ -62,66 +62,92 @@ class EventBase(Frozen):
 
 
 class CompanyRegistered(EventBase):
+    """A company appears (its founding)."""
+
     type: Literal["company.registered"]
     payload: CompanyRegisteredPayload
 
 
 class CompanyRenamed(EventBase):
+    """A company takes a new name."""
+
     type: Literal["company.renamed"]
     payload: CompanyRenamedPayload
 
 
 class ChipLaunched(EventBase):
+    """Hardware: an accelerator or chip is announced or ships."""
+
     type: Literal["chip.launched"]
     payload: ChipLaunchedPayload
 
 
 class ComputeLaunched(EventBase):
+    """Compute: a cloud, data centre or supercomputer is announced or opens."""
+
     type: Literal["compute.launched"]
     payload: ComputeLaunchedPayload
 
 
 class ModelReleased(EventBase):
+    """Model: a foundation model is released."""
+
     type: Literal["model.released"]
     payload: ModelReleasedPayload
 
 
 class ProductLaunched(EventBase):
+    """Application: an end-user product is announced or launched."""
+
     type: Literal["product.launched"]
     payload: ProductLaunchedPayload
 
 
 class AssetRetired(EventBase):
+    """An asset is retired and leaves the company's stack."""
+
     type: Literal["asset.retired"]
     payload: AssetRetiredPayload
 
 
 class PartnershipFormed(EventBase):
+    """Companies partner in one layer (one of them may be the provider)."""
+
     type: Literal["partnership.formed"]
     payload: PartnershipFormedPayload
 
 
 class PartnershipEnded(EventBase):
+    """A partnership ends."""
+
     type: Literal["partnership.ended"]
     payload: PartnershipEndedPayload
 
 
 class AcquisitionAnnounced(EventBase):
+    """An acquisition is announced (no effect on stacks yet)."""
+
     type: Literal["acquisition.announced"]
     payload: AcquisitionAnnouncedPayload
 
 
 class AcquisitionCompleted(EventBase):
+    """An acquisition completes: the target becomes a subsidiary."""
+
     type: Literal["acquisition.completed"]
     payload: AcquisitionCompletedPayload
 
 
 class InvestmentMade(EventBase):
+    """An investment: the investor gains a stake."""
+
     type: Literal["investment.made"]
     payload: InvestmentMadePayload
 
 
 class EventRetracted(EventBase):
+    """Retract an event that was wrong."""
+
     type: Literal["event.retracted"]
     payload: EventRetractedPayload
 
@@ -230,3 +256,29 @@ _COMPANY_FIELDS_BY_TYPE = {
     name: _COMPANY_FIELDS[cls.model_fields["payload"].annotation]
     for name, cls in EVENT_CLASSES.items()
 }
+
+
+def _target_field(payload_class: Any) -> str | None:
+    """The payload field that names an earlier event (its one UUID field), if any."""
+    fields = [name for name, info in payload_class.model_fields.items() if info.annotation is UUID]
+    return fields[0] if fields else None
+
+
+# For each type, the payload field naming the earlier event it acts on (ends, retracts, …).
+TARGET_FIELDS: dict[str, str] = {
+    name: field
+    for name, cls in EVENT_CLASSES.items()
+    if (field := _target_field(cls.model_fields["payload"].annotation)) is not None
+}
+
+
+def referenced_event(event: Event) -> UUID | None:
+    """The earlier event this one acts on (the partnership it ends, the event it retracts)."""
+    field = TARGET_FIELDS.get(event.type)
+    target: UUID | None = getattr(event.payload, field) if field is not None else None
+    return target
+
+
+def type_help(event_type: str) -> str:
+    """What an event of the type records, in a line (its class's docstring)."""
+    return (EVENT_CLASSES[event_type].__doc__ or "").strip()

@@ -16,15 +16,12 @@ import orjson
 from sqlalchemy import Row
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import EVENT_ADAPTER, EVENT_CLASSES, TYPE_LAYERS, Event
-from stackline.domain.payloads import BaseModelRef
+from stackline.domain.events import EVENT_ADAPTER, EVENT_CLASSES, TARGET_FIELDS, TYPE_LAYERS, Event
 from stackline.domain.records import EventRecord
-from stackline.domain.values import Layer, Money, Source
+from stackline.domain.values import Source
 from stackline.store.catalog import unit_of
 from stackline.store.statements import json_text
 
-# The payload field of each type that names an earlier event it acts on.
-TARGET_FIELDS = {"partnership.ended": "partnership", "event.retracted": "event"}
 DERIVED_COLUMNS = ("effective_on", "period_end", "layer", "target_id", "unit")
 RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes"
 
@@ -131,31 +128,8 @@ def _source(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def _payload(payload_class: Any, stored: dict[str, Any]) -> Any:
-    """The payload model from its stored JSON, each field in the type its model declares."""
-    values: dict[str, Any] = {}
-    for name, value in stored.items():
-        if value is None:
-            values[name] = None
-        elif name in _DATES:
-            values[name] = PartialDate.parse(value)
-        elif name in _UUIDS:
-            values[name] = UUID(value)
-        elif name in _TUPLES:
-            values[name] = tuple(value)
-        elif name == "layer":
-            values[name] = Layer(value)
-        elif name == "amount":
-            values[name] = Money.model_construct(**value)
-        elif name == "base_model":
-            values[name] = BaseModelRef.model_construct(**value)
-        else:
-            values[name] = value
-    return payload_class.model_construct(**values)
-
-
-_DATES = frozenset({"ends_on", "target_on"})
-_UUIDS = frozenset({"partnership", "event"})
-_TUPLES = frozenset({"partners", "parties", "aliases"})
+    """The payload model from its stored JSON (validated: nested values get their types)."""
+    return payload_class.model_validate(stored)
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from stackline.domain.errors import StacklineError
-from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS
+from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS, type_help
 from stackline.services import timeline
 from stackline.services.recording import record_event, retract
 from stackline.web.context import clock, database, today
@@ -35,22 +35,6 @@ ENVELOPE_INPUTS = frozenset(
     | {f"sources.{i}.{k}" for i in range(SOURCE_ROWS) for k in SOURCE_KEYS}
 )
 
-TYPE_HELP = {
-    "company.registered": "A company appears (its founding).",
-    "company.renamed": "A company takes a new name.",
-    "chip.launched": "Hardware: an accelerator or chip is announced or ships.",
-    "compute.launched": "Compute: a cloud, data centre or supercomputer is announced or opens.",
-    "model.released": "Model: a foundation model is released.",
-    "product.launched": "Application: an end-user product is announced or launched.",
-    "asset.retired": "An asset is retired and leaves the company's stack.",
-    "partnership.formed": "Companies partner in one layer (one of them may be the provider).",
-    "partnership.ended": "A partnership ends.",
-    "acquisition.announced": "An acquisition is announced (no effect on stacks yet).",
-    "acquisition.completed": "An acquisition completes: the target becomes a subsidiary.",
-    "investment.made": "An investment: the investor gains a stake.",
-    "event.retracted": "Retract an event that was wrong.",
-}
-
 
 @bp.get("/events/new")
 @login_required
@@ -58,7 +42,10 @@ def new_event() -> str:
     event_type = request.args.get("type", "")
     if event_type not in EVENT_TYPES:
         return render_template(
-            "type_chooser.html", types=EVENT_TYPES, help=TYPE_HELP, layers=TYPE_LAYERS
+            "type_chooser.html",
+            types=EVENT_TYPES,
+            help={t: type_help(t) for t in EVENT_TYPES},
+            layers=TYPE_LAYERS,
         )
     values = form_values({"id": str(uuid4()), "confidence": "confirmed"})
     values.update({k: v for k, v in request.args.items() if k.startswith("payload.")})
@@ -160,5 +147,5 @@ def _render_form(
         companies=timeline.company_choices(database()),
         source_rows=SOURCE_ROWS,
         correcting=correcting,
-        help=TYPE_HELP.get(event_type, ""),
+        help=type_help(event_type),
     )
