@@ -12,9 +12,10 @@ from pathlib import Path
 from stackline.domain.filters import EventFilter
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine
+from stackline.store.units_of_work import Database
 
 if __name__ == "__main__":
-    engine = make_engine(f"sqlite:///{sys.argv[1]}")
+    engine = Database(make_engine(f"sqlite:///{sys.argv[1]}"))
     written = 0
     with open("/dev/null", "w") as sink:
         for chunk in export_chunks(engine, EventFilter(include_voided=True)):

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from stackline.services.recording import LabelledEvent, import_events
 from stackline.store.database import make_engine, upgrade
+from stackline.store.units_of_work import Database
 from tests.benchmarks.synthetic import synthetic_events
 
 
@@ -67,12 +66,12 @@ def median(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
-def built_database(directory: Path, size: int, seed: int = 7) -> tuple[Engine, float]:
+def built_database(directory: Path, size: int, seed: int = 7) -> tuple[Database, float]:
     """A SQLite database holding the synthetic log of `size` events; returns (engine, import s)."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"log-{size}.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+    engine = Database(make_engine(f"sqlite:///{path}"))
+    upgrade(engine.engine)
     documents = synthetic_events(size, seed)
     items = (LabelledEvent(str(i), d) for i, d in enumerate(documents))
     seconds, _ = timed(lambda: import_events(engine, items, "bench"))

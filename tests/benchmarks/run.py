@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine
-
 from stackline.services import integrity, stacks
 from stackline.services.recording import LabelledEvent, import_events, record_event
 from stackline.services.runtime import load_seed, open_database
+from stackline.store.units_of_work import Database
+from tests.benchmarks.http_writes import http_write_figures
 from tests.benchmarks.measure import (
     Figure,
     built_database,
@@ -158,7 +158,34 @@ def single_append_figure(work: Path, count: int = 300, rounds: int = 6) -> Figur
                              note=f"{done} appends in {rounds} alternating rounds, synchronous=FULL")  # fmt: skip
 
 
-def comparable_companies(engine: Engine, wanted: int = 100) -> list[str]:
+def fresh_postgres(admin_url: str, name: str) -> str:
+    """An empty PostgreSQL database `name` on the server of `admin_url` (dropped first)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def postgres_bulk_figure(work: Path, size: int, admin_url: str) -> Figure:
+    """The same synthetic log imported into PostgreSQL and into SQLite, in the same run."""
+    documents = synthetic_events(size)
+    seconds = {}
+    for name, url in (("sqlite", f"sqlite:///{work / 'bulk-compare.db'}"),
+                      ("postgres", fresh_postgres(admin_url, "stackline_bench_bulk"))):  # fmt: skip
+        database = open_database(url)
+        items = (LabelledEvent(str(i), d) for i, d in enumerate(documents))
+        seconds[name], _ = timed(lambda d=database, i=items: import_events(d, i, "bench"))
+        database.dispose()
+    return throughput_figure("PostgreSQL bulk import vs SQLite bulk import", size / seconds["postgres"],
+                             size / seconds["sqlite"], 0.5, note=f"{size:,} events, one transaction each")  # fmt: skip
+
+
+def comparable_companies(engine: Database, wanted: int = 100) -> list[str]:
     """Companies whose stack on QUERY_DAY has 8–30 entries: answers of the same size at every log size."""
     slugs = [row["slug"] for row in stacks.companies_on(engine, QUERY_DAY)]
     random.Random(3).shuffle(slugs)
@@ -173,7 +200,7 @@ def comparable_companies(engine: Engine, wanted: int = 100) -> list[str]:
 
 
 def query_samples(
-    engines: dict[int, Engine], slugs: dict[int, list[str]], rounds: int = 5
+    engines: dict[int, Database], slugs: dict[int, list[str]], rounds: int = 5
 ) -> dict[int, list[float]]:
     """Stack query times per log size, the sizes interleaved round by round so that a change
     in the machine's load during the run falls on every size alike."""
@@ -197,7 +224,7 @@ def peak_export_kib(path: Path) -> int:
     return int(output[0])
 
 
-def rebuild_figure(path: Path, engine: Engine, size: int) -> Figure:
+def rebuild_figure(path: Path, engine: Database, size: int) -> Figure:
     def raw_read_and_decode() -> int:
         with sqlite3.connect(path) as connection:
             decoded = 0
@@ -221,7 +248,7 @@ def http_figures(path: Path, slugs: list[str], seconds: int = 10) -> list[Figure
 def scaling_figures(work: Path, sizes: list[int]) -> tuple[list[Figure], dict[str, Any]]:
     figures: list[Figure] = []
     details: dict[str, Any] = {}
-    engines: dict[int, Engine] = {}
+    engines: dict[int, Database] = {}
     slugs: dict[int, list[str]] = {}
     exports: dict[int, int] = {}
     for size in sizes:
@@ -271,6 +298,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--sizes", default=None, help="comma list of log sizes")
     parser.add_argument("--output", default="bench-results/benchmark.json")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "STACKLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+        help="a PostgreSQL server to create benchmark databases on ('' to leave PostgreSQL out)",
+    )
     args = parser.parse_args()
     sizes = (
         [int(s) for s in args.sizes.split(",")]
@@ -282,7 +316,11 @@ def main() -> None:
     try:
         print(f"machine: {machine()}", flush=True)
         figures = bulk_import_figures(work, bulk_size)
+        if args.postgres:
+            figures.append(postgres_bulk_figure(work, bulk_size, args.postgres))
         figures.append(single_append_figure(work))
+        postgres = fresh_postgres(args.postgres, "stackline_bench_http") if args.postgres else None
+        figures.extend(http_write_figures(work, postgres))
         scaling, details = scaling_figures(work, sizes)
         figures.extend(scaling)
         figures.extend(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 
+from stackline.store.statements import Sql
 from stackline.store.tables import api_tokens, users
 from stackline.store.units_of_work import Reading, Writing
 
@@ -43,8 +44,8 @@ def add_token(uow: Writing, name: str, digest: str, created_at: str) -> None:
 
 
 def token_name(uow: Reading, digest: str) -> tuple[str, str] | None:
-    """(name, stored digest) of the token with this digest."""
-    row = uow.connection.execute(
-        select(api_tokens.c.name, api_tokens.c.token_hash).where(api_tokens.c.token_hash == digest)
-    ).first()
-    return (str(row.name), str(row.token_hash)) if row else None
+    """(name, stored digest) of the token with this digest (on every API write: by the DBAPI)."""
+    row = Sql(uow.connection).first(
+        "SELECT name, token_hash FROM api_tokens WHERE token_hash = :digest", {"digest": digest}
+    )
+    return (str(row[0]), str(row[1])) if row else None

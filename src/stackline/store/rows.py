@@ -7,6 +7,7 @@ one place they are computed, on append and when `verify` checks them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -85,14 +86,14 @@ def row_document(row: Row[Any]) -> dict[str, Any]:
     }
 
 
-def row_event(row: Row[Any]) -> Event:
+def row_event(row: Row[Any] | Mapping[str, Any]) -> Event:
     """A stored event as a model, built without validating it again.
 
     Every row was validated on its way in, and `verify` catches rows changed since; skipping a
     second validation makes reading the log (rebuilds, projections, "known on" folds) several
     times faster. `validated_row_event` re-validates, for callers that want to be sure.
     """
-    values = row._mapping
+    values = row if isinstance(row, Mapping) else row._mapping
     event_class: Any = EVENT_CLASSES[values["type"]]
     payload_class = event_class.model_fields["payload"].annotation
     supersedes = values["supersedes"]

@@ -64,6 +64,12 @@ class Sql:
         self.cursor.execute(self._text(sql), params or {})
         return list(self.cursor.fetchall())
 
+    def mappings(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows as dicts of column name to value."""
+        self.cursor.execute(self._text(sql), params or {})
+        names = [column[0] for column in self.cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in self.cursor.fetchall()]
+
     def first(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
         self.cursor.execute(self._text(sql), params or {})
         row: tuple[Any, ...] | None = self.cursor.fetchone()
@@ -90,6 +96,14 @@ class Sql:
             names = {f"v{i}": value for i, value in enumerate(chunk)}
             marks = ", ".join(f":{name}" for name in names)
             yield from self.rows(sql.replace(":values", marks), {**(params or {}), **names})
+
+    def mappings_in(self, sql: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for chunk in chunks(values, IN_CHUNK):
+            names = {f"v{i}": value for i, value in enumerate(chunk)}
+            marks = ", ".join(f":{name}" for name in names)
+            found.extend(self.mappings(sql.replace(":values", marks), names))
+        return found
 
     def run_in(self, sql: str, values: Sequence[Any]) -> None:
         for chunk in chunks(values, IN_CHUNK):

@@ -137,8 +137,12 @@ class LogWriter:
         ids = [str(e.id) for e in batch if e.id is not None]
         if not ids:
             return {}
-        query = events.select().where(events.c.id.in_(ids))
-        return {row.id: row_event(row) for row in self.connection.execute(query)}
+        rows = self.sql.rows_in("SELECT id FROM events WHERE id IN (:values)", ids)
+        found = [row[0] for row in rows]  # usually none: most appends are new events
+        if not found:
+            return {}
+        stored = self.sql.mappings_in("SELECT * FROM events WHERE id IN (:values)", found)
+        return {row["id"]: row_event(row) for row in stored}
 
     def _check_file_chain(self, event: Event) -> None:
         """Exported events must still link: an edit re-hashed by hand breaks the next link."""

@@ -15,7 +15,7 @@ from stackline.web.api import writes as _writes  # noqa: F401  (adds POST /event
 from stackline.web.api.answers import json_answer
 from stackline.web.api.models import ErrorBody
 from stackline.web.api.spec import PREFIX
-from stackline.web.extensions import csrf
+from stackline.web.extensions import csrf, limiter
 
 
 def init_app(app: OpenAPI) -> None:
@@ -26,6 +26,7 @@ def init_app(app: OpenAPI) -> None:
     app.validation_error_callback = errors.invalid_request
     for bp in (stacks.bp, events.bp, export.bp):
         csrf.exempt(bp)
+        limiter.exempt(bp)  # the API has no rate limits; skip the limiter's work per request
         app.register_api(bp)
     app.add_url_rule(f"{PREFIX}/openapi.json", "api_openapi", lambda: _openapi_document(app))
     response_cache.init_app(app)
