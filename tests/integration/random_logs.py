@@ -36,6 +36,8 @@ class LogWriter:
         self.registered: list[str] = []
         self.assets: list[tuple[str, str, str]] = []
         self.partnerships: list[str] = []
+        self.announcements: list[str] = []
+        self.dependencies: list[str] = []
         self.ids: list[str] = []
 
     def day(self) -> date:
@@ -64,8 +66,13 @@ class LogWriter:
                 "retract",
                 "supersede",
                 "announce",
+                "activate",
+                "abandon",
+                "depend",
+                "undepend",
+                "plan",
             ],
-            weights=[8, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1],
+            weights=[8, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1, 2, 1, 3, 1, 1],
         )[0]
         return getattr(self, f"_{choice}")()
 
@@ -77,6 +84,10 @@ class LogWriter:
             self.registered.append(payload["company"])
         elif document["type"] == "partnership.formed":
             self.partnerships.append(document["id"])
+        elif document["type"] == "acquisition.announced":
+            self.announcements.append(document["id"])
+        elif document["type"] == "dependency.formed":
+            self.dependencies.append(document["id"])
         elif document["type"].endswith((".launched", ".released")):
             name = (
                 payload.get("chip")
@@ -112,6 +123,8 @@ class LogWriter:
             payload = {"company": company, "facility": name, "kind": "datacenter", "status": status}
         elif layer == "model":
             payload = {"company": company, "model": name, "access": "closed"}
+            if status == "announced":
+                payload["status"] = "announced"
         else:
             payload = {"company": company, "product": name, "status": status}
         if layer in ("hardware", "compute") and rng.random() < 0.4:
@@ -153,11 +166,71 @@ class LogWriter:
             {"acquirer": acquirer, "target": target},
         )
 
+    def _activate(self) -> dict[str, Any]:
+        if not self.partnerships:
+            return self._partner()
+        return event(
+            "partnership.activated",
+            partial(self.rng, self.day()),
+            {"partnership": self.rng.choice(self.partnerships)},
+        )
+
+    def _abandon(self) -> dict[str, Any]:
+        if not self.announcements:
+            return self._announce()
+        return event(
+            "acquisition.abandoned",
+            partial(self.rng, self.day()),
+            {"announcement": self.rng.choice(self.announcements), "reason": "called off"},
+        )
+
+    def _depend(self) -> dict[str, Any]:
+        if len(self.assets) < 2:
+            return self._launch()
+        dependent, on = self.rng.sample(self.assets, 2)
+        payload: dict[str, Any] = {
+            "from": {"company": dependent[0], "layer": dependent[1], "asset": dependent[2]},
+            "on": {"company": on[0], "layer": on[1], "asset": on[2]},
+            "kind": self.rng.choice(["runs_on", "trained_on", "fine_tuned_from", "built_with"]),
+            "status": self.rng.choice(["active", "announced"]),
+        }
+        start = self.day()
+        if self.rng.random() < 0.3:
+            payload["ends_on"] = partial(
+                self.rng, start + timedelta(days=self.rng.randint(30, 900))
+            )
+        return event("dependency.formed", partial(self.rng, start), payload)
+
+    def _undepend(self) -> dict[str, Any]:
+        if not self.dependencies:
+            return self._depend()
+        return event(
+            "dependency.ended",
+            partial(self.rng, self.day()),
+            {"dependency": self.rng.choice(self.dependencies)},
+        )
+
+    def _plan(self) -> dict[str, Any]:
+        """A model announced with a target date, sometimes fine-tuned from another."""
+        company = self._company()
+        payload: dict[str, Any] = {
+            "company": company, "model": f"mod-{self.rng.randint(1, 5)}", "access": "closed",
+            "status": "announced", "target_on": str(self.rng.randint(2012, 2027)),
+        }  # fmt: skip
+        if self.rng.random() < 0.5:
+            base = self.rng.choice(
+                [a for a in self.assets if a[1] == "model"] or [(None, "model", "Base-X")]
+            )
+            payload["base_model"] = {"model": base[2], **({"company": base[0]} if base[0] else {})}
+        return event("model.released", partial(self.rng, self.day()), payload)
+
     def _announce(self) -> dict[str, Any]:
         acquirer, target = self.rng.sample(self.registered, 2)
         payload: dict[str, Any] = {"acquirer": acquirer, "target": target}
         if self.rng.random() < 0.5:
             payload["terms"] = self.rng.choice(["cash", "stock", "mixed"])
+        if self.rng.random() < 0.5:
+            payload["target_on"] = str(self.rng.randint(2012, 2027))
         return event("acquisition.announced", partial(self.rng, self.day()), payload)
 
     def _partner(self) -> dict[str, Any]:
@@ -172,6 +245,8 @@ class LogWriter:
             payload["provider"] = parties[0]
         if rng.random() < 0.4:
             payload["asset"] = f"deal-{rng.randint(1, 3)}"
+        if payload["status"] == "announced" and rng.random() < 0.5:
+            payload["target_on"] = str(rng.randint(2012, 2027))
         start = self.day()
         if rng.random() < 0.3:
             payload["ends_on"] = partial(rng, start + timedelta(days=rng.randint(30, 2000)))

@@ -93,7 +93,36 @@ def test_the_same_id_with_other_content_is_a_conflict_and_writes_nothing(
         (
             lambda ids: event("partnership.ended", "2019", {"partnership": ids["deal"]}),
             "occurred_on",
-            "formed",
+            "dates from",
+        ),
+        (
+            lambda ids: event("partnership.activated", "2021", {"partnership": ids["deal"]}),
+            "payload.partnership",
+            "active from the start",
+        ),
+        (
+            lambda ids: event("acquisition.abandoned", "2021", {"announcement": ids["deal"]}),
+            "payload.announcement",
+            "not an announced acquisition",
+        ),
+        (
+            lambda ids: event("dependency.ended", "2021", {"dependency": ids["deal"]}),
+            "payload.dependency",
+            "not a dependency",
+        ),
+        (
+            lambda ids: event(
+                "dependency.formed",
+                "2021",
+                {
+                    "from": {"company": "acme", "layer": "model", "asset": "Nope"},
+                    "on": {"company": "beta", "layer": "compute", "asset": "Nothing"},
+                    "kind": "trained_on",
+                    "status": "active",
+                },
+            ),
+            "payload.from.asset",
+            "has no model asset",
         ),
         (
             lambda ids: event(

@@ -19,18 +19,23 @@ from hypothesis import strategies as st
 from stackline.domain.documents import parse_event
 from stackline.domain.errors import InvalidEvent
 from stackline.domain.filters import EventFilter
-from stackline.domain.fold import fold_footprint
+from stackline.domain.fold import effective_events, fold_footprint
+from stackline.domain.graph import compose_graph
+from stackline.domain.plans import plans_as_of
 from stackline.domain.stack import compose_matrix, compose_stack
 from stackline.services import integrity, stacks
 from stackline.services.recording import record_event
 from stackline.services.timeline import export_chunks
-from stackline.store.database import make_engine, read_transaction, upgrade
+from stackline.store.database import make_engine, upgrade
 from stackline.store.footprints import StoredFootprint, snapshot
+from stackline.store.reads.history import closure, event_facts, footprint_history
+from stackline.store.reads.plans import plan_events
 from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
 from tests.integration.random_logs import LogWriter
 
 EXAMPLES = 25
+SLUGS = sorted({f"c{i}" for i in range(6)})
 
 
 def write_random_log(database: Database, seed: int, proposals: int) -> None:
@@ -57,13 +62,23 @@ def check_log(database: Database, seed: int) -> None:
     write_random_log(database, seed, proposals=45)
     log = stored_events(database)
     rng = random.Random(seed)
-    with read_transaction(database.engine) as connection:
+    with database.reading() as uow:
+        connection = uow.connection
+        histories = {slug: footprint_history(uow, closure(uow, slug)) for slug in SLUGS}
         for day in days_to_check(rng):
             reference = fold_footprint(log, day)
             stored = StoredFootprint(connection, day)
-            for slug in sorted({f"c{i}" for i in range(6)}):
+            for slug in SLUGS:
                 expected = compose_stack(reference, slug).as_dict()
                 assert compose_stack(stored, slug).as_dict() == expected, (seed, day, slug)
+                over_time = histories[slug].at(day)
+                over_time.facts = event_facts(uow, set(reference.facts))
+                assert compose_stack(over_time, slug).as_dict() == expected, (seed, day, slug)
+            graph = compose_graph(snapshot(connection, day, with_supply_chain=True)).as_dict()
+            assert graph == compose_graph(reference).as_dict(), (seed, day)
+            plans = [p.as_dict() for p in plans_as_of(plan_events(uow, day), day)]
+            folded = plans_as_of(effective_events(log, day, None), day)
+            assert plans == [p.as_dict() for p in folded], (seed, day)
             slugs = sorted(reference.companies)
             assert [
                 r.as_dict() for r in compose_matrix(snapshot(connection, day), slugs, True)

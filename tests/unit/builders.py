@@ -34,10 +34,19 @@ MINIMAL_PAYLOADS = {
         "layer": "compute",
         "status": "active",
     },
+    "partnership.activated": {"partnership": SOME_ID},
     "partnership.ended": {"partnership": SOME_ID},
     "acquisition.announced": {"acquirer": "xai", "target": "x"},
     "acquisition.completed": {"acquirer": "xai", "target": "x"},
+    "acquisition.abandoned": {"announcement": SOME_ID},
     "investment.made": {"investor": "microsoft", "investee": "openai"},
+    "dependency.formed": {
+        "from": {"company": "anysphere", "layer": "application", "asset": "Cursor"},
+        "on": {"company": "anthropic", "layer": "model", "asset": "Claude"},
+        "kind": "runs_on",
+        "status": "active",
+    },
+    "dependency.ended": {"dependency": SOME_ID},
     "event.retracted": {"event": SOME_ID, "reason": "a duplicate"},
 }
 

@@ -23,13 +23,14 @@ def investment_log() -> tuple[Log, dict]:
 def test_an_investor_gets_a_stake_in_each_layer_where_the_investee_owns_something():
     log, made = investment_log()
     stack = log.stack("microsoft", "2023-06-01")
-    for layer in ("model", "application"):
+    # The stake dates from the later of the investment and the investee's asset in the layer.
+    for layer, since in (("model", "2023-03-14"), ("application", "2023-01-23")):
         stake = only_entry(stack, layer)
         assert (stake.asset, stake.kind, stake.relation) == ("OpenAI", "investment", "stake")
         assert (stake.via, stake.event_ids, stake.since.text) == (
             ("openai",),
             (made["invest"].id,),
-            "2023-01-23",
+            since,
         )
         assert stack.presence(Layer(layer)) == "stake"
     assert entries(stack, "hardware") == [] and entries(stack, "compute") == []
@@ -52,6 +53,15 @@ def test_a_stake_counts_the_investees_subsidiaries_owned_entries():
     assert entries(log.stack("microsoft", "2023-04-30"), "hardware") == []
 
 
+def test_an_announced_asset_makes_no_stake_until_it_is_available():
+    log, _ = investment_log()
+    log.chip("openai", "Jalapeño", on="2023-04-01", status="announced")
+    assert entries(log.stack("microsoft", "2023-06-01"), "hardware") == []
+    log.chip("openai", "Jalapeño", on="2023-09-01")
+    stake = only_entry(log.stack("microsoft", "2023-10-01"), "hardware")
+    assert (stake.relation, stake.since.text) == ("stake", "2023-09-01")
+
+
 def test_a_stake_ignores_the_investees_partner_entries():
     log, _ = investment_log()
     log.register("oracle", "Oracle")
@@ -68,7 +78,7 @@ def test_a_stake_shows_the_investees_name_on_the_day():
 def test_repeated_investments_in_one_investee_give_one_stake_since_the_first():
     log, made = investment_log()
     again = log.invest("microsoft", "openai", on="2023-09-01")
-    stake = only_entry(log.stack("microsoft", "2023-10-01"), "model")
+    stake = only_entry(log.stack("microsoft", "2023-10-01"), "application")
     assert stake.event_ids == (made["invest"].id, again.id)
     assert stake.since.text == "2023-01-23"
 

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, AwareDatetime, Field, TypeAdapter
 
 from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from stackline.domain.payloads import (
+    AcquisitionAbandonedPayload,
     AcquisitionAnnouncedPayload,
     AcquisitionCompletedPayload,
     AssetRetiredPayload,
@@ -20,9 +21,12 @@ from stackline.domain.payloads import (
     CompanyRegisteredPayload,
     CompanyRenamedPayload,
     ComputeLaunchedPayload,
+    DependencyEndedPayload,
+    DependencyFormedPayload,
     EventRetractedPayload,
     InvestmentMadePayload,
     ModelReleasedPayload,
+    PartnershipActivatedPayload,
     PartnershipEndedPayload,
     PartnershipFormedPayload,
     ProductLaunchedPayload,
@@ -117,6 +121,13 @@ class PartnershipFormed(EventBase):
     payload: PartnershipFormedPayload
 
 
+class PartnershipActivated(EventBase):
+    """An announced partnership starts: its entries are active from this date."""
+
+    type: Literal["partnership.activated"]
+    payload: PartnershipActivatedPayload
+
+
 class PartnershipEnded(EventBase):
     """A partnership ends."""
 
@@ -138,11 +149,32 @@ class AcquisitionCompleted(EventBase):
     payload: AcquisitionCompletedPayload
 
 
+class AcquisitionAbandoned(EventBase):
+    """An announced acquisition is called off (the announcement stays true)."""
+
+    type: Literal["acquisition.abandoned"]
+    payload: AcquisitionAbandonedPayload
+
+
 class InvestmentMade(EventBase):
     """An investment: the investor gains a stake."""
 
     type: Literal["investment.made"]
     payload: InvestmentMadePayload
+
+
+class DependencyFormed(EventBase):
+    """Supply chain: an asset starts to depend on another (runs on, trained on, built with…)."""
+
+    type: Literal["dependency.formed"]
+    payload: DependencyFormedPayload
+
+
+class DependencyEnded(EventBase):
+    """Supply chain: a dependency ends."""
+
+    type: Literal["dependency.ended"]
+    payload: DependencyEndedPayload
 
 
 class EventRetracted(EventBase):
@@ -161,10 +193,14 @@ Event = Annotated[
     | ProductLaunched
     | AssetRetired
     | PartnershipFormed
+    | PartnershipActivated
     | PartnershipEnded
     | AcquisitionAnnounced
     | AcquisitionCompleted
+    | AcquisitionAbandoned
     | InvestmentMade
+    | DependencyFormed
+    | DependencyEnded
     | EventRetracted,
     Field(discriminator="type"),
 ]
@@ -192,10 +228,13 @@ STORE_FIELDS = ("seq", "schema_version", "recorded_at", "recorded_by", "prev_has
 
 
 def event_layer(event: Event) -> Layer | None:
-    """The layer an event touches when it can be told from the event alone."""
+    """The layer an event touches when it can be told from the event alone (a dependency's is
+    its dependent asset's)."""
     layer = TYPE_LAYERS.get(event.type)
     if layer is not None:
         return layer
+    if isinstance(event, DependencyFormed):
+        return event.payload.from_.layer
     return getattr(event.payload, "layer", None)
 
 
@@ -203,12 +242,26 @@ SINGLE_COMPANY_FIELDS = ("company", "acquirer", "target", "investor", "investee"
 COMPANY_LIST_FIELDS = ("parties", "partners")
 
 
-def _company_fields_of(payload_class: Any) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+def _nested_with_company(info: Any) -> bool:
+    """Whether a payload field holds an object with a `company` of its own (`base_model`,
+    a dependency's `from` and `on`)."""
+    candidates = getattr(info.annotation, "__args__", None) or (info.annotation,)
+    return any(
+        hasattr(kind, "model_fields") and "company" in kind.model_fields for kind in candidates
+    )
+
+
+def _company_fields_of(
+    payload_class: Any,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
     fields = payload_class.model_fields
+    nested = tuple(
+        (name, info.alias or name) for name, info in fields.items() if _nested_with_company(info)
+    )
     return (
         tuple(name for name in SINGLE_COMPANY_FIELDS if name in fields),
         tuple(name for name in COMPANY_LIST_FIELDS if name in fields),
-        "base_model" in fields,
+        nested,
     )
 
 
@@ -222,15 +275,17 @@ _COMPANY_FIELDS = {payload: _company_fields_of(payload) for payload in _PAYLOAD_
 def company_fields(event: Event) -> list[tuple[str, str]]:
     """(field path, slug) for every company the payload names, in payload order."""
     payload: Any = event.payload
-    singles, lists, has_base_model = _COMPANY_FIELDS[type(payload)]
+    singles, lists, nested = _COMPANY_FIELDS[type(payload)]
     found: list[tuple[str, str]] = []
     for name in singles:
         if (value := getattr(payload, name)) is not None:
             found.append((f"payload.{name}", value))
     for name in lists:
         found.extend((f"payload.{name}.{i}", v) for i, v in enumerate(getattr(payload, name) or ()))
-    if has_base_model and payload.base_model is not None and payload.base_model.company:
-        found.append(("payload.base_model.company", payload.base_model.company))
+    for name, shown in nested:
+        inner = getattr(payload, name)
+        if inner is not None and inner.company:
+            found.append((f"payload.{shown}.company", inner.company))
     return found
 
 
@@ -241,14 +296,14 @@ def named_companies(event: Event) -> tuple[str, ...]:
 
 def companies_in_payload(event_type: str, payload: dict[str, Any]) -> list[str]:
     """`named_companies` of a payload in its JSON form (as projections read events)."""
-    singles, lists, has_base_model = _COMPANY_FIELDS_BY_TYPE[event_type]
+    singles, lists, nested = _COMPANY_FIELDS_BY_TYPE[event_type]
     found = [payload[name] for name in singles if name in payload]
     for name in lists:
         found.extend(payload.get(name) or ())
-    if has_base_model:
-        base = payload.get("base_model")
-        if base and base.get("company"):
-            found.append(base["company"])
+    for _, shown in nested:
+        inner = payload.get(shown)
+        if inner and inner.get("company"):
+            found.append(inner["company"])
     return list(dict.fromkeys(found)) if len(found) > 1 else found
 
 

@@ -11,26 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
-from stackline.domain.dates import PartialDate
 from stackline.domain.events import (
     AcquisitionCompleted,
     AssetRetired,
     CompanyRegistered,
     CompanyRenamed,
+    DependencyEnded,
+    DependencyFormed,
     Event,
     EventRetracted,
     InvestmentMade,
+    PartnershipActivated,
     PartnershipEnded,
     PartnershipFormed,
 )
-from stackline.domain.footprint import (
-    CompanyFacts,
-    EventFacts,
-    Footprint,
-    Holding,
-    ParentLink,
-    StackEntry,
-)
+from stackline.domain.fold_output import FoldedAsset, event_id, footprint_of
+from stackline.domain.footprint import CompanyFacts, Footprint, ParentLink
 from stackline.domain.payloads import LAUNCH_PAYLOADS, LaunchPayload, launched_asset
 from stackline.domain.values import Layer, fold_name
 
@@ -60,24 +56,16 @@ def effective_events(
 
 
 @dataclass
-class _Asset:
-    owner: str
-    layer: Layer
-    name: str
-    kind: str
-    status: str
-    since: PartialDate
-    event_ids: list[UUID]
-    partners: dict[str, PartialDate] = field(default_factory=dict)  # co-developer → since
+class World:
+    """What the effective events say, applied one by one in (effective date, seq) order."""
 
-
-@dataclass
-class _World:
     companies: dict[str, CompanyFacts] = field(default_factory=dict)
     parents: dict[str, ParentLink] = field(default_factory=dict)
-    assets: dict[tuple[str, Layer, str], _Asset] = field(default_factory=dict)
+    assets: dict[tuple[str, Layer, str], FoldedAsset] = field(default_factory=dict)
     partnerships: dict[UUID, PartnershipFormed] = field(default_factory=dict)
+    activations: dict[UUID, PartnershipActivated] = field(default_factory=dict)
     investments: dict[tuple[str, str], list[InvestmentMade]] = field(default_factory=dict)
+    dependencies: dict[UUID, DependencyFormed] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         if isinstance(event, CompanyRegistered):
@@ -93,43 +81,58 @@ class _World:
         elif isinstance(event, AcquisitionCompleted):
             deal = event.payload
             self.parents[deal.target] = ParentLink(
-                deal.acquirer, deal.target, _id(event), event.occurred_on
+                deal.acquirer, deal.target, event_id(event), event.occurred_on
             )
         elif isinstance(event, AssetRetired):
             retired = event.payload
             self.assets.pop((retired.company, retired.layer, fold_name(retired.asset)), None)
-        elif isinstance(event, PartnershipFormed):
-            self.partnerships[_id(event)] = event
+        elif isinstance(event.payload, LAUNCH_PAYLOADS):
+            self._launch(event, event.payload)
+        else:
+            self._apply_deal(event)
+
+    def _apply_deal(self, event: Event) -> None:
+        if isinstance(event, PartnershipFormed):
+            self.partnerships[event_id(event)] = event
+        elif isinstance(event, PartnershipActivated):
+            if event.payload.partnership in self.partnerships:
+                self.activations.setdefault(event.payload.partnership, event)
         elif isinstance(event, PartnershipEnded):
             self.partnerships.pop(event.payload.partnership, None)
         elif isinstance(event, InvestmentMade):
             key = (event.payload.investor, event.payload.investee)
             self.investments.setdefault(key, []).append(event)
-        elif isinstance(event.payload, LAUNCH_PAYLOADS):
-            self._launch(event, event.payload)
+        elif isinstance(event, DependencyFormed):
+            self.dependencies[event_id(event)] = event
+        elif isinstance(event, DependencyEnded):
+            self.dependencies.pop(event.payload.dependency, None)
 
     def _launch(self, event: Event, payload: LaunchPayload) -> None:
         layer, name, kind = launched_asset(payload)
-        status = getattr(payload, "status", "available")
+        status = getattr(payload, "status", None) or "available"
         partners = {p: event.occurred_on for p in getattr(payload, "partners", None) or ()}
+        base = getattr(payload, "base_model", None)
         key = (payload.company, layer, fold_name(name))
         asset = self.assets.get(key)
         if asset is None:
-            self.assets[key] = _Asset(
-                payload.company,
-                layer,
-                name,
-                kind,
-                status,
-                event.occurred_on,
-                [_id(event)],
-                partners,
-            )
+            self.assets[key] = FoldedAsset(
+                payload.company, layer, name, kind, status, event.occurred_on,
+                [event_id(event)], partners, base, event.occurred_on if base else None,
+                event.occurred_on, event_id(event) if base else None,
+            )  # fmt: skip
             return
+        if status != asset.status:
+            asset.status_since = event.occurred_on
         asset.name, asset.kind, asset.status = name, kind, status
-        asset.event_ids.append(_id(event))
+        asset.event_ids.append(event_id(event))
         for partner, since in partners.items():
             asset.partners.setdefault(partner, since)
+        if base is not None and asset.base is None:
+            asset.base, asset.base_since, asset.base_event = (
+                base,
+                event.occurred_on,
+                event_id(event),
+            )
 
 
 def fold_footprint(
@@ -137,71 +140,7 @@ def fold_footprint(
 ) -> Footprint:
     """The footprint of every company on `as_of`, from the events known at `known_on`."""
     effective = effective_events(events, as_of, known_on)
-    world = _World()
+    world = World()
     for event in effective:
         world.apply(event)
-    footprint = Footprint(as_of=as_of)
-    for slug, company in world.companies.items():
-        link = world.parents.get(slug)
-        footprint.companies[slug] = CompanyFacts(
-            slug, company.name, company.kind, company.founded, link.parent if link else None
-        )
-    for link in world.parents.values():
-        footprint.children.setdefault(link.parent, []).append(link)
-    for asset in world.assets.values():
-        _add_asset_entries(footprint, asset)
-    for formed in world.partnerships.values():
-        _add_partnership_entries(footprint, formed, world.companies)
-    for (investor, investee), made in world.investments.items():
-        holding = Holding(investee, tuple(_id(e) for e in made), made[0].occurred_on)
-        footprint.investments.setdefault(investor, []).append(holding)
-    footprint.facts = {_id(e): EventFacts(e.occurred_on.end, e.confidence) for e in effective}
-    return footprint
-
-
-def _add_asset_entries(footprint: Footprint, asset: _Asset) -> None:
-    owned = StackEntry(
-        asset.layer, asset.name, asset.kind, "owned", (), asset.status, asset.since,
-        tuple(asset.event_ids),
-    )  # fmt: skip
-    footprint.entries.setdefault(asset.owner, []).append(owned)
-    for partner, since in asset.partners.items():
-        if partner != asset.owner:
-            entry = StackEntry(
-                asset.layer, asset.name, asset.kind, "partner", (asset.owner,), asset.status,
-                since, tuple(asset.event_ids),
-            )  # fmt: skip
-            footprint.entries.setdefault(partner, []).append(entry)
-
-
-def _add_partnership_entries(
-    footprint: Footprint, formed: PartnershipFormed, companies: dict[str, CompanyFacts]
-) -> None:
-    p = formed.payload
-    if p.ends_on is not None and p.ends_on.start <= footprint.as_of:
-        return
-    for party in p.parties:
-        if party == p.provider:
-            continue
-        via = (p.provider,) if p.provider else tuple(x for x in p.parties if x != party)
-        names = [companies[x].name for x in via]
-        asset = partnership_label(p.asset, p.provider is not None, names)
-        entry = StackEntry(
-            p.layer, asset, "partnership", "partner", via, p.status, formed.occurred_on,
-            (_id(formed),),
-        )  # fmt: skip
-        footprint.entries.setdefault(party, []).append(entry)
-
-
-def partnership_label(asset: str | None, has_provider: bool, via_names: list[str]) -> str:
-    """The asset a partner entry shows: the partnership's asset, the provider, or the parties."""
-    if asset:
-        return asset
-    if has_provider:
-        return via_names[0]
-    return "Partnership with " + ", ".join(via_names)
-
-
-def _id(event: Event) -> UUID:
-    assert event.id is not None, "stored events always carry an id"
-    return event.id
+    return footprint_of(world, effective, as_of)

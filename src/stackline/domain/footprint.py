@@ -33,6 +33,8 @@ class StackEntry:
     event_ids: tuple[UUID, ...]
     certain: bool = False
     confidence: str = "confirmed"
+    # Since when the asset has had this status (its availability, for stakes); not shown.
+    status_since: PartialDate | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str, str, tuple[str, ...]]:
@@ -64,6 +66,70 @@ class StackEntry:
             since=since,
             event_ids=(*self.event_ids, link.event_id),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Supply:
+    """Something a company supplies to others in one layer: as a partnership's provider, or as
+    a co-developer of another company's asset (the provider's side; no effect on presence)."""
+
+    layer: Layer
+    asset: str
+    to: tuple[str, ...]
+    via: tuple[str, ...]
+    status: str
+    since: PartialDate
+    event_ids: tuple[UUID, ...]
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+        return (self.layer.value, fold_name(self.asset), self.via, self.to)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer.value,
+            "asset": self.asset,
+            "to": list(self.to),
+            "via": list(self.via),
+            "status": self.status,
+            "since": str(self.since),
+            "event_ids": [str(event_id) for event_id in self.event_ids],
+        }
+
+    def rolled_up(self, link: ParentLink) -> Supply:
+        """This supply as the parent sees it through `link`."""
+        since = self.since if self.since.start >= link.since.start else link.since
+        return replace(
+            self,
+            via=(link.child, *self.via),
+            since=since,
+            event_ids=(*self.event_ids, link.event_id),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetNode:
+    """An asset named by owner, layer and name (`key` folds the name as launches match it)."""
+
+    company: str | None  # None: a base model named without its company
+    layer: Layer
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.company or ''}|{self.layer.value}|{fold_name(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyEdge:
+    """On the day, `dependent` depends on `on` (`kind`), since `since`."""
+
+    dependent: AssetNode
+    on: AssetNode
+    kind: str
+    status: str
+    since: PartialDate
+    event_ids: tuple[UUID, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +177,10 @@ class FootprintSource(Protocol):
 
     def direct_entries(self, slug: str) -> list[StackEntry]: ...
 
-    def owned_layers(self, slug: str) -> set[Layer]:
-        """Layers of the company's own (not its subsidiaries') owned entries."""
-
     def holdings(self, slug: str) -> list[Holding]: ...
+
+    def supplies(self, slug: str) -> list[Supply]:
+        """What the company itself (not its subsidiaries) supplies to others on the day."""
 
     def event_facts(self, ids: set[UUID]) -> dict[UUID, EventFacts]: ...
 
@@ -129,6 +195,8 @@ class Footprint:
     entries: dict[str, list[StackEntry]] = field(default_factory=dict)
     investments: dict[str, list[Holding]] = field(default_factory=dict)
     facts: dict[UUID, EventFacts] = field(default_factory=dict)
+    supplied: dict[str, list[Supply]] = field(default_factory=dict)
+    dependencies: list[DependencyEdge] = field(default_factory=list)
 
     def company(self, slug: str) -> CompanyFacts | None:
         return self.companies.get(slug)
@@ -139,8 +207,8 @@ class Footprint:
     def direct_entries(self, slug: str) -> list[StackEntry]:
         return self.entries.get(slug, [])
 
-    def owned_layers(self, slug: str) -> set[Layer]:
-        return {e.layer for e in self.entries.get(slug, []) if e.relation == "owned"}
+    def supplies(self, slug: str) -> list[Supply]:
+        return self.supplied.get(slug, [])
 
     def holdings(self, slug: str) -> list[Holding]:
         return self.investments.get(slug, [])

@@ -17,16 +17,50 @@ from typing import TypeVar
 from uuid import UUID
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.footprint import CompanyFacts, Footprint, Holding, ParentLink, StackEntry
+from stackline.domain.fold_output import partnership_label, supply_label
+from stackline.domain.footprint import (
+    CompanyFacts,
+    DependencyEdge,
+    Footprint,
+    Holding,
+    ParentLink,
+    StackEntry,
+    Supply,
+)
 
 
 @dataclass(frozen=True)
 class Held:
-    """`entry` holds on `[valid_from, valid_to)`."""
+    """`entry` holds on `[valid_from, valid_to)`. A partnership without an asset of its own is
+    labelled by the names of its provider or parties on the day (`label` says which)."""
 
     valid_from: date
     valid_to: date | None
     entry: StackEntry
+    label: str = "asset"  # asset, provider or parties
+
+    def holds_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+@dataclass(frozen=True)
+class HeldSupply:
+    """`supply` holds on `[valid_from, valid_to)`."""
+
+    valid_from: date
+    valid_to: date | None
+    supply: Supply
+    named: bool = True  # False: labelled by the names of those it supplies, on the day
+
+    def holds_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+@dataclass(frozen=True)
+class HeldDependency:
+    valid_from: date
+    valid_to: date | None
+    edge: DependencyEdge
 
     def holds_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
@@ -68,6 +102,8 @@ class FootprintHistory:
     links: dict[str, list[DatedLink]] = field(default_factory=lambda: defaultdict(list))  # by child
     held: dict[str, list[Held]] = field(default_factory=lambda: defaultdict(list))  # by holder
     investments: dict[str, list[DatedInvestment]] = field(default_factory=lambda: defaultdict(list))
+    supplied: dict[str, list[HeldSupply]] = field(default_factory=lambda: defaultdict(list))
+    dependencies: list[HeldDependency] = field(default_factory=list)
 
     def at(self, day: date) -> Footprint:
         """The footprint of `day`, as the projection tables would answer it."""
@@ -89,12 +125,33 @@ class FootprintHistory:
         for link in sorted(parents.values(), key=lambda link: link.child):
             footprint.children.setdefault(link.parent, []).append(link)
         for holder, held in self.held.items():
-            live = [h.entry for h in held if h.holds_on(day)]
+            live = [self._labelled(h, day) for h in held if h.holds_on(day)]
             if live:
                 footprint.entries[holder] = live
         for investor, made in self.investments.items():
             footprint.investments[investor] = _holdings(made, day)
+        for supplier, supplies in self.supplied.items():
+            supplied = [self._supply_on(h, day) for h in supplies if h.holds_on(day)]
+            if supplied:
+                footprint.supplied[supplier] = supplied
+        footprint.dependencies = [h.edge for h in self.dependencies if h.holds_on(day)]
         return footprint
+
+    def name_on(self, slug: str, day: date) -> str:
+        latest = _latest(self.names.get(slug, []), day)
+        return latest.name if latest else slug
+
+    def _labelled(self, held: Held, day: date) -> StackEntry:
+        if held.label == "asset":
+            return held.entry
+        names = [self.name_on(slug, day) for slug in held.entry.via]
+        return replace(held.entry, asset=partnership_label(None, held.label == "provider", names))
+
+    def _supply_on(self, held: HeldSupply, day: date) -> Supply:
+        if held.named:
+            return held.supply
+        names = [self.name_on(slug, day) for slug in held.supply.to]
+        return replace(held.supply, asset=supply_label(None, names))
 
     def change_days(self) -> list[date]:
         """Every day on which something here starts or stops, in order."""

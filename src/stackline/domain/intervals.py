@@ -27,6 +27,10 @@ class AssetState:
     since: PartialDate
     event_ids: tuple[str, ...]
     partners: tuple[tuple[str, PartialDate], ...]  # co-developers, each with its own since
+    base: tuple[str | None, str] | None = None  # the model it is fine-tuned from …
+    base_since: PartialDate | None = None  # … since the launch that said so
+    status_since: PartialDate | None = None  # the launch that gave it its status
+    base_event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,13 +76,18 @@ def _next_state(state: AssetState | None, record: EventRecord) -> AssetState | N
     if state is None:
         return AssetState(
             asset.owner, asset.layer, asset.name, asset.kind, asset.status, record.occurred,
-            (record.id,), partners,
+            (record.id,), partners, asset.base, record.occurred if asset.base else None,
+            record.occurred, record.id if asset.base else None,
         )  # fmt: skip
     known = {slug for slug, _ in state.partners}
     merged = state.partners + tuple(p for p in partners if p[0] not in known)
+    base, base_since, base_event = state.base, state.base_since, state.base_event
+    if base is None and asset.base is not None:
+        base, base_since, base_event = asset.base, record.occurred, record.id
+    status_since = state.status_since if asset.status == state.status else record.occurred
     return AssetState(
         state.owner, asset.layer, asset.name, asset.kind, asset.status, state.since,
-        (*state.event_ids, record.id), merged,
+        (*state.event_ids, record.id), merged, base, base_since, status_since, base_event,
     )  # fmt: skip
 
 
@@ -90,8 +99,9 @@ class PartnershipSpan:
     stop: date | None
 
 
-def partnership_span(formed: EventRecord, endings: Sequence[EventRecord]) -> PartnershipSpan | None:
-    """From its date until its first ending or the start of `ends_on`; None when it never holds."""
+def live_span(formed: EventRecord, endings: Sequence[EventRecord]) -> PartnershipSpan | None:
+    """A partnership's or a dependency's days: from its date until its first ending or the
+    start of its `ends_on`; None when it never holds."""
     start = formed.occurred.start
     stops = [e.occurred.start for e in endings]
     ends_on = formed.payload.get("ends_on")
@@ -101,3 +111,19 @@ def partnership_span(formed: EventRecord, endings: Sequence[EventRecord]) -> Par
     if stop is not None and stop <= start:
         return None
     return PartnershipSpan(start, stop)
+
+
+partnership_span = live_span
+
+
+def status_periods(
+    span: PartnershipSpan, status: str, activation: date | None
+) -> list[tuple[date, date | None, str]]:
+    """The span split where an announced partnership is activated: announced, then active."""
+    if status != "announced" or activation is None:
+        return [(span.start, span.stop, status)]
+    if span.stop is not None and activation >= span.stop:
+        return [(span.start, span.stop, status)]
+    if activation <= span.start:
+        return [(span.start, span.stop, "active")]
+    return [(span.start, activation, "announced"), (activation, span.stop, "active")]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.values import Frozen, Label, Layer, Money, Slug, Text
+from stackline.domain.values import Frozen, Label, Layer, Money, Slug, Text, fold_name
 
 CompanyKind = Literal["lab", "hyperscaler", "chipmaker", "neocloud", "app", "conglomerate", "other"]
 AssetStatus = Literal["announced", "available"]
@@ -59,6 +59,9 @@ class ModelReleasedPayload(Frozen):
     model: Label
     access: Literal["open_weights", "fully_open", "closed"]
     base_model: BaseModelRef | None = None
+    # Unset means available: releases recorded before models could be announced hash as they did.
+    status: AssetStatus | None = None
+    target_on: PartialDate | None = None
 
 
 class ProductLaunchedPayload(Frozen):
@@ -82,6 +85,7 @@ class PartnershipFormedPayload(Frozen):
     amount: Money | None = None
     ends_on: PartialDate | None = None
     status: Literal["announced", "active"]
+    target_on: PartialDate | None = None
 
     @model_validator(mode="after")
     def _parties_are_distinct_and_include_provider(self) -> PartnershipFormedPayload:
@@ -90,6 +94,10 @@ class PartnershipFormedPayload(Frozen):
         if self.provider is not None and self.provider not in self.parties:
             raise ValueError("provider must be one of the parties")
         return self
+
+
+class PartnershipActivatedPayload(Frozen):
+    partnership: UUID
 
 
 class PartnershipEndedPayload(Frozen):
@@ -110,11 +118,16 @@ class _Acquisition(Frozen):
 
 
 class AcquisitionAnnouncedPayload(_Acquisition):
-    pass
+    target_on: PartialDate | None = None
 
 
 class AcquisitionCompletedPayload(_Acquisition):
     pass
+
+
+class AcquisitionAbandonedPayload(Frozen):
+    announcement: UUID
+    reason: Text | None = None
 
 
 class InvestmentMadePayload(Frozen):
@@ -128,6 +141,43 @@ class InvestmentMadePayload(Frozen):
         if self.investor == self.investee:
             raise ValueError("investor and investee must be different companies")
         return self
+
+
+class AssetRef(Frozen):
+    """An asset named by its owner, its layer and its name (matched as launches match it)."""
+
+    company: Slug
+    layer: Layer
+    asset: Label
+
+
+DependencyKind = Literal["runs_on", "trained_on", "fine_tuned_from", "built_with"]
+
+
+class DependencyFormedPayload(Frozen):
+    """`from` depends on `on` (an application runs on a model, a model is trained on compute,
+    compute is built with chips, a model is fine-tuned from another)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True,
+                              validate_by_alias=True, validate_by_name=True)  # fmt: skip
+
+    from_: AssetRef = Field(alias="from")
+    on: AssetRef
+    kind: DependencyKind
+    status: Literal["announced", "active"]
+    ends_on: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _not_on_itself(self) -> DependencyFormedPayload:
+        if (self.from_.company, self.from_.layer, fold_name(self.from_.asset)) == (
+            self.on.company, self.on.layer, fold_name(self.on.asset),
+        ):  # fmt: skip
+            raise ValueError("an asset cannot depend on itself")
+        return self
+
+
+class DependencyEndedPayload(Frozen):
+    dependency: UUID
 
 
 class EventRetractedPayload(Frozen):

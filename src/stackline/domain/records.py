@@ -77,6 +77,7 @@ class LaunchedAsset:
     kind: str
     status: str
     partners: tuple[str, ...]
+    base: tuple[str | None, str] | None = None  # (company, model) it is fine-tuned from
 
 
 def launched_asset(record: EventRecord) -> LaunchedAsset:
@@ -90,9 +91,14 @@ def launched_asset(record: EventRecord) -> LaunchedAsset:
         layer,
         payload[ASSET_NAME_FIELDS[record.type]],
         kind,
-        payload.get("status", "available"),
+        payload.get("status") or "available",
         tuple(payload.get("partners") or ()),
+        _base_of(payload.get("base_model")),
     )
+
+
+def _base_of(base: dict[str, Any] | None) -> tuple[str | None, str] | None:
+    return (base.get("company"), base["model"]) if base else None
 
 
 # A launch's asset kind: fixed by its type, else the payload's `kind` (products default to

@@ -17,12 +17,13 @@ from stackline.domain.events import (
     AcquisitionCompleted,
     AssetRetired,
     CompanyRegistered,
+    DependencyFormed,
     Event,
     EventRetracted,
-    PartnershipEnded,
     PartnershipFormed,
     company_fields,
 )
+from stackline.domain.follow_up_rules import follow_up_problems
 from stackline.domain.values import Layer, fold_name
 
 
@@ -43,7 +44,11 @@ class RuleContext(Protocol):
 
     def ownership_change_dates(self, slugs: set[str], after: date) -> list[date]: ...
 
-    def is_ended(self, partnership: UUID) -> bool: ...
+    def followed_by(self, target: UUID, event_type: str) -> bool:
+        """Whether a live event of `event_type` acts on `target` (ends it, activates it, …)."""
+
+    def acquired_since(self, acquirer: str, target: str, since: date) -> bool:
+        """Whether a live acquisition.completed of `target` by `acquirer` is dated `since` or later."""
 
     def holds_asset(self, company: str, layer: Layer, asset_key: str, on: date) -> bool: ...
 
@@ -90,6 +95,7 @@ def _problems(event: Event, context: RuleContext, recorded_on: date) -> Iterator
             f"starts after today ({recorded_on}); record plans as announcements with target_on",
         )
     yield from _check_companies(event, context)
+    yield from follow_up_problems(event, context)
     if isinstance(event, CompanyRegistered):
         if context.founding(event.payload.company) is not None:
             yield FieldProblem(
@@ -101,12 +107,12 @@ def _problems(event: Event, context: RuleContext, recorded_on: date) -> Iterator
                 yield FieldProblem("occurred_on", f"events name this company from {first}")
     elif isinstance(event, AcquisitionCompleted):
         yield from _check_cycle(event, context)
-    elif isinstance(event, PartnershipEnded):
-        yield from _check_partnership_end(event, context)
-    elif isinstance(event, PartnershipFormed):
+    elif isinstance(event, PartnershipFormed | DependencyFormed):
         ends = event.payload.ends_on
         if ends is not None and ends.start < event.occurred_on.start:
-            yield FieldProblem("payload.ends_on", "must not start before the partnership")
+            yield FieldProblem("payload.ends_on", "must not start before the event itself")
+    if isinstance(event, DependencyFormed):
+        yield from _check_dependency_assets(event, context)
     elif isinstance(event, AssetRetired):
         p = event.payload
         if not context.holds_asset(p.company, p.layer, fold_name(p.asset), event.occurred_on.start):
@@ -163,15 +169,17 @@ def _check_cycle(event: AcquisitionCompleted, context: RuleContext) -> Iterator[
             return
 
 
-def _check_partnership_end(event: PartnershipEnded, context: RuleContext) -> Iterator[FieldProblem]:
-    target_id = event.payload.partnership
-    formed = context.find(target_id)
-    if not isinstance(formed, PartnershipFormed):
-        yield FieldProblem("payload.partnership", f"no partnership.formed event {target_id}")
-    elif context.is_voided(target_id) or context.is_ended(target_id):
-        yield FieldProblem("payload.partnership", "the partnership is not live (voided or ended)")
-    elif event.occurred_on.start < formed.occurred_on.start:
-        yield FieldProblem("occurred_on", f"the partnership was formed on {formed.occurred_on}")
+def _check_dependency_assets(
+    event: DependencyFormed, context: RuleContext
+) -> Iterator[FieldProblem]:
+    """Both assets must exist (launched, not retired) on the dependency's date."""
+    day = event.occurred_on.start
+    for side, ref in (("from", event.payload.from_), ("on", event.payload.on)):
+        if not context.holds_asset(ref.company, ref.layer, fold_name(ref.asset), day):
+            yield FieldProblem(
+                f"payload.{side}.asset",
+                f"{ref.company!r} has no {ref.layer.value} asset {ref.asset!r} on {day}",
+            )
 
 
 def _registers_again(voiding: Event, registration: CompanyRegistered) -> bool:

@@ -10,12 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
+from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
 from stackline.domain.footprint import (
     RELATION_ORDER,
     CompanyFacts,
     FootprintSource,
     StackEntry,
+    Supply,
 )
 from stackline.domain.values import CONFIDENCE_RANK, LAYERS, Layer
 
@@ -33,6 +35,7 @@ class Stack:
     as_of: date
     known_on: datetime | None
     entries: dict[Layer, tuple[StackEntry, ...]]
+    supplies: tuple[Supply, ...] = ()
 
     def presence(self, layer: Layer) -> Presence:
         return presence_of(self.entries[layer])
@@ -67,6 +70,7 @@ class Stack:
                 "owned_layers": self.owned_layers,
                 "covered_layers": self.covered_layers,
             },
+            "supplies": [supply.as_dict() for supply in self.supplies],
         }
 
 
@@ -88,7 +92,8 @@ def compose_stack(source: FootprintSource, slug: str, known_on: datetime | None 
     entries = _finish(source, _all_entries(source, slug, frozenset({slug})))
     by_layer = {layer: tuple(e for e in entries if e.layer is layer) for layer in LAYERS}
     children = tuple(sorted(link.child for link in source.subsidiaries(slug)))
-    return Stack(company, slug, children, source.as_of, known_on, by_layer)
+    supplies = _outside_the_group(source, slug, _all_supplies(source, slug, frozenset({slug})))
+    return Stack(company, slug, children, source.as_of, known_on, by_layer, supplies)
 
 
 def _all_entries(source: FootprintSource, slug: str, path: frozenset[str]) -> list[StackEntry]:
@@ -102,23 +107,41 @@ def _all_entries(source: FootprintSource, slug: str, path: frozenset[str]) -> li
     return entries
 
 
-def _owned_layers(source: FootprintSource, slug: str, path: frozenset[str]) -> set[Layer]:
-    layers = source.owned_layers(slug)
+def _available_owned(
+    source: FootprintSource, slug: str, path: frozenset[str]
+) -> dict[Layer, PartialDate]:
+    """For each layer where the company (or a subsidiary) owns an available asset on the day,
+    since when: the earliest day such an asset became available, no earlier than the linking
+    acquisition."""
+    found: dict[Layer, PartialDate] = {}
+
+    def keep(layer: Layer, since: PartialDate) -> None:
+        if layer not in found or since.start < found[layer].start:
+            found[layer] = since
+
+    for entry in source.direct_entries(slug):
+        if entry.relation == "owned" and entry.is_available:
+            keep(entry.layer, entry.status_since or entry.since)
     for link in source.subsidiaries(slug):
         if link.child not in path:
-            layers |= _owned_layers(source, link.child, path | {link.child})
-    return layers
+            for layer, since in _available_owned(source, link.child, path | {link.child}).items():
+                keep(layer, since if since.start >= link.since.start else link.since)
+    return found
 
 
 def _stakes(source: FootprintSource, slug: str) -> list[StackEntry]:
+    """A stake in each layer where an investee owns an available asset, dated from the later of
+    the investment and that asset's entry (an announced asset makes no stake)."""
     stakes = []
     for holding in source.holdings(slug):
         investee = source.company(holding.investee)
         if investee is None:
             continue
-        owned = _owned_layers(source, holding.investee, frozenset({holding.investee}))
+        available = _available_owned(source, holding.investee, frozenset({holding.investee}))
         for layer in LAYERS:
-            if layer in owned:
+            if layer in available:
+                owned_since = available[layer]
+                since = holding.since if holding.since.start >= owned_since.start else owned_since
                 stakes.append(
                     StackEntry(
                         layer=layer,
@@ -127,11 +150,59 @@ def _stakes(source: FootprintSource, slug: str) -> list[StackEntry]:
                         relation="stake",
                         via=(holding.investee,),
                         status="active",
-                        since=holding.since,
+                        since=since,
                         event_ids=holding.event_ids,
                     )
                 )
     return stakes
+
+
+def _all_supplies(source: FootprintSource, slug: str, path: frozenset[str]) -> list[Supply]:
+    supplies = list(source.supplies(slug))
+    for link in source.subsidiaries(slug):
+        if link.child not in path:
+            children = _all_supplies(source, link.child, path | {link.child})
+            supplies.extend(supply.rolled_up(link) for supply in children)
+    return supplies
+
+
+def _outside_the_group(
+    source: FootprintSource, slug: str, supplies: list[Supply]
+) -> tuple[Supply, ...]:
+    """Supplies to companies outside the company's ownership group on the day (a subsidiary
+    supplying its parent is not supplying anyone), merged when they share a key."""
+    group = _top_owner(source, slug)
+    merged: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Supply] = {}
+    # A canonical order first, so the merge does not depend on the order a source listed them.
+    canonical = sorted(
+        supplies, key=lambda s: (s.key, s.since.start, [str(i) for i in s.event_ids])
+    )
+    for supply in canonical:
+        to = tuple(c for c in supply.to if _top_owner(source, c) != group)
+        if not to:
+            continue
+        supply = replace(supply, to=to)
+        earlier = merged.get(supply.key)
+        merged[supply.key] = supply if earlier is None else _merge_supplies(earlier, supply)
+    return tuple(sorted(merged.values(), key=lambda s: (LAYERS.index(s.layer), s.key)))
+
+
+def _merge_supplies(a: Supply, b: Supply) -> Supply:
+    since = a.since if a.since.start <= b.since.start else b.since
+    status = a.status if a.status in ("available", "active") else b.status
+    return replace(
+        a, since=since, status=status, event_ids=tuple(dict.fromkeys((*a.event_ids, *b.event_ids)))
+    )
+
+
+def _top_owner(source: FootprintSource, slug: str) -> str:
+    seen = {slug}
+    company = source.company(slug)
+    while company is not None and company.parent is not None and company.parent not in seen:
+        seen.add(company.parent)
+        slug = company.parent
+        company = source.company(slug)
+    return slug
 
 
 def _finish(source: FootprintSource, entries: list[StackEntry]) -> list[StackEntry]:

@@ -21,7 +21,13 @@ from sqlalchemy import Table
 
 from stackline.domain.events import EVENT_TYPES
 from stackline.domain.records import EventRecord, asset_key_of
-from stackline.store.tables import companies, company_names, investments, ownership_links
+from stackline.store.tables import (
+    companies,
+    company_names,
+    investments,
+    ownership_links,
+    plans,
+)
 
 PointRows = list[tuple[Table, dict[str, Any]]]
 
@@ -44,6 +50,14 @@ def own_partnership(record: EventRecord) -> str:
 
 def target_partnership(record: EventRecord) -> str:
     return "partnership:" + str(record.payload["partnership"])
+
+
+def own_dependency(record: EventRecord) -> str:
+    return "dependency:" + record.id
+
+
+def target_dependency(record: EventRecord) -> str:
+    return "dependency:" + str(record.payload["dependency"])
 
 
 def _registration(record: EventRecord) -> PointRows:
@@ -80,19 +94,35 @@ def _investment(record: EventRecord) -> PointRows:
     return [(investments, row)]
 
 
+def _plan(record: EventRecord) -> PointRows:
+    """An announcement with a target date is a plan (whose outcome the plans read tells)."""
+    p = record.payload
+    if not p.get("target_on") or p.get("status", "announced") != "announced":
+        return []
+    kind = {"partnership.formed": "partnership", "acquisition.announced": "acquisition"}
+    company = p.get("company") or p.get("acquirer") or (p.get("parties") or [""])[0]
+    row = {"seq": record.seq, "event_id": record.id, "kind": kind.get(record.type, "asset"),
+           "company": company, "valid_from": record.start.isoformat()}  # fmt: skip
+    return [(plans, row)]
+
+
 EVENT_PROJECTIONS: dict[str, EventProjection] = {
     "company.registered": EventProjection(points=_registration),
     "company.renamed": EventProjection(points=_rename),
-    "chip.launched": EventProjection(unit=asset_unit),
-    "compute.launched": EventProjection(unit=asset_unit),
-    "model.released": EventProjection(unit=asset_unit),
+    "chip.launched": EventProjection(unit=asset_unit, points=_plan),
+    "compute.launched": EventProjection(unit=asset_unit, points=_plan),
+    "model.released": EventProjection(unit=asset_unit, points=_plan),
     "product.launched": EventProjection(unit=asset_unit),
     "asset.retired": EventProjection(unit=asset_unit),
-    "partnership.formed": EventProjection(unit=own_partnership),
+    "partnership.formed": EventProjection(unit=own_partnership, points=_plan),
+    "partnership.activated": EventProjection(unit=target_partnership),
     "partnership.ended": EventProjection(unit=target_partnership),
-    "acquisition.announced": EventProjection(),
+    "acquisition.announced": EventProjection(points=_plan),
     "acquisition.completed": EventProjection(points=_ownership),
+    "acquisition.abandoned": EventProjection(),
     "investment.made": EventProjection(points=_investment),
+    "dependency.formed": EventProjection(unit=own_dependency),
+    "dependency.ended": EventProjection(unit=target_dependency),
     "event.retracted": EventProjection(),
 }
 assert set(EVENT_PROJECTIONS) == set(EVENT_TYPES), "every event type needs a projection entry"
@@ -103,6 +133,7 @@ POINT_TABLES: dict[Table, str] = {
     company_names: "seq",
     ownership_links: "seq",
     investments: "seq",
+    plans: "seq",
 }
 
 

@@ -7,6 +7,7 @@ as-of query follows the size of the answer, not the length of the log.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -18,20 +19,24 @@ from sqlalchemy import Connection, Row, func, select
 from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
 from stackline.domain.events import Event
-from stackline.domain.fold import partnership_label
+from stackline.domain.fold_output import partnership_label, supply_label
 from stackline.domain.footprint import (
+    AssetNode,
     CompanyFacts,
+    DependencyEdge,
     EventFacts,
     Footprint,
     Holding,
     ParentLink,
     StackEntry,
+    Supply,
 )
 from stackline.domain.values import Layer
 from stackline.store.rows import row_event
 from stackline.store.tables import (
     companies,
     company_names,
+    dependencies,
     events,
     investments,
     ownership_links,
@@ -106,18 +111,17 @@ class StoredFootprint:
         )
         return [_link(row) for row in rows]
 
-    def owned_layers(self, slug: str) -> set[Layer]:
-        rows = self.connection.scalars(
-            select(stack_facts.c.layer)
+    def supplies(self, slug: str) -> list[Supply]:
+        rows = self.connection.execute(
+            select(stack_facts)
             .where(
-                stack_facts.c.holder == slug,
-                stack_facts.c.relation == "owned",
+                stack_facts.c.supplier == slug,
                 stack_facts.c.valid_from <= self.as_of,
                 stack_facts.c.valid_to.is_(None) | (stack_facts.c.valid_to > self.as_of),
             )
-            .distinct()
+            .order_by(stack_facts.c.row_id)
         )
-        return {Layer(layer) for layer in rows}
+        return supplies_of_rows(list(rows), self._name)
 
     def direct_entries(self, slug: str) -> list[StackEntry]:
         rows = self.connection.execute(
@@ -138,6 +142,7 @@ class StoredFootprint:
         return StackEntry(
             Layer(row.layer), asset, row.kind, row.relation, via, row.status, _parse(row.since),
             tuple(UUID(i) for i in orjson.loads(row.event_ids)),
+            status_since=_parse(row.status_since) if row.status_since else None,
         )  # fmt: skip
 
     def _name(self, slug: str) -> str:
@@ -165,6 +170,34 @@ class StoredFootprint:
         return facts
 
 
+def supplies_of_rows(rows: list[Any], name_of: Callable[[str], str]) -> list[Supply]:
+    """Supplies from `stack_facts` rows that name their supplier: a partnership's provider
+    supplies the unit's holders; a co-developer (the holder) supplies the asset's owner."""
+    by_unit: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_unit[row.unit].append(row)
+    supplies = []
+    for unit_rows in by_unit.values():
+        first = unit_rows[0]
+        if first.kind == "partnership":
+            to = tuple(sorted({row.holder for row in unit_rows}))
+            asset = first.asset or supply_label(None, [name_of(c) for c in to])
+        else:
+            to, asset = tuple(orjson.loads(first.via)), first.asset
+        supplies.append(
+            Supply(
+                Layer(first.layer),
+                asset,
+                to,
+                (),
+                first.status,
+                _parse(first.since),
+                tuple(UUID(i) for i in orjson.loads(first.event_ids)),
+            )
+        )
+    return supplies
+
+
 def holdings_of(rows: Any) -> list[Holding]:
     """Group investment rows (in effective order) into one holding per investee."""
     grouped: dict[str, list[Any]] = defaultdict(list)
@@ -189,11 +222,17 @@ def company_slugs(connection: Connection, as_of: date) -> list[str]:
     return list(connection.scalars(query))
 
 
-def snapshot(connection: Connection, as_of: date, with_event_facts: bool = False) -> Footprint:
+def snapshot(
+    connection: Connection,
+    as_of: date,
+    with_event_facts: bool = False,
+    with_supply_chain: bool = False,
+) -> Footprint:
     """Every company's footprint on `as_of`, loaded in a handful of queries (for the matrix).
 
     Presence does not depend on certainty or confidence, so the events' facts (one lookup per
-    event behind an entry) are loaded only when asked for.
+    event behind an entry) are loaded only when asked for; supplies and dependency edges too
+    (the graph wants them, the matrix does not).
     """
     source = StoredFootprint(connection, as_of)
     footprint = Footprint(as_of=as_of)
@@ -212,14 +251,20 @@ def snapshot(connection: Connection, as_of: date, with_event_facts: bool = False
     source._companies.update(footprint.companies)
     for link in latest_links:
         footprint.children.setdefault(link.parent, []).append(link)
-    rows = connection.execute(
-        select(stack_facts).where(
-            stack_facts.c.valid_from <= as_of,
-            stack_facts.c.valid_to.is_(None) | (stack_facts.c.valid_to > as_of),
+    facts = list(
+        connection.execute(
+            select(stack_facts)
+            .where(
+                stack_facts.c.valid_from <= as_of,
+                stack_facts.c.valid_to.is_(None) | (stack_facts.c.valid_to > as_of),
+            )
+            .order_by(stack_facts.c.row_id)
         )
     )
-    for row in rows:
+    for row in facts:
         footprint.entries.setdefault(row.holder, []).append(source._entry(row))
+    if with_supply_chain:
+        _add_supply_chain(connection, footprint, facts, source._name)
     investment_rows = connection.execute(
         select(investments)
         .where(investments.c.valid_from <= as_of)
@@ -236,6 +281,33 @@ def snapshot(connection: Connection, as_of: date, with_event_facts: bool = False
         ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
         footprint.facts = source.event_facts(ids)
     return footprint
+
+
+def _add_supply_chain(
+    connection: Connection, footprint: Footprint, rows: list[Any], name_of: Callable[[str], str]
+) -> None:
+    by_supplier: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        if row.supplier is not None:
+            by_supplier[row.supplier].append(row)
+    for supplier, supplied in by_supplier.items():
+        footprint.supplied[supplier] = supplies_of_rows(supplied, name_of)
+    edges = connection.execute(
+        select(dependencies).where(
+            dependencies.c.valid_from <= footprint.as_of,
+            dependencies.c.valid_to.is_(None) | (dependencies.c.valid_to > footprint.as_of),
+        )
+    )
+    footprint.dependencies = [dependency_edge(row) for row in edges]
+
+
+def dependency_edge(row: Any) -> DependencyEdge:
+    return DependencyEdge(
+        AssetNode(row.from_company, Layer(row.from_layer), row.from_asset),
+        AssetNode(row.on_company, Layer(row.on_layer), row.on_asset),
+        row.kind, row.status, _parse(row.since),
+        tuple(UUID(i) for i in orjson.loads(row.event_ids)),
+    )  # fmt: skip
 
 
 def _latest_names(connection: Connection, as_of: date) -> dict[str, str]:

@@ -16,7 +16,7 @@ from datetime import date
 from uuid import UUID
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import Event, companies_in_payload
+from stackline.domain.events import TARGET_FIELDS, Event, companies_in_payload
 from stackline.domain.intervals import asset_segments, holds_on
 from stackline.domain.records import EventRecord, asset_key
 from stackline.domain.rules import parent_chain
@@ -54,7 +54,7 @@ class _Pending:
     voided: set[str] = field(default_factory=set)
     registrations: dict[str, _Registration] = field(default_factory=dict)
     links: dict[str, list[_Link]] = field(default_factory=lambda: defaultdict(list))
-    endings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    followers: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     unit_records: dict[str, list[EventRecord]] = field(default_factory=lambda: defaultdict(list))
     references: dict[str, list[tuple[date, str]]] = field(default_factory=lambda: defaultdict(list))
 
@@ -71,7 +71,7 @@ class LogState:
         self._registrations: dict[str, _Registration | None] = {}
         self._links: dict[str, list[_Link]] = {}
         self._voided: dict[str, bool] = {}
-        self._endings: dict[str, set[str]] = {}
+        self._followers: dict[tuple[str, str], set[str]] = {}
         self._units: dict[str, list[EventRecord]] = {}
         self._events: dict[str, Event | None] = {}
 
@@ -86,8 +86,9 @@ class LogState:
         elif record.type == "acquisition.completed":
             link = _Link(record.start, record.seq, payload["acquirer"], record.id)
             pending.links[payload["target"]].append(link)
-        elif record.type == "partnership.ended":
-            pending.endings[str(payload["partnership"])].add(record.id)
+        target_field = TARGET_FIELDS.get(record.type)
+        if target_field is not None and record.type != "event.retracted":
+            pending.followers[(str(payload[target_field]), record.type)].add(record.id)
         unit = unit_of(record)
         if unit is not None:
             pending.unit_records[unit].append(record)
@@ -158,10 +159,16 @@ class LogState:
         days = {link.valid_from for s in slugs for link in self._links_of(s)}
         return sorted(day for day in days if day > after)
 
-    def is_ended(self, partnership: UUID) -> bool:
-        key = str(partnership)
-        endings = self._stored_endings(key) | self.pending.endings.get(key, set())
-        return any(self._live(ending) for ending in endings)
+    def followed_by(self, target: UUID, event_type: str) -> bool:
+        key = (str(target), event_type)
+        followers = self._stored_followers(key) | self.pending.followers.get(key, set())
+        return any(self._live(follower) for follower in followers)
+
+    def acquired_since(self, acquirer: str, target: str, since: date) -> bool:
+        return any(
+            link.acquirer == acquirer and link.valid_from >= since
+            for link in self._links_of(target)
+        )
 
     def holds_asset(self, company: str, layer: Layer, asset_name: str, on: date) -> bool:
         unit = "asset:" + asset_key(company, layer.value, asset_name)
@@ -196,15 +203,14 @@ class LogState:
         pending = [link for link in self.pending.links.get(target, []) if self._live(link.event_id)]
         return stored + pending
 
-    def _stored_endings(self, partnership: str) -> set[str]:
-        if partnership not in self._endings:
+    def _stored_followers(self, key: tuple[str, str]) -> set[str]:
+        if key not in self._followers:
             rows = self.sql.rows(
-                "SELECT id FROM events WHERE target_id = :target "
-                f"AND type = 'partnership.ended' AND {_LIVE}",
-                {"target": partnership},
+                f"SELECT id FROM events WHERE target_id = :target AND type = :type AND {_LIVE}",
+                {"target": key[0], "type": key[1]},
             )
-            self._endings[partnership] = {row[0] for row in rows}
-        return self._endings[partnership]
+            self._followers[key] = {row[0] for row in rows}
+        return self._followers[key]
 
     def _stored_unit(self, unit: str) -> list[EventRecord]:
         if unit not in self._units:

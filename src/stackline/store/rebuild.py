@@ -20,7 +20,7 @@ from stackline.store.tables import PROJECTION_TABLES, projection_state
 
 REBUILD_CHUNK = 20_000
 # Bump when what the projector writes changes: databases built by an older one are rebuilt.
-PROJECTOR_VERSION = 2
+PROJECTOR_VERSION = 3
 STATE_NAME = "projections"
 
 

@@ -30,13 +30,16 @@ RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes"
 def derived_columns(record: EventRecord) -> dict[str, Any]:
     """The indexed columns a row derives from its event's content (dates as ISO text)."""
     type_layer = TYPE_LAYERS.get(record.type)
-    layer = type_layer.value if type_layer is not None else record.payload.get("layer")
+    payload = record.payload
+    layer = type_layer.value if type_layer is not None else payload.get("layer")
+    if layer is None and "from" in payload:  # a dependency: its dependent asset's layer
+        layer = payload["from"]["layer"]
     target_field = TARGET_FIELDS.get(record.type)
     return {
         "effective_on": record.occurred.start.isoformat(),
         "period_end": record.occurred.end.isoformat(),
         "layer": layer,
-        "target_id": str(record.payload[target_field]) if target_field else None,
+        "target_id": str(payload[target_field]) if target_field else None,
         "unit": unit_of(record),
     }
 

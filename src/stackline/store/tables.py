@@ -139,7 +139,53 @@ stack_facts = Table(
     Column("event_ids", Text, nullable=False),
     Column("valid_from", Date, nullable=False),
     Column("valid_to", Date),
+    # Who supplies what this row holds: a partnership's provider, or a co-developer (the
+    # holder itself); NULL for owned rows and partnerships without a provider.
+    Column("supplier", String(63)),
+    # Since when the asset has had this row's status (the launch that gave it): stakes count
+    # from an asset's availability, not its announcement.
+    Column("status_since", String(10)),
     Index("ix_stack_facts_holder", "holder", "valid_from"),
+    Index("ix_stack_facts_supplier", "supplier", "valid_from"),
+)
+
+# Dependency edges between assets (`dependency.formed`, and a model's `base_model`), each valid
+# over [valid_from, valid_to). An asset is `company|layer|folded name`; a base model named
+# without its company has no `on_company` (a placeholder node in the graph).
+dependencies = Table(
+    "dependencies",
+    metadata,
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("from_company", String(63), nullable=False),
+    Column("from_layer", String(12), nullable=False),
+    Column("from_key", String(300), nullable=False),
+    Column("from_asset", String(200), nullable=False),
+    Column("on_company", String(63)),
+    Column("on_layer", String(12), nullable=False),
+    Column("on_key", String(300), nullable=False),
+    Column("on_asset", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("since", String(10), nullable=False),
+    Column("event_ids", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Index("ix_dependencies_from", "from_key", "valid_from"),
+    Index("ix_dependencies_on", "on_key", "valid_from"),
+    Index("ix_dependencies_company", "from_company", "valid_from"),
+)
+
+# Announcements with a target date (an asset, a partnership, an acquisition): the plans whose
+# outcome `/api/v1/plans` tells. One row per announcing event.
+plans = Table(
+    "plans",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("event_id", String(36), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("company", String(63), nullable=False),
+    Column("valid_from", Date, nullable=False),
 )
 
 users = Table(
@@ -171,5 +217,6 @@ projection_state = Table(
 )
 
 PROJECTION_TABLES = (
-    event_companies, voids, companies, company_names, ownership_links, investments, stack_facts
+    event_companies, voids, companies, company_names, ownership_links, investments, stack_facts,
+    dependencies, plans,
 )  # fmt: skip

@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from stackline.domain.dates import PartialDate
 from stackline.domain.events import EVENT_TYPES
 from stackline.domain.payloads import (
+    AcquisitionAbandonedPayload,
     AcquisitionAnnouncedPayload,
     AcquisitionCompletedPayload,
     AssetRetiredPayload,
@@ -24,9 +25,12 @@ from stackline.domain.payloads import (
     CompanyRegisteredPayload,
     CompanyRenamedPayload,
     ComputeLaunchedPayload,
+    DependencyEndedPayload,
+    DependencyFormedPayload,
     EventRetractedPayload,
     InvestmentMadePayload,
     ModelReleasedPayload,
+    PartnershipActivatedPayload,
     PartnershipEndedPayload,
     PartnershipFormedPayload,
     ProductLaunchedPayload,
@@ -46,10 +50,14 @@ Payload = (
     | ProductLaunchedPayload
     | AssetRetiredPayload
     | PartnershipFormedPayload
+    | PartnershipActivatedPayload
     | PartnershipEndedPayload
     | AcquisitionAnnouncedPayload
     | AcquisitionCompletedPayload
+    | AcquisitionAbandonedPayload
     | InvestmentMadePayload
+    | DependencyFormedPayload
+    | DependencyEndedPayload
     | EventRetractedPayload
 )
 
@@ -150,12 +158,75 @@ class Integration(Answer):
     covered_layers: list[Layer]
 
 
+class SupplyAnswer(Answer):
+    """What the company supplies to others: as a partnership's provider, or as co-developer."""
+
+    layer: Layer
+    asset: str
+    to: list[Slug] = Field(description="The companies supplied (outside the company's group)")
+    via: list[Slug] = Field(description="The subsidiaries it supplies through ([] for its own)")
+    status: str
+    since: PartialDate
+    event_ids: list[UUID]
+
+
 class StackAnswer(Answer):
     company: StackCompany
     as_of: date
     known_on: datetime | None
     layers: LayersAnswer
     integration: Integration
+    supplies: list[SupplyAnswer]
+
+
+class GraphNode(Answer):
+    id: str = Field(description="company:<slug>, or asset:<company>|<layer>|<folded name>")
+    type: Literal["company", "asset"]
+    company: Slug | None = Field(description="The company, or the asset's owner (null: unknown)")
+    layer: Layer | None
+    asset: str | None
+    name: str = Field(description="What to show: the company's or the asset's name")
+    status: str = Field(
+        description="available, announced, placeholder (a base model not recorded)…"
+    )
+
+
+class GraphEdge(Answer):
+    from_: str = Field(alias="from")
+    to: str
+    kind: Literal[
+        "owns", "partner", "stake", "has", "runs_on", "trained_on", "fine_tuned_from", "built_with"
+    ]
+    since: PartialDate
+    status: str
+    event_ids: list[UUID]
+
+
+class GraphAnswer(Answer):
+    as_of: date
+    known_on: datetime | None
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class PlanAnswer(Answer):
+    event_id: UUID
+    company: Slug
+    layer: Layer | None
+    asset: str | None = Field(description="The asset, the partnership's asset or the target")
+    announced_on: PartialDate
+    target_on: PartialDate
+    delivered_on: PartialDate | None
+    slip_days: int | None = Field(
+        description="0 within the target period; days after its end (before its start: negative)"
+    )
+    state: Literal["pending", "delivered", "overdue", "abandoned"]
+
+
+class PlansAnswer(Answer):
+    as_of: date
+    known_on: datetime | None
+    plans: list[PlanAnswer]
 
 
 class DiffEntry(EntryAnswer):

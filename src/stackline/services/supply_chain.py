@@ -1,0 +1,39 @@
+"""The supply chain as the API and the pages read it: the graph of a day, and plans against
+outcomes. As-of reads come from the projection tables; `known_on` reads fold what was known."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from stackline.domain.fold import effective_events
+from stackline.domain.graph import Graph, compose_graph
+from stackline.domain.plans import Plan, plans_as_of
+from stackline.services.stacks import known_events, known_footprint, require_company
+from stackline.store.footprints import snapshot
+from stackline.store.reads.plans import plan_events
+from stackline.store.units_of_work import Database
+
+
+def graph_of(
+    db: Database, as_of: date, known_on: datetime | None = None, company: str | None = None
+) -> Graph:
+    """The day's graph; with `company`, what lies within two edges of that company."""
+    with db.reading() as uow:
+        if company is not None:
+            require_company(uow, company)
+        if known_on is None:
+            footprint = snapshot(uow.connection, as_of, with_supply_chain=True)
+        else:
+            footprint = known_footprint(uow, as_of, known_on)
+    graph = compose_graph(footprint, known_on)
+    return graph.around(company) if company is not None else graph
+
+
+def plans_of(db: Database, as_of: date, known_on: datetime | None = None) -> list[Plan]:
+    """Every plan announced by `as_of`, with what had become of it that day."""
+    with db.reading() as uow:
+        if known_on is None:
+            events = plan_events(uow, as_of)
+        else:
+            events = effective_events(known_events(uow, known_on), as_of, known_on)
+    return plans_as_of(events, as_of)
