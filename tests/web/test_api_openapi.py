@@ -31,6 +31,8 @@ OPERATIONS = {
         "company", "layer", "type", "from", "to", "q", "include_voided", "format",
     },
     ("get", "/api/v1/schemas/export.json"): set(),
+    ("get", "/api/v1/graph"): {"as_of", "known_on", "company"},
+    ("get", "/api/v1/plans"): {"as_of", "known_on"},
 }  # fmt: skip
 
 

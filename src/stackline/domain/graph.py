@@ -148,11 +148,12 @@ def _add_partners(graph: Graph, footprint: Footprint) -> None:
 
 
 def _add_dependencies(graph: Graph, footprint: Footprint) -> None:
+    existing = {key for key, node in graph.nodes.items() if node.type == "asset"}
     for dependency in footprint.dependencies:
         source, target = asset_id(dependency.dependent), asset_id(dependency.on)
-        if source not in graph.nodes:
+        if source not in existing:
             continue
-        if target not in graph.nodes:
+        if target not in existing:
             if dependency.kind != "fine_tuned_from":
                 continue  # the asset it depends on does not exist on the day
             on = dependency.on

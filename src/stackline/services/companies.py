@@ -14,7 +14,7 @@ from typing import Any
 from stackline.domain.dates import PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
 from stackline.domain.filters import EventFilter
-from stackline.domain.footprint import Footprint, FootprintSource
+from stackline.domain.footprint import DependencyEdge, Footprint, FootprintSource
 from stackline.domain.footprint_history import FootprintHistory
 from stackline.domain.stack import Stack, compose_stack
 from stackline.services.history import HistoryPoint, layer_history
@@ -38,6 +38,7 @@ class CompanyPage:
     events: list[dict[str, Any]]
     more_events: bool
     names: dict[str, str]
+    dependencies: list[DependencyEdge]  # what its (and its subsidiaries') assets depend on
 
 
 def company_page(
@@ -62,14 +63,17 @@ def company_page(
             related = {slug} | holding_companies(old) | holding_companies(new)
             diff_events = event_reads.events_between(uow, related, before, after)
         chart = layer_history(uow, slug, history, max(as_of, today), known_on)
+        holders = {slug} | holding_companies(stack)
+        depends = [d for d in history.at(as_of).dependencies if d.dependent.company in holders]
         events, next_after = event_reads.events_page(
             uow, EventFilter(company=slug, include_voided=True), 0, EVENTS_SHOWN
         )
         names = company_reads.current_names(uow)
     by_date = sorted(events, key=lambda e: (PartialDate.parse(e["occurred_on"]).start, e["seq"]))
     return CompanyPage(
-        slug, as_of, stack, diff, diff_events, chart, by_date, next_after is not None, names
-    )
+        slug, as_of, stack, diff, diff_events, chart, by_date, next_after is not None, names,
+        sorted(depends, key=lambda d: (d.dependent.key, d.kind, d.on.key)),
+    )  # fmt: skip
 
 
 def _stack(

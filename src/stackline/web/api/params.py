@@ -120,6 +120,12 @@ class DiffQuery(Query):
     known_on: Moment | SkipJsonSchema[None] = _moment()
 
 
+class GraphQuery(StackQuery):
+    company: CompanySlug | SkipJsonSchema[None] = Field(
+        default=None, description="Only what lies within two edges of this company"
+    )
+
+
 class FilterQuery(Query):
     """The filters shared by the event list and the export."""
 

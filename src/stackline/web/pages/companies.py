@@ -11,6 +11,7 @@ from stackline.services import companies, parameters
 from stackline.web.context import database, today
 from stackline.web.pages import bp
 from stackline.web.pages.charts import layer_chart
+from stackline.web.pages.graph import EDGE_WORDS
 
 
 @bp.get("/companies/<slug>")
@@ -39,6 +40,8 @@ def company(slug: str) -> str:
         events=page.events,
         more_events=page.more_events,
         names=page.names,
+        dependencies=page.dependencies,
+        edge_words=EDGE_WORDS,
     )
 
 
