@@ -33,7 +33,10 @@ from stackline.domain.payloads import (
 )
 from stackline.domain.values import Confidence, Frozen, Label, Layer, Source, Text
 
-SCHEMA_VERSION = 1
+# 2: the supply chain (dependencies, activations, abandonments, model announcements, targets).
+# Every event of version 1 is valid at version 2 as it was written, so old exports import as they
+# are and keep their hashes; new events are sealed as version 2.
+SCHEMA_VERSION = 2
 ZERO_HASH = "0" * 64
 
 
