@@ -14,6 +14,9 @@ PUBLIC_PAGES = [
     "/timeline",
     "/timeline?company=openai&layer=model&from=2020-01-01&to=2026-01-01&q=o",
     "/events/{event}",
+    "/graph?as_of=2026-07-01",
+    "/graph?as_of=2026-07-01&company=anthropic",
+    "/plans?as_of=2026-11-01",
     "/login",
 ]
 EDITOR_PAGES = [
@@ -21,6 +24,7 @@ EDITOR_PAGES = [
     "/events/new?type=partnership.formed",
     "/events/new?type=model.released",
     "/events/new?type=compute.launched",
+    "/events/new?type=dependency.formed",
     "/events/{event}/correct",
     "/events/{event}/retract",
     "/logout",
