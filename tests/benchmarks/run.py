@@ -254,7 +254,7 @@ def scaling_figures(work: Path, sizes: list[int]) -> tuple[list[Figure], dict[st
     for size in sizes:
         engine, import_seconds = built_database(work / "sizes", size)
         engines[size], slugs[size] = engine, comparable_companies(engine)
-        matrix_seconds, rows = timed(lambda e=engine: stacks.matrix_of(e, QUERY_DAY))
+        matrix_seconds, rows = timed(lambda e=engine: stacks.matrix_of(e, QUERY_DAY).rows)
         details[str(size)] = {"import_events_per_s": size / import_seconds,
                               "matrix_ms": matrix_seconds * 1000, "matrix_companies": len(rows)}  # fmt: skip
         print(f"  {size:>9,} events: import {size / import_seconds:,.0f}/s, matrix of {len(rows)} "

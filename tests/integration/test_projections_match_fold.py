@@ -8,13 +8,16 @@ compared with the reference fold over the same events.
 from __future__ import annotations
 
 import json
+import os
 import random
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from stackline.domain.documents import parse_event
 from stackline.domain.errors import InvalidEvent
@@ -23,7 +26,8 @@ from stackline.domain.fold import effective_events, fold_footprint
 from stackline.domain.graph import compose_graph
 from stackline.domain.plans import plans_as_of
 from stackline.domain.stack import compose_matrix, compose_stack
-from stackline.services import integrity, stacks
+from stackline.domain.values import Layer
+from stackline.services import integration, integrity, stacks
 from stackline.services.recording import record_event
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
@@ -34,7 +38,7 @@ from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
 from tests.integration.random_logs import LogWriter
 
-EXAMPLES = 25
+EXAMPLES = int(os.environ.get("STACKLINE_PROPERTY_EXAMPLES", "25"))
 SLUGS = sorted({f"c{i}" for i in range(6)})
 
 
@@ -58,6 +62,47 @@ def days_to_check(rng: random.Random) -> list[date]:
     return [date(2009, 1, 1) + timedelta(days=rng.randrange(0, 18 * 365)) for _ in range(6)]
 
 
+def stored_presence(connection: Any, day: date) -> dict[str, tuple[Any, ...]]:
+    """Every company's row of the presence projection holding on `day`."""
+    rows = connection.execute(
+        text(
+            "SELECT company, hardware, compute, model, application, parent, name FROM presence "
+            "WHERE valid_from <= :day AND (valid_to IS NULL OR valid_to > :day)"
+        ),
+        {"day": day},
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def folded_presence(reference: Any) -> dict[str, tuple[Any, ...]]:
+    found = {}
+    for slug, company in reference.companies.items():
+        stack = compose_stack(reference, slug)
+        layers = tuple(stack.presence(layer) for layer in Layer)
+        found[slug] = (*layers, company.parent, company.name)
+    return found
+
+
+def check_integration_series(database: Database, log: list[Any], rng: random.Random) -> None:
+    """A few changes of the integration series hold, as the fold tells it, from their day to
+    the day before the company's next change."""
+    found = integration.integration(database, None, date(2030, 12, 31), include_subsidiaries=True)
+    changes = [
+        (series.slug, change, following.on if following else None)
+        for series in found.series
+        for change, following in zip(series.changes, [*series.changes[1:], None], strict=True)
+    ]
+    for slug, change, following in rng.sample(changes, k=min(4, len(changes))):
+        days = [change.on] + ([following - timedelta(days=1)] if following else [])
+        for day in days:
+            reference = fold_footprint(log, day)
+            stack = compose_stack(reference, slug)
+            held = {layer.value: stack.presence(layer) for layer in Layer}
+            assert (held, reference.companies[slug].parent) == (change.layers, change.parent), (
+                slug, day,
+            )  # fmt: skip
+
+
 def check_log(database: Database, seed: int) -> None:
     write_random_log(database, seed, proposals=45)
     log = stored_events(database)
@@ -74,6 +119,7 @@ def check_log(database: Database, seed: int) -> None:
                 over_time = histories[slug].at(day)
                 over_time.facts = event_facts(uow, set(reference.facts))
                 assert compose_stack(over_time, slug).as_dict() == expected, (seed, day, slug)
+            assert stored_presence(connection, day) == folded_presence(reference), (seed, day)
             graph = compose_graph(snapshot(connection, day, with_supply_chain=True)).as_dict()
             assert graph == compose_graph(reference).as_dict(), (seed, day)
             plans = [p.as_dict() for p in plans_as_of(plan_events(uow, day), day)]
@@ -83,6 +129,7 @@ def check_log(database: Database, seed: int) -> None:
             assert [
                 r.as_dict() for r in compose_matrix(snapshot(connection, day), slugs, True)
             ] == [r.as_dict() for r in compose_matrix(reference, slugs, True)]
+    check_integration_series(database, log, rng)
     registered = sorted(fold_footprint(log, date(2100, 1, 1)).companies)
     moments = [e.recorded_at for e in rng.sample(log, k=min(3, len(log)))]
     for known_on in moments:

@@ -35,7 +35,7 @@ def test_loading_the_seed_twice_changes_nothing(seeded: Database) -> None:
 
 
 def test_google_is_the_only_company_owning_all_four_layers_on_2026_11_01(seeded: Database) -> None:
-    rows = stacks.matrix_of(seeded, date(2026, 11, 1), include_subsidiaries=True)
+    rows = stacks.matrix_of(seeded, date(2026, 11, 1), include_subsidiaries=True).rows
     full = [row.slug for row in rows if len(row.owned_layers) == 4]
     assert full == ["google"]
     assert rows[0].slug == "google"

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from stackline.domain.dates import PartialDate
 from stackline.domain.filters import EventFilter
 from stackline.services import accounts, timeline
 from stackline.services.clock import SystemClock, today
@@ -42,12 +43,17 @@ def matrix_rows(document: Element) -> list[tuple[str, list[str]]]:
 
 
 def event_rows(element: Element) -> list[dict[str, str]]:
-    """The event rows (date, type, summary, seq, class) of the tables inside `element`."""
+    """The event rows (date, type, summary, seq, class; on the timeline also companies and
+    layer) of the tables inside `element`."""
     rows = []
     for row in element.find_all("tr"):
         cells = row.find_all("td")
-        if len(cells) != 4:
+        if len(cells) not in (4, 6):
             continue
+        extra = {}
+        if len(cells) == 6:
+            extra = {"companies": cells[1].text(), "layer": cells[2].text()}
+            cells = [cells[0], *cells[3:]]
         rows.append(
             {
                 "date": cells[0].text(),
@@ -55,6 +61,7 @@ def event_rows(element: Element) -> list[dict[str, str]]:
                 "summary": cells[2].one("a").text() if cells[2].find("a") else cells[2].text(),
                 "seq": cells[3].text(),
                 "class": row.get("class") or "",
+                **extra,
             }
         )
     return rows
@@ -467,12 +474,12 @@ def test_the_timeline_shows_the_chosen_filters_in_its_form(client: FlaskClient) 
 
 
 def test_the_timeline_pages_through_the_log_with_a_next_link(client: FlaskClient) -> None:
-    first = page(client.get("/timeline"))
+    first = page(client.get("/timeline?sort=seq"))
 
     first_rows = event_rows(first)
     assert [int(row["seq"]) for row in first_rows] == list(range(1, 51))
     next_link = first.one("a", rel="next")
-    assert next_link.get("href") == "?after_seq=50"
+    assert set(query_of(str(next_link.get("href")))) == {"sort", "cursor"}
 
     second = page(client.get("/timeline" + str(next_link.get("href"))))
 
@@ -481,12 +488,41 @@ def test_the_timeline_pages_through_the_log_with_a_next_link(client: FlaskClient
     assert "First page" in second.one("nav", class_="pager").text()
 
 
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_the_timeline_sorts_by_effective_date_across_pages(client: FlaskClient, sort: str) -> None:
+    listed: list[dict[str, str]] = []
+    href: str | None = f"?sort={sort}"
+    while href is not None:
+        document = page(client.get("/timeline" + href))
+        listed += event_rows(document)
+        link = document.find("a", rel="next")
+        href = str(link.get("href")) if link is not None else None
+
+    assert len(listed) == SEED_EVENT_COUNT
+    assert len({row["seq"] for row in listed}) == SEED_EVENT_COUNT
+    keys = [(PartialDate.parse(row["date"]).start, int(row["seq"])) for row in listed]
+    assert keys == sorted(keys, reverse=sort == "-date")
+
+
+def test_the_timeline_reads_oldest_first_by_default_with_companies_and_layers(
+    client: FlaskClient,
+) -> None:
+    rows = event_rows(page(client.get("/timeline")))
+
+    days = [PartialDate.parse(row["date"]).start for row in rows]
+    assert days == sorted(days)
+    assert all(row["companies"] for row in rows)
+    layers = {row["layer"] for row in rows}
+    assert {"Hardware", "Compute", "Model", "Application"} <= layers | {"—"}
+
+
 def test_the_next_page_link_keeps_the_filters(client: FlaskClient) -> None:
     document = page(client.get("/timeline?from=1900-01-01&include_voided=1"))
 
     href = str(document.one("a", rel="next").get("href"))
 
-    assert query_of(href) == {"from": ["1900-01-01"], "include_voided": ["1"], "after_seq": ["50"]}
+    assert set(query_of(href)) == {"from", "include_voided", "cursor"}
+    assert query_of(href)["from"] == ["1900-01-01"]
 
 
 def retract(database: Database, event_id: str, reason: str = "It was wrong") -> str:

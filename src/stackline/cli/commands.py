@@ -158,7 +158,7 @@ def matrix(
         known = parameters.known_on(known_on)
     except BadParameter as error:
         _fail(str(error))
-    rows = stacks.matrix_of(_database(), day, known, include_subsidiaries)
+    rows = stacks.matrix_of(_database(), day, known, include_subsidiaries).rows
     if as_json:
         document = {"as_of": day.isoformat(), "companies": [row.as_dict() for row in rows]}
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))

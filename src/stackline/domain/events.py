@@ -297,6 +297,25 @@ def named_companies(event: Event) -> tuple[str, ...]:
     return tuple(dict.fromkeys(slug for _, slug in company_fields(event)))
 
 
+def layer_in_payload(event_type: str, payload: dict[str, Any]) -> str | None:
+    """`event_layer` of a payload in its JSON form."""
+    type_layer = TYPE_LAYERS.get(event_type)
+    if type_layer is not None:
+        return type_layer.value
+    layer = payload.get("layer")
+    if layer is None and "from" in payload:  # a dependency: its dependent asset's layer
+        layer = payload["from"]["layer"]
+    return str(layer) if layer is not None else None
+
+
+def listed_fields(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """What a listed event shows beside its export form: its layer and the companies it names."""
+    return {
+        "layer": layer_in_payload(event_type, payload),
+        "companies": companies_in_payload(event_type, payload),
+    }
+
+
 def companies_in_payload(event_type: str, payload: dict[str, Any]) -> list[str]:
     """`named_companies` of a payload in its JSON form (as projections read events)."""
     singles, lists, nested = _COMPANY_FIELDS_BY_TYPE[event_type]

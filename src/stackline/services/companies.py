@@ -39,6 +39,7 @@ class CompanyPage:
     more_events: bool
     names: dict[str, str]
     dependencies: list[DependencyEdge]  # what its (and its subsidiaries') assets depend on
+    change_days: list[date]  # the days its stack may change: its time-travel steps
 
 
 def company_page(
@@ -62,7 +63,8 @@ def company_page(
             diff = diff_stacks(old, new)
             related = {slug} | holding_companies(old) | holding_companies(new)
             diff_events = event_reads.events_between(uow, related, before, after)
-        chart = layer_history(uow, slug, history, max(as_of, today), known_on)
+        chart = layer_history(uow, slug, max(as_of, today), known_on)
+        change_days = history.change_days()
         holders = {slug} | holding_companies(stack)
         depends = [d for d in history.at(as_of).dependencies if d.dependent.company in holders]
         events, next_after = event_reads.events_page(
@@ -72,7 +74,7 @@ def company_page(
     by_date = sorted(events, key=lambda e: (PartialDate.parse(e["occurred_on"]).start, e["seq"]))
     return CompanyPage(
         slug, as_of, stack, diff, diff_events, chart, by_date, next_after is not None, names,
-        sorted(depends, key=lambda d: (d.dependent.key, d.kind, d.on.key)),
+        sorted(depends, key=lambda d: (d.dependent.key, d.kind, d.on.key)), change_days,
     )  # fmt: skip
 
 

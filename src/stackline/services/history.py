@@ -1,17 +1,20 @@
-"""A company's presence per layer across its history, for the "layers over time" chart."""
+"""A company's presence per layer across its history, for the "layers over time" chart.
+
+Read from the presence projection (the rows the matrix and the integration series read), from
+the company's founding; "as known on" a past moment, from that projection as it stood then.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from stackline.domain.events import named_companies
-from stackline.domain.footprint import FootprintSource
-from stackline.domain.footprint_history import FootprintHistory
-from stackline.domain.stack import Presence, compose_stack
-from stackline.domain.values import LAYERS
-from stackline.services.stacks import known_events, known_footprint
+from stackline.domain.stack import Presence
+from stackline.store.reads import presence as presence_reads
+from stackline.store.scratch import known_on_database
 from stackline.store.units_of_work import Reading
+
+BEGINNING = date(1, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -23,36 +26,19 @@ class HistoryPoint:
 
 
 def layer_history(
-    uow: Reading,
-    slug: str,
-    history: FootprintHistory,
-    until: date,
-    known_on: datetime | None = None,
+    uow: Reading, slug: str, until: date, known_on: datetime | None = None
 ) -> list[HistoryPoint]:
-    """Presence per layer on every day something in `history` changes, up to `until`,
-    merging days without a change; with `known_on`, as the events recorded by then tell it."""
+    """The company's presence per layer from its founding, a point on each day it changed, up
+    to `until`; with `known_on`, as the events recorded by then tell it."""
+    if known_on is None:
+        return _points(uow, slug, until)
+    with known_on_database(uow, known_on) as scratch, scratch.reading() as known:
+        return _points(known, slug, until)
+
+
+def _points(uow: Reading, slug: str, until: date) -> list[HistoryPoint]:
     points: list[HistoryPoint] = []
-    days = history.change_days() if known_on is None else _known_change_days(uow, known_on, history)
-    for day in (d for d in days if d <= until):
-        source: FootprintSource = (
-            history.at(day) if known_on is None else known_footprint(uow, day, known_on)
-        )
-        stack = compose_stack(source, slug)
-        presence = {layer.value: stack.presence(layer) for layer in LAYERS}
-        if not points or points[-1].presence != presence:
-            points.append(HistoryPoint(day, presence))
+    for row, _ in presence_reads.series_rows(uow, BEGINNING, until, [slug], True):
+        if not points or points[-1].presence != row.presence:
+            points.append(HistoryPoint(row.valid_from, dict(row.presence)))
     return points
-
-
-def _known_change_days(uow: Reading, known_on: datetime, history: FootprintHistory) -> list[date]:
-    """Days on which an event known then, naming a company of the history, takes effect or
-    ends (events voided since are among them: the history is as it was known)."""
-    slugs = set(history.companies)
-    days: set[date] = set()
-    for event in known_events(uow, known_on):
-        if slugs.intersection(named_companies(event)):
-            days.add(event.occurred_on.start)
-            ends_on = getattr(event.payload, "ends_on", None)
-            if ends_on is not None:
-                days.add(ends_on.start)
-    return sorted(days)

@@ -7,17 +7,19 @@ naming it in words, whichever door it came through.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError
+from stackline.domain.dates import DAY_FORM, MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError
 from stackline.domain.errors import FieldProblem, StacklineError
 from stackline.domain.events import EVENT_TYPES
 from stackline.domain.filters import EventFilter, EventOrder
 from stackline.domain.values import LAYERS
 
 MAX_QUERY_TEXT = 200
+MAX_SEQ = 2**31 - 1  # seq is a 32-bit integer column
 SORTS: tuple[EventOrder, ...] = ("seq", "date", "-date")
 
 
@@ -111,3 +113,69 @@ def event_order(text: str | None) -> EventOrder:
         if text == sort:
             return sort
     raise BadParameter.of("sort", "must be seq, date or -date")
+
+
+MAX_LISTED_COMPANIES = 200
+
+
+def company_list(text: str | None) -> list[str] | None:
+    """A comma list of company slugs (None when not given: every company)."""
+    if not text:
+        return None
+    slugs = list(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
+    if len(slugs) > MAX_LISTED_COMPANIES:
+        raise BadParameter.of("company", f"names at most {MAX_LISTED_COMPANIES} companies")
+    return slugs or None
+
+
+def date_range(start: date | None, end: date) -> None:
+    """A range must not end before it starts."""
+    if start is not None and start > end:
+        raise BadParameter.of("from", f"must be on or before to ({end.isoformat()})")
+
+
+def page_number(text: str | None, name: str = "page") -> int:
+    """A page number, from 1."""
+    if not text:
+        return 1
+    if not text.strip().isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise BadParameter.of(name, "must be a whole number from 1")
+    return int(text)
+
+
+def page_size(text: str | None, default: int, largest: int, name: str = "per_page") -> int:
+    if not text:
+        return default
+    if not text.strip().isdigit() or not 1 <= int(text) <= largest:
+        raise BadParameter.of(name, f"must be a whole number from 1 to {largest}")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page of events starts: after this `seq`, or (in date order) after this
+    (effective date, seq). Clients see it as a cursor to hand back, `SEQ` or `DAY.SEQ`."""
+
+    day: date | None
+    seq: int
+
+    def cursor(self) -> str:
+        return f"{self.day.isoformat()}.{self.seq}" if self.day else str(self.seq)
+
+
+CURSOR_PATTERN = re.compile(rf"^(?:(?P<day>{DAY_FORM})\.)?(?P<seq>[0-9]{{1,10}})$")
+
+
+def cursor(text: str | None) -> Position | None:
+    """A position from a page's `next_cursor`."""
+    if not text:
+        return None
+    found = CURSOR_PATTERN.match(text.strip())
+    if found is None:
+        raise BadParameter.of("cursor", "is not a cursor this API gave out")
+    day_text, seq_text = found.group("day"), found.group("seq")
+    try:
+        day = date.fromisoformat(day_text) if day_text else None
+    except ValueError:
+        raise BadParameter.of("cursor", "is not a cursor this API gave out") from None
+    return Position(day, min(int(seq_text), MAX_SEQ))

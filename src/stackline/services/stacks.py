@@ -7,6 +7,7 @@ then") fold the events known at that moment, the reference semantics of DESIGN Â
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -16,11 +17,15 @@ from stackline.domain.errors import UnknownCompany
 from stackline.domain.events import Event
 from stackline.domain.fold import fold_footprint
 from stackline.domain.footprint import Footprint, FootprintSource
-from stackline.domain.stack import MatrixRow, Stack, compose_matrix, compose_stack
+from stackline.domain.presence import PresenceRow
+from stackline.domain.stack import MatrixRow, Stack, compose_stack
+from stackline.domain.values import LAYERS
 from stackline.services.caching import BoundedCache
-from stackline.store.footprints import StoredFootprint, events_known_on, snapshot
+from stackline.store.footprints import StoredFootprint, events_known_on
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
+from stackline.store.reads import presence as presence_reads
+from stackline.store.scratch import reading_as_known
 from stackline.store.units_of_work import Database, Reading
 
 
@@ -111,18 +116,81 @@ def holding_companies(stack: Stack) -> set[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The matrix page against an earlier (or later) day: each company's row then, the cells
+    that differ, and the events that changed the page's companies in between."""
+
+    on: date
+    rows: dict[str, MatrixRow]
+    changed: frozenset[tuple[str, str]]  # (slug, layer)
+    events: list[dict[str, Any]]
+
+    def changed_in(self, slug: str) -> list[str]:
+        return [layer.value for layer in LAYERS if (slug, layer.value) in self.changed]
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    """One page of the matrix of a day: the most integrated companies first."""
+
+    as_of: date
+    rows: list[MatrixRow]
+    total: int
+    page: int
+    per_page: int | None  # None: every row
+    comparison: Comparison | None = None
+
+    @property
+    def pages(self) -> int:
+        return 1 if not self.per_page else max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_position(self) -> int:
+        return (self.page - 1) * (self.per_page or 0) + 1
+
+
 def matrix_of(
     db: Database,
     as_of: date,
     known_on: datetime | None = None,
     include_subsidiaries: bool = False,
-) -> list[MatrixRow]:
-    with db.reading() as uow:
-        if known_on is None:
-            footprint = snapshot(uow.connection, as_of)
-        else:
-            footprint = known_footprint(uow, as_of, known_on)
-    return compose_matrix(footprint, sorted(footprint.companies), include_subsidiaries)
+    page: int = 1,
+    per_page: int | None = None,
+    compare: date | None = None,
+) -> MatrixPage:
+    """The matrix of `as_of` from the presence projection (as it stood on `known_on`): all of it,
+    or page `page` of `per_page` rows; against `compare`, what changed since (or until) then."""
+    with reading_as_known(db, known_on) as uow:
+        offset = (page - 1) * per_page if per_page else 0
+        found = presence_reads.matrix_rows(uow, as_of, include_subsidiaries, offset, per_page)
+        rows = [_matrix_row(row) for row in found]
+        total = len(rows)
+        if per_page is not None and (page > 1 or len(rows) == per_page):
+            total = presence_reads.matrix_size(uow, as_of, include_subsidiaries)
+        comparison = _comparison(uow, rows, as_of, compare) if compare is not None else None
+    return MatrixPage(as_of, rows, total, page, per_page, comparison)
+
+
+def _comparison(uow: Reading, rows: list[MatrixRow], as_of: date, other: date) -> Comparison:
+    slugs = [row.slug for row in rows]
+    then = {s: _matrix_row(r) for s, r in presence_reads.rows_on(uow, other, slugs).items()}
+    changed = frozenset(
+        (row.slug, layer.value)
+        for row in rows
+        for layer in LAYERS
+        if (then[row.slug].presence[layer] if row.slug in then else "none") != row.presence[layer]
+    )
+    first, last = min(as_of, other), max(as_of, other)
+    causes = presence_reads.causes_between(uow, slugs, first, last)
+    ids = list(dict.fromkeys(i for slug in slugs for i in causes.get(slug, [])))
+    events = event_reads.events_by_ids(uow, ids)
+    return Comparison(other, then, changed, events)
+
+
+def _matrix_row(row: PresenceRow) -> MatrixRow:
+    presence = {layer: row.presence[layer.value] for layer in LAYERS}
+    return MatrixRow(row.company, row.name, row.parent, presence)
 
 
 def companies_on(db: Database, as_of: date) -> list[dict[str, Any]]:

@@ -11,8 +11,9 @@ from typing import Any
 from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
 from stackline.domain.events import TYPE_LAYERS
-from stackline.domain.filters import EventFilter
+from stackline.domain.filters import EventFilter, EventOrder
 from stackline.services.clock import SystemClock
+from stackline.services.parameters import Position
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.units_of_work import Database
@@ -24,20 +25,49 @@ EXPORT_FORMAT_VERSION = 1
 @dataclass(frozen=True)
 class EventsPage:
     events: list[dict[str, Any]]
-    next_after_seq: int | None
+    next_position: Position | None  # where the next page starts; None on the last page
     total: int | None = None
+
+    @property
+    def next_after_seq(self) -> int | None:
+        """In `seq` order, the position is a seq (the API's `after_seq`)."""
+        return self.next_position.seq if self.next_position is not None else None
+
+    @property
+    def next_cursor(self) -> str | None:
+        return self.next_position.cursor() if self.next_position is not None else None
 
 
 def list_events(
-    db: Database, chosen: EventFilter, after_seq: int = 0, limit: int = 100, count: bool = False
+    db: Database,
+    chosen: EventFilter,
+    after: Position | None = None,
+    limit: int = 100,
+    count: bool = False,
+    order: EventOrder = "seq",
 ) -> EventsPage:
-    """A page of events in `seq` order, where the next one starts, and (when asked) how many
-    events match in all."""
+    """A page of events in `order` (`seq`; `date` or `-date`: by effective date, then `seq`),
+    where the next one starts, and (when asked) how many events match in all."""
     limit = max(1, min(limit, MAX_LIMIT))
     with db.reading() as uow:
-        events, next_after = event_reads.events_page(uow, chosen, after_seq, limit)
+        if order == "seq":
+            events, next_seq = event_reads.events_page(
+                uow, chosen, after.seq if after else 0, limit
+            )
+            following = Position(None, next_seq) if next_seq is not None else None
+        else:
+            position = None
+            if after is not None:  # a bare seq (from a page in seq order): after that event
+                day = after.day or event_reads.effective_day_of(uow, after.seq)
+                if day is None:
+                    return EventsPage([], None, 0 if count else None)
+                position = (day, after.seq)
+            events, last = event_reads.events_by_date(
+                uow, chosen, position, limit, descending=order == "-date"
+            )
+            following = Position(*last) if last is not None else None
         total = event_reads.count_events(uow, chosen) if count else None
-    return EventsPage(events, next_after, total)
+    return EventsPage(events, following, total)
 
 
 @dataclass(frozen=True)

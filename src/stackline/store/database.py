@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
 
 from stackline.config import DEFAULT_LOCK_TIMEOUT_S
 from stackline.store.failures import unavailable
@@ -39,10 +40,13 @@ def make_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Engin
 
 
 def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
+    # An in-memory database lives in its one connection: every use must share it.
+    in_memory = make_url(url).database in (None, "", ":memory:")
     engine = create_engine(
         url,
         connect_args={"timeout": lock_timeout, "check_same_thread": False},
         execution_options={LOCK_TIMEOUT_OPTION: lock_timeout},
+        **({"poolclass": StaticPool} if in_memory else {}),
     )
 
     @event.listens_for(engine, "connect")

@@ -22,9 +22,10 @@ from sqlalchemy import Table
 from stackline.domain.events import companies_in_payload
 from stackline.domain.records import EventRecord
 from stackline.store.catalog import POINT_TABLES, point_rows, unit_of
+from stackline.store.presence import PresenceProjector
 from stackline.store.rows import RECORD_COLUMNS, record_of_row
 from stackline.store.statements import Sql
-from stackline.store.tables import event_companies, voids
+from stackline.store.tables import event_companies, stack_facts, voids
 from stackline.store.units import UNIT_TABLES, unit_rows
 
 
@@ -33,6 +34,7 @@ class Projector:
 
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
+        self.presence = PresenceProjector(sql)
 
     def apply(self, batch: Sequence[EventRecord]) -> None:
         """Project `batch` (consecutive, in `seq` order, rows already inserted)."""
@@ -43,6 +45,13 @@ class Projector:
         voided_rows = self._voided_stored(voided, batch[0].seq)
         self._points(batch, voided, voided_rows)
         self._units(batch, voided, voided_rows)
+        for record in (*batch, *voided_rows):
+            self.presence.touched(set(companies_in_payload(record.type, record.payload)))
+
+    def finish(self, everyone: bool = False) -> None:
+        """Bring the presence projection up to date with everything applied (all of it, for a
+        rebuild): it composes whole ownership trees, so it runs once per write, not per batch."""
+        self.presence.finish(everyone)
 
     def _index(self, batch: Sequence[EventRecord], voided: dict[str, str]) -> None:
         links = [
@@ -101,6 +110,10 @@ class Projector:
             return
         stored = self._stored_unit_records(sorted(touched), batch[0].seq)
         had_rows = set(stored) | {u for r in voided_rows if (u := unit_of(r)) is not None}
+        holders = self.sql.rows_in(
+            "SELECT DISTINCT holder FROM stack_facts WHERE unit IN (:values)", sorted(had_rows)
+        )
+        self.presence.touched({row[0] for row in holders})
         for table in UNIT_TABLES:
             self.sql.run_in(f"DELETE FROM {table.name} WHERE unit IN (:values)", sorted(had_rows))
         written: dict[Table, list[dict[str, Any]]] = defaultdict(list)
@@ -110,6 +123,7 @@ class Projector:
                 written[table].extend(rows)
         for table in UNIT_TABLES:
             self.sql.insert(table, written[table])
+        self.presence.touched({row["holder"] for row in written[stack_facts]})
 
     def _stored_unit_records(
         self, units: list[str], first_seq: int

@@ -20,7 +20,7 @@ from stackline.store.tables import PROJECTION_TABLES, projection_state
 
 REBUILD_CHUNK = 20_000
 # Bump when what the projector writes changes: databases built by an older one are rebuilt.
-PROJECTOR_VERSION = 3
+PROJECTOR_VERSION = 4
 STATE_NAME = "projections"
 
 
@@ -40,6 +40,7 @@ def rebuild_projections(
         count += len(batch)
         if progress is not None:
             progress(len(batch))
+    projector.finish(everyone=True)
     mark_current(connection)
     return count
 

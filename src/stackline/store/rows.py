@@ -17,7 +17,13 @@ import orjson
 from sqlalchemy import Row
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import EVENT_ADAPTER, EVENT_CLASSES, TARGET_FIELDS, TYPE_LAYERS, Event
+from stackline.domain.events import (
+    EVENT_ADAPTER,
+    EVENT_CLASSES,
+    TARGET_FIELDS,
+    Event,
+    layer_in_payload,
+)
 from stackline.domain.records import EventRecord
 from stackline.domain.values import Source
 from stackline.store.catalog import unit_of
@@ -29,16 +35,12 @@ RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes"
 
 def derived_columns(record: EventRecord) -> dict[str, Any]:
     """The indexed columns a row derives from its event's content (dates as ISO text)."""
-    type_layer = TYPE_LAYERS.get(record.type)
     payload = record.payload
-    layer = type_layer.value if type_layer is not None else payload.get("layer")
-    if layer is None and "from" in payload:  # a dependency: its dependent asset's layer
-        layer = payload["from"]["layer"]
     target_field = TARGET_FIELDS.get(record.type)
     return {
         "effective_on": record.occurred.start.isoformat(),
         "period_end": record.occurred.end.isoformat(),
-        "layer": layer,
+        "layer": layer_in_payload(record.type, payload),
         "target_id": str(payload[target_field]) if target_field else None,
         "unit": unit_of(record),
     }

@@ -208,6 +208,37 @@ api_tokens = Table(
     UniqueConstraint("token_hash"),
 )
 
+# Each company's matrix row over time: its presence in the four layers, its parent and its name,
+# each row holding over [valid_from, valid_to). The matrix of a day reads the rows holding that
+# day in rank order (an index); the integration series reads a company's rows in date order.
+# `event_ids` are the events effective on `valid_from` that name the company or a company it
+# reaches (what changed it; empty when only time passed, e.g. an `ends_on`).
+RANK_KEY = String(300).with_variant(String(300, collation="C"), "postgresql")
+
+presence = Table(
+    "presence",
+    metadata,
+    Column("company", String(63), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_to", Date),
+    Column("hardware", String(8), nullable=False),
+    Column("compute", String(8), nullable=False),
+    Column("model", String(8), nullable=False),
+    Column("application", String(8), nullable=False),
+    Column("owned_count", Integer, nullable=False),
+    Column("covered_count", Integer, nullable=False),
+    Column("strength", Integer, nullable=False),
+    Column("parent", String(63)),
+    Column("name", String(200), nullable=False),
+    # The matrix's order in one sortable text: most owned layers, most covered, strongest
+    # presences, then name and slug (`presence_rank`); an index serves the first page of a day.
+    # Byte order on PostgreSQL too ("C"), so the database sorts it as Python does.
+    Column("rank_key", RANK_KEY, nullable=False),
+    Column("event_ids", Text, nullable=False),
+    Index("ix_presence_rank", "rank_key"),
+    Index("ix_presence_valid_from", "valid_from"),
+)
+
 # Which version of the projector built the projection tables: a newer one rebuilds them on start.
 projection_state = Table(
     "projection_state",
@@ -218,5 +249,5 @@ projection_state = Table(
 
 PROJECTION_TABLES = (
     event_companies, voids, companies, company_names, ownership_links, investments, stack_facts,
-    dependencies, plans,
+    dependencies, plans, presence,
 )  # fmt: skip

@@ -69,6 +69,7 @@ class LogWriter:
         """Append one event and write it to the tables at once (a batch of one)."""
         appended = self._append(event, recorded_by, self._stored_twins([event]))
         self.flush()
+        self.projector.finish()
         return appended
 
     def append_all(
@@ -91,6 +92,7 @@ class LogWriter:
             if len(self.pending) >= self.flush_every:
                 self.flush()
         self.flush()
+        self.projector.finish()
 
     def flush(self) -> None:
         """Write the pending events and bring every projection up to date with them."""

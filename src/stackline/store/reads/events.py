@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 
+from stackline.domain.events import listed_fields
 from stackline.domain.filters import EventFilter
 from stackline.store.rows import row_document
 from stackline.store.tables import event_companies, events, voids
@@ -44,8 +45,10 @@ def _with_voided_by(query: Select[Any]) -> Select[Any]:
 
 
 def _document(row: Any) -> dict[str, Any]:
+    """A listed event: its export form, what voided it, its layer and the companies it names."""
     document = row_document(row)
     document["voided_by"] = row.voided_by
+    document.update(listed_fields(row.type, document["payload"]))
     return document
 
 
@@ -85,6 +88,12 @@ def events_by_date(
     return page, ((_day(last.effective_on), last.seq) if last is not None else None)
 
 
+def effective_day_of(uow: Reading, seq: int) -> date | None:
+    """The effective date of the event at `seq` (None if there is none)."""
+    found = uow.connection.scalar(select(events.c.effective_on).where(events.c.seq == seq))
+    return _day(found) if found is not None else None
+
+
 def count_events(uow: Reading, chosen: EventFilter) -> int:
     query = _filtered(select(func.count()).select_from(events), chosen)
     return int(uow.connection.scalar(query) or 0)
@@ -113,6 +122,18 @@ def events_between(uow: Reading, slugs: set[str], after: date, until: date) -> l
             events.c.effective_on <= until,
             voids.c.event_id.is_(None),
         )
+        .order_by(events.c.effective_on, events.c.seq)
+    )
+    return [_document(row) for row in uow.connection.execute(query)]
+
+
+def events_by_ids(uow: Reading, ids: list[str]) -> list[dict[str, Any]]:
+    """The events with these ids, by effective date then `seq`."""
+    if not ids:
+        return []
+    query = (
+        _with_voided_by(select(events))
+        .where(events.c.id.in_(ids))
         .order_by(events.c.effective_on, events.c.seq)
     )
     return [_document(row) for row in uow.connection.execute(query)]

@@ -10,7 +10,15 @@ from __future__ import annotations
 from flask import Response
 from flask_openapi3.openapi import OpenAPI
 
-from stackline.web.api import errors, events, export, response_cache, stacks, supply_chain
+from stackline.web.api import (
+    errors,
+    events,
+    export,
+    integration,
+    response_cache,
+    stacks,
+    supply_chain,
+)
 from stackline.web.api import writes as _writes  # noqa: F401  (adds POST /events to events.bp)
 from stackline.web.api.answers import json_answer
 from stackline.web.api.models import ErrorBody
@@ -24,7 +32,7 @@ def init_app(app: OpenAPI) -> None:
     app.validation_error_status = "400"
     app.validation_error_model = ErrorBody
     app.validation_error_callback = errors.invalid_request
-    for bp in (stacks.bp, events.bp, export.bp, supply_chain.bp):
+    for bp in (stacks.bp, events.bp, export.bp, supply_chain.bp, integration.bp):
         csrf.exempt(bp)
         limiter.exempt(bp)  # the API has no rate limits; skip the limiter's work per request
         app.register_api(bp)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import Response, current_app
@@ -11,3 +14,16 @@ def json_answer(data: Any, status: int = 200) -> Response:
     """Like `jsonify`, but without sorting keys, so `layers` read hardware → application."""
     text = current_app.json.dumps(data, sort_keys=False, ensure_ascii=False)
     return current_app.response_class(text + "\n", status=status, mimetype="application/json")
+
+
+def csv_answer(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
+    """RFC 4180 text (UTF-8, CRLF line ends, a header row), offered as a download."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(("" if value is None else value for value in row) for row in rows)
+    return current_app.response_class(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

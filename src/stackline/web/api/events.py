@@ -49,13 +49,21 @@ def event_filter(query: FilterQuery, include_voided: bool) -> EventFilter:
     "/events",
     operation_id="listEvents",
     security=spec.PUBLIC_OR_BEARER,
-    responses=spec.responses(bp, EventsPage, "A page of events in seq order", *spec.READ_ERRORS),
+    responses=spec.responses(bp, EventsPage, "A page of events", *spec.READ_ERRORS),
 )
 def list_events(query: EventsQuery) -> Response:
-    """Events matching the filters, in `seq` order, a page at a time (follow `next_after_seq`)."""
+    """Events matching the filters, in `seq` order or by effective date, a page at a time
+    (follow `next_cursor`; in `seq` order `next_after_seq` works too)."""
     chosen = event_filter(query, query.include_voided)
-    page = timeline.list_events(database(), chosen, query.after_seq, query.limit)
-    return json_answer({"events": page.events, "next_after_seq": page.next_after_seq})
+    after = parameters.cursor(query.cursor)
+    if after is None and query.after_seq and query.sort == "seq":
+        after = parameters.Position(None, query.after_seq)
+    page = timeline.list_events(database(), chosen, after, query.limit, order=query.sort)
+    return json_answer({
+        "events": page.events,
+        "next_after_seq": page.next_after_seq if query.sort == "seq" else None,
+        "next_cursor": page.next_cursor,
+    })  # fmt: skip
 
 
 @bp.get(

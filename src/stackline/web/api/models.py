@@ -103,11 +103,18 @@ class TimelineEvent(StoredEvent):
     """A stored event and, when it has been retracted or corrected, the event that did it."""
 
     voided_by: UUID | None
+    layer: Layer | None = Field(description="The layer it touches, when the event tells it")
+    companies: list[Slug] = Field(description="Every company its payload names, in order")
 
 
 class EventsPage(Answer):
     events: list[TimelineEvent]
-    next_after_seq: int | None = Field(description="Pass as after_seq for the next page")
+    next_after_seq: int | None = Field(
+        description="In seq order: pass as after_seq for the next page (null on the last)"
+    )
+    next_cursor: str | None = Field(
+        description="Pass as cursor for the next page, in any order (null on the last)"
+    )
 
 
 class CompanyListing(Answer):
@@ -258,6 +265,33 @@ class MatrixRowAnswer(Answer):
 class MatrixAnswer(Answer):
     as_of: date
     companies: list[MatrixRowAnswer]
+
+
+class IntegrationChangeAnswer(Answer):
+    on: date = Field(description="From this day (the range's first day for the first change)")
+    layers: dict[Layer, Presence]
+    owned_layers: list[Layer]
+    covered_layers: list[Layer]
+    parent: Slug | None
+    event_ids: list[UUID] = Field(
+        description="The events effective that day that caused the change; empty when only "
+        "time passed (an ends_on), and for a first state that began before the range"
+    )
+
+
+class IntegrationSeriesAnswer(Answer):
+    slug: Slug
+    name: str = Field(description="The company's name on the range's last day")
+    changes: list[IntegrationChangeAnswer]
+
+
+class IntegrationAnswer(Answer):
+    from_: date = Field(alias="from")
+    to: date
+    known_on: datetime | None
+    companies: list[IntegrationSeriesAnswer] = Field(
+        description="Ranked as the matrix ranks them on the range's last day"
+    )
 
 
 class EventTypeAnswer(Answer):

@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from stackline.domain.dates import DAY_FORM, PARTIAL_DATE_PATTERN, PERIOD_FORM
 from stackline.domain.events import EVENT_TYPES
 from stackline.domain.values import SLUG_PATTERN, Layer
+from stackline.services.parameters import CURSOR_PATTERN
 
 _DAY = DAY_FORM
 _PERIOD = PERIOD_FORM
@@ -69,6 +70,11 @@ CompanySlug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 TypeList = Annotated[str, Field(pattern=TYPE_LIST)]
 Words = Annotated[str, Field(min_length=1, max_length=200)]
 ExportFormat = Literal["stackline", "timelinejs"]
+TableFormat = Literal["json", "csv"]
+EventSort = Literal["seq", "date", "-date"]
+Cursor = Annotated[str, Field(pattern=CURSOR_PATTERN.pattern)]
+SLUG_LIST = SLUG_PATTERN.removeprefix("^").removesuffix("$")
+CompanyList = Annotated[str, Field(pattern=rf"^{SLUG_LIST}(,{SLUG_LIST})*$", max_length=13_000)]
 
 
 def _day(description: str = DAY_HELP) -> Any:
@@ -111,6 +117,30 @@ class StackQuery(Query):
 class MatrixQuery(StackQuery):
     include_subsidiaries: Flag = Field(
         default=False, description="Also list companies that have a parent on the day"
+    )
+    format: TableFormat = Field(
+        default="json", description="csv: RFC 4180, UTF-8, a header row, one row per company"
+    )
+
+
+class IntegrationQuery(Query):
+    from_: Day | SkipJsonSchema[None] = Field(
+        default=None,
+        alias="from",
+        description="The first day (a period: its first day); default the earliest founding",
+    )
+    to: Day | SkipJsonSchema[None] = _day("The last day; " + DAY_HELP + "; default today (UTC)")
+    known_on: Moment | SkipJsonSchema[None] = _moment()
+    company: CompanyList | SkipJsonSchema[None] = Field(
+        default=None,
+        description="A comma list of company slugs; default every company that exists without "
+        "a parent on some day of the range",
+    )
+    include_subsidiaries: Flag = Field(
+        default=False, description="Without `company`: every company, subsidiaries too"
+    )
+    format: TableFormat = Field(
+        default="json", description="csv: RFC 4180, UTF-8, a header row, one row per change"
     )
 
 
@@ -155,7 +185,16 @@ class EventsQuery(FilterQuery):
     include_voided: Flag = Field(
         default=False, description="Also list retracted and corrected events"
     )
-    after_seq: int = Field(default=0, ge=0, le=MAX_SEQ, description="Continue after this seq")
+    after_seq: int = Field(
+        default=0, ge=0, le=MAX_SEQ, description="In seq order: continue after this seq"
+    )
+    cursor: Cursor | SkipJsonSchema[None] = Field(
+        default=None, description="Continue where a page's next_cursor says (any sort)"
+    )
+    sort: EventSort = Field(
+        default="seq",
+        description="seq (log order), date (effective date, oldest first) or -date (newest first)",
+    )
     limit: int = Field(default=100, ge=1, le=1000, description="Events per page")
 
 

@@ -63,10 +63,16 @@ def json_response(
 
 
 def responses(
-    bp: APIBlueprint, ok: type[BaseModel], description: str, *errors: int
+    bp: APIBlueprint, ok: type[BaseModel], description: str, *errors: int, csv: bool = False
 ) -> ResponseDict:
-    """A 200 answer with `ok`'s schema, and an `ErrorBody` for each status in `errors`."""
-    answers: ResponseDict = {200: json_response(description, ref(bp, ok))}
+    """A 200 answer with `ok`'s schema (and, with `csv`, the same table as text/csv), and an
+    `ErrorBody` for each status in `errors`."""
+    answer = json_response(description, ref(bp, ok))
+    if csv:
+        answer["content"]["text/csv"] = {
+            "schema": {"type": "string", "description": "RFC 4180, UTF-8, with a header row"}
+        }
+    answers: ResponseDict = {200: answer}
     answers.update(error_responses(bp, *errors))
     return answers
 

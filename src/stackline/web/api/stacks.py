@@ -8,7 +8,7 @@ from flask_openapi3.models.tag import Tag
 
 from stackline.services import parameters, stacks
 from stackline.web.api import spec
-from stackline.web.api.answers import json_answer
+from stackline.web.api.answers import csv_answer, json_answer
 from stackline.web.api.auth import require_reader
 from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, StackAnswer
 from stackline.web.api.params import (
@@ -18,6 +18,7 @@ from stackline.web.api.params import (
     MatrixQuery,
     StackQuery,
 )
+from stackline.web.api.tables import MATRIX_HEADER, presence_cells
 from stackline.web.context import database, today
 
 bp = APIBlueprint(
@@ -76,12 +77,15 @@ def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     "/stack",
     operation_id="getMatrix",
     responses=spec.responses(
-        bp, MatrixAnswer, "Companies ranked by integration", *spec.READ_ERRORS
+        bp, MatrixAnswer, "Companies ranked by integration", *spec.READ_ERRORS, csv=True
     ),
 )
 def matrix(query: MatrixQuery) -> Response:
     """Every company's presence per layer on a day, the most integrated first."""
     as_of = parameters.day_until(query.as_of, "as_of", today())
     known_on = parameters.known_on(query.known_on)
-    rows = stacks.matrix_of(database(), as_of, known_on, query.include_subsidiaries)
+    rows = stacks.matrix_of(database(), as_of, known_on, query.include_subsidiaries).rows
+    if query.format == "csv":
+        table = ([row.slug, row.name, row.parent, *presence_cells(row.presence)] for row in rows)
+        return csv_answer(MATRIX_HEADER, table, f"stackline-matrix-{as_of}.csv")
     return json_answer({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})

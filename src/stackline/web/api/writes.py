@@ -15,7 +15,7 @@ from flask import Response, request, url_for
 from flask_openapi3.types import ResponseDict
 
 from stackline.domain.errors import FieldProblem, InvalidEvent, MalformedDocument
-from stackline.domain.events import STORE_FIELDS
+from stackline.domain.events import STORE_FIELDS, listed_fields
 from stackline.services import recording, timeline
 from stackline.web.api import spec
 from stackline.web.api.answers import json_answer
@@ -52,7 +52,9 @@ def record_event() -> Response:
     event_id = appended.event_id
     if not appended.created:  # a repeat: the stored event may have been voided since
         return json_answer(timeline.get_event(database(), event_id))
-    response = json_answer({**appended.document, "voided_by": None}, status=201)
+    document = appended.document
+    listed = listed_fields(document["type"], document["payload"])
+    response = json_answer({**document, "voided_by": None, **listed}, status=201)
     response.headers["Location"] = url_for("api_events.get_event", id=event_id)
     return response
 

@@ -13,7 +13,15 @@ bp = Blueprint("pages", __name__)
 
 def init_app(app: Flask) -> None:
     # The view modules attach their routes to `bp` when imported.
-    from stackline.web.pages import companies, graph, matrix, plans, recording, timeline  # noqa: F401
+    from stackline.web.pages import (  # noqa: F401
+        companies,
+        graph,
+        matrix,
+        plans,
+        recording,
+        timeline,
+        trends,
+    )
 
     app.register_blueprint(bp)
     formatting.init_app(app)

@@ -1,4 +1,8 @@
-"""The "layers over time" chart as plain SVG geometry, computed on the server (no JavaScript)."""
+"""The "layers over time" chart as plain SVG geometry, computed on the server (no JavaScript).
+
+It starts on the company's founding (the first point of its history) and runs to the later of
+the day shown and today; years are labelled in full.
+"""
 
 from __future__ import annotations
 
@@ -47,10 +51,9 @@ def layer_chart(points: list[HistoryPoint], as_of: date, end: date) -> Chart:
     layers = [layer.value for layer in reversed(LAYERS)]
     rows = [(layer, AXIS_HEIGHT + i * ROW_HEIGHT) for i, layer in enumerate(layers)]
     height = AXIS_HEIGHT + len(layers) * ROW_HEIGHT + 4
-    shown = [p for p in points if any(v != "none" for v in p.presence.values())]
-    if not shown:
+    if not points:
         return Chart(WIDTH, height, [], [], rows, None)
-    start = shown[0].day.replace(month=1, day=1)
+    start = points[0].day  # the company's founding
     span = max((end - start).days, 1)
     plot = WIDTH - LABEL_WIDTH - 10
 

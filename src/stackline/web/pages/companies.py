@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from stackline.domain.values import LAYERS
 from stackline.services import companies, parameters
 from stackline.web.context import database, today
 from stackline.web.pages import bp
 from stackline.web.pages.charts import layer_chart
+from stackline.web.pages.formatting import page_position
 from stackline.web.pages.graph import EDGE_WORDS
+from stackline.web.pages.time_travel import Steps
 
 
 @bp.get("/companies/<slug>")
-def company(slug: str) -> str:
+def company(slug: str) -> Response | str:
     args = request.args
     as_of = parameters.day_until(args.get("as_of"), "as_of", today())
     known_on = parameters.known_on(args.get("known_on"))
@@ -25,6 +29,12 @@ def company(slug: str) -> str:
         else None
     )
     page = companies.company_page(database(), slug, as_of, today(), known_on, compare)
+    at = page_position(args.get("at"))
+    if at is not None and page.change_days:
+        day = page.change_days[min(at, len(page.change_days) - 1)]
+        params: dict[str, Any] = {k: v for k, v in args.items() if k not in ("at", "as_of")}
+        params.update(slug=slug, as_of=day.isoformat())
+        return redirect(url_for("pages.company", **params))
     return render_template(
         "company.html",
         page=page,
@@ -42,6 +52,7 @@ def company(slug: str) -> str:
         names=page.names,
         dependencies=page.dependencies,
         edge_words=EDGE_WORDS,
+        steps=Steps(page.change_days, as_of),
     )
 
 

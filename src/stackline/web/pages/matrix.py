@@ -1,9 +1,8 @@
-"""`/`: the matrix of companies × layers as of a day, with a slider over the days events happened."""
+"""`/`: the matrix of companies × layers as of a day, a page of rows at a time, with steps and a
+slider over the days events happened, and what changed since a compare date."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from datetime import date
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -13,33 +12,45 @@ from stackline.services import parameters, stacks, timeline
 from stackline.web.context import database, today
 from stackline.web.pages import bp
 from stackline.web.pages.formatting import page_position
+from stackline.web.pages.time_travel import Steps
+
+PER_PAGE, MOST_PER_PAGE = 200, 1000
 
 
 @bp.get("/")
 def matrix() -> Response | str:
+    args = request.args
     days = timeline.event_days(database())
-    at = page_position(request.args.get("at"))
+    at = page_position(args.get("at"))
     if at is not None and days:
         index = min(at, len(days) - 1)
         params: dict[str, Any] = {**_others(), "as_of": days[index].isoformat()}
         return redirect(url_for("pages.matrix", **params))
-    as_of = parameters.day_until(request.args.get("as_of"), "as_of", today())
-    include_subsidiaries = request.args.get("include_subsidiaries") == "1"
-    rows = stacks.matrix_of(database(), as_of, include_subsidiaries=include_subsidiaries)
+    as_of = parameters.day_until(args.get("as_of"), "as_of", today())
+    compare = (
+        parameters.day_until(args.get("compare"), "compare", today())
+        if args.get("compare")
+        else None
+    )
+    include_subsidiaries = args.get("include_subsidiaries") == "1"
+    page = stacks.matrix_of(
+        database(),
+        as_of,
+        include_subsidiaries=include_subsidiaries,
+        page=parameters.page_number(args.get("page")),
+        per_page=parameters.page_size(args.get("per_page"), PER_PAGE, MOST_PER_PAGE),
+        compare=compare,
+    )
     return render_template(
         "matrix.html",
-        rows=rows,
+        page=page,
+        rows=page.rows,
+        comparison=page.comparison,
         as_of=as_of,
         include_subsidiaries=include_subsidiaries,
-        days=days,
-        day_index=_slider_position(days, as_of),
+        steps=Steps(days, as_of),
     )
 
 
-def _slider_position(days: list[date], as_of: date) -> int:
-    """The slider stop at or before the day shown."""
-    return max(0, bisect_right(days, as_of) - 1)
-
-
 def _others() -> dict[str, str]:
-    return {k: v for k, v in request.args.items() if k not in ("at", "as_of")}
+    return {k: v for k, v in request.args.items() if k not in ("at", "as_of", "page")}

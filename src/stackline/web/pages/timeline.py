@@ -8,28 +8,32 @@ from stackline.domain.events import EVENT_TYPES
 from stackline.services import parameters, timeline
 from stackline.web.context import database
 from stackline.web.pages import bp
-from stackline.web.pages.formatting import page_position
 
 PAGE_SIZE = 50
+PAGE_SORT = "date"  # the page reads as a timeline: oldest first, by effective date
 FILTER_KEYS = ("company", "layer", "type", "from", "to", "q")
 
 
 @bp.get("/timeline")
 def timeline_page() -> str:
-    include_voided = request.args.get("include_voided", "1") != "0"
-    chosen = parameters.event_filter(request.args, include_voided)
-    after_seq = page_position(request.args.get("after_seq")) or 0
-    page = timeline.list_events(database(), chosen, after_seq, PAGE_SIZE, count=True)
-    export_query = {k: request.args[k] for k in FILTER_KEYS if request.args.get(k)}
+    args = request.args
+    include_voided = args.get("include_voided", "1") != "0"
+    chosen = parameters.event_filter(args, include_voided)
+    sort = parameters.event_order(args.get("sort") or PAGE_SORT)
+    after = parameters.cursor(args.get("cursor"))
+    page = timeline.list_events(database(), chosen, after, PAGE_SIZE, count=True, order=sort)
+    export_query = {k: args[k] for k in FILTER_KEYS if args.get(k)}
+    companies = timeline.company_choices(database())
     return render_template(
         "timeline.html",
         events=page.events,
-        next_after=page.next_after_seq,
-        after_seq=after_seq,
+        next_cursor=page.next_cursor,
         total=page.total,
         chosen=chosen,
-        args=request.args,
-        companies=timeline.company_choices(database()),
+        args=args,
+        sort=sort,
+        companies=companies,
+        names=dict(companies),
         types=EVENT_TYPES,
         export_query=export_query,
     )

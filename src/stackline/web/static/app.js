@@ -1,12 +1,87 @@
 // Progressive enhancement only: every flow works without this file.
 "use strict";
+
+// Time travel in place: a step link or the slider fetches the page of the new day and swaps
+// its [data-swap] parts and step links into this one, so focus stays on the control used and
+// the address bar follows (back and forward reload the day they name).
+async function travel(url, used) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+  } catch (error) {
+    window.location.assign(url);
+    return;
+  }
+  if (!response.ok) { window.location.assign(url); return; }
+  const next = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const part of document.querySelectorAll("[data-swap]")) {
+    const replacement = next.getElementById(part.id);
+    if (replacement) part.replaceWith(document.importNode(replacement, true));
+  }
+  updateSteps(next, used);
+  updateSlider(next);
+  document.title = next.title;
+  history.pushState({ travelled: true }, "", response.url);
+}
+
+function updateSteps(next, used) {
+  const steps = document.querySelector("[data-time-steps]");
+  const fresh = next.querySelector("[data-time-steps]");
+  if (!steps || !fresh) return;
+  for (const rel of ["prev", "next"]) {
+    const mine = steps.querySelector(`a[rel=${rel}]`);
+    const theirs = fresh.querySelector(`a[rel=${rel}]`);
+    if (mine && theirs) {
+      mine.href = theirs.getAttribute("href");
+      mine.innerHTML = theirs.innerHTML;
+    }
+  }
+  const sameShape = ["prev", "next"].every(
+    (rel) => !!steps.querySelector(`a[rel=${rel}]`) === !!fresh.querySelector(`a[rel=${rel}]`));
+  if (!sameShape) {
+    const focusedRel = used && used.getAttribute && used.getAttribute("rel");
+    steps.replaceChildren(...Array.from(fresh.childNodes, (node) => document.importNode(node, true)));
+    if (focusedRel) {
+      const target = steps.querySelector(`a[rel=${focusedRel}]`) || steps.querySelector("a");
+      if (target) target.focus();
+    }
+  }
+}
+
+function updateSlider(next) {
+  const slider = document.querySelector("input[type=range][data-days]");
+  const fresh = next.querySelector("input[type=range][data-days]");
+  if (!slider || !fresh) return;
+  slider.value = fresh.value;
+  const output = document.getElementById("at-day");
+  if (output) output.value = slider.dataset.days.split(",")[Number(slider.value)];
+}
+
 document.addEventListener("DOMContentLoaded", () => {
-  // The matrix slider shows the day it points at and jumps there when released.
+  const steps = document.querySelector("[data-time-steps]");
+  if (steps) {
+    steps.addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-step]");
+      if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      travel(link.href, link);
+    });
+    window.addEventListener("popstate", () => window.location.reload());
+  }
+  // The slider shows the day it points at, and travels there when released.
   for (const slider of document.querySelectorAll("input[type=range][data-days]")) {
     const days = slider.dataset.days.split(",");
     const output = document.getElementById("at-day");
     slider.addEventListener("input", () => { if (output) output.value = days[Number(slider.value)]; });
-    slider.addEventListener("change", () => slider.form.requestSubmit());
+    slider.addEventListener("change", () => {
+      const form = slider.form;
+      const query = new URLSearchParams(new FormData(form)).toString();
+      travel(`${form.action}?${query}`, slider);
+    });
+    slider.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      slider.dispatchEvent(new Event("change"));
+    });
   }
   // A form is sent once: a second click while the first post is on its way does nothing.
   for (const form of document.querySelectorAll("form[data-once]")) {

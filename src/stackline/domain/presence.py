@@ -1,0 +1,289 @@
+"""Presence over all of time, composed from intervals: what the stored presence projection keeps.
+
+A company's presence in a layer (DESIGN §3) is, on each day, the strongest of: its own rows
+(an available owned asset, an active partnership, anything merely announced), a stake (an
+investee, or one of its subsidiaries, owning an available asset in the layer), and the presence
+of each company it owns that day. As step functions of time that is a `max` of step functions,
+composed once per company (memoised down the ownership tree) instead of once per day.
+`matrix_rows` cuts a company's history into rows that hold one matrix row each: its four
+presences, its parent and its name.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from stackline.domain.stack import PRESENCE_ORDER, Presence
+from stackline.domain.values import LAYERS
+
+# Levels, strongest last: presence is the level's word.
+LEVEL_WORDS: tuple[Presence, ...] = ("none", "planned", "stake", "partner", "owned")
+OWNED, PARTNER, STAKE, PLANNED = 4, 3, 2, 1
+_TOP = 1 << 30  # above every level: bisecting (day, _TOP) finds the last point on or before day
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A step function of days: `points[i][1]` holds from `points[i][0]` until the next point;
+    0 before the first."""
+
+    points: tuple[tuple[date, int], ...] = ()
+
+    def at(self, day: date) -> int:
+        index = bisect_right(self.points, (day, _TOP)) - 1
+        return self.points[index][1] if index >= 0 else 0
+
+    def intervals(self) -> list[tuple[date, date | None, int]]:
+        if not self.points:
+            return []
+        ends: list[date | None] = [start for start, _ in self.points[1:]]
+        ends.append(None)
+        return [(start, end, level) for (start, level), end in zip(self.points, ends, strict=True)]
+
+    def within(self, start: date, end: date | None) -> Steps:
+        """This function on `[start, end)`, 0 elsewhere."""
+        points = [(start, self.at(start))]
+        points += [p for p in self.points if p[0] > start and (end is None or p[0] < end)]
+        if end is not None and end > start:
+            points.append((end, 0))
+        elif end is not None:
+            return Steps()
+        return _steps(points)
+
+
+def _steps(points: Iterable[tuple[date, int]]) -> Steps:
+    """Steps from (day, level) points in day order: leading zeros and repeats dropped."""
+    kept: list[tuple[date, int]] = []
+    for day, level in points:
+        if kept and kept[-1][0] == day:
+            kept.pop()
+        if (kept and kept[-1][1] == level) or (not kept and level == 0):
+            continue
+        kept.append((day, level))
+    return Steps(tuple(kept))
+
+
+def max_of_intervals(intervals: Iterable[tuple[date, date | None, int]]) -> Steps:
+    """The step function that is, on each day, the highest level among the intervals holding it."""
+    changes: list[tuple[date, int, int]] = []
+    for start, end, level in intervals:
+        if level <= 0 or (end is not None and end <= start):
+            continue
+        changes.append((start, level, 1))
+        if end is not None:
+            changes.append((end, level, -1))
+    changes.sort()
+    holding = [0] * len(LEVEL_WORDS)  # how many intervals hold each level
+    points: list[tuple[date, int]] = []
+    for day, level, delta in changes:
+        holding[level] += delta
+        points.append((day, _top(holding)))
+    return _steps(points)
+
+
+def _top(holding: list[int]) -> int:
+    for level in range(len(holding) - 1, 0, -1):
+        if holding[level]:
+            return level
+    return 0
+
+
+def maximum(functions: Iterable[Steps]) -> Steps:
+    """The pointwise maximum, by one sweep over every function's points."""
+    changes = sorted(
+        (day, index, level)
+        for index, function in enumerate(functions)
+        for day, level in function.points
+    )
+    current: dict[int, int] = {}
+    holding = [0] * len(LEVEL_WORDS)  # how many functions are at each level above 0
+    points: list[tuple[date, int]] = []
+    for day, index, level in changes:
+        before = current.get(index, 0)
+        if before:
+            holding[before] -= 1
+        if level:
+            holding[level] += 1
+        current[index] = level
+        points.append((day, _top(holding)))
+    return _steps(points)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A stack row as presence needs it: who holds what, how, over `[valid_from, valid_to)`."""
+
+    layer: str
+    relation: str  # owned or partner
+    available: bool
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass
+class PresenceInputs:
+    """Everything presence is composed from, for a set of companies and what they reach."""
+
+    founded: dict[str, date] = field(default_factory=dict)
+    rows: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    # Ownership: (valid_from, seq, acquirer) per target; (valid_from, seq, name) per company.
+    links: dict[str, list[tuple[date, int, str]]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[str, list[tuple[date, int, str]]] = field(default_factory=lambda: defaultdict(list))
+    holdings: dict[str, list[tuple[str, date]]] = field(default_factory=lambda: defaultdict(list))
+
+    def owned_spans(self) -> dict[str, list[tuple[str, date, date | None]]]:
+        """For each owner, (child, start, end): a link holds until the child's next link."""
+        spans: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
+        for child, links in self.links.items():
+            ordered = sorted(links)
+            for index, (start, _, acquirer) in enumerate(ordered):
+                end = ordered[index + 1][0] if index + 1 < len(ordered) else None
+                if end is None or end > start:
+                    spans[acquirer].append((child, start, end))
+        return spans
+
+
+Window = tuple[date | None, date | None]  # [start, end); None: unbounded
+EVER: Window = (None, None)
+
+
+def _narrowed(window: Window, start: date, end: date | None) -> tuple[date, date | None] | None:
+    """`window` ∩ `[start, end)`, or None when they do not meet."""
+    low = start if window[0] is None else max(window[0], start)
+    high = end if window[1] is None else (window[1] if end is None else min(window[1], end))
+    return None if high is not None and high <= low else (low, high)
+
+
+class PresenceComposer:
+    """Composes presence (and available ownership) per company and layer, memoised.
+
+    A company's presence takes in each subsidiary's over the days it owned it. Ownership can turn
+    around over time (a bought its later owner b, years before b bought a), though never on one
+    day: so a subsidiary is composed over a window — the days every link on the way down held —
+    and a way back up to a company already on it finds an empty window and stops.
+    """
+
+    def __init__(self, inputs: PresenceInputs) -> None:
+        self.inputs = inputs
+        self.spans = inputs.owned_spans()
+        self._presence: dict[tuple[str, str, Window], Steps] = {}
+        self._available: dict[tuple[str, str, Window], Steps] = {}
+
+    def presence(self, company: str, layer: str, window: Window = EVER) -> Steps:
+        key = (company, layer, window)
+        if key not in self._presence:
+            parts = [self._own(company, layer), self._stake(company, layer)]
+            for child, start, end in self.spans.get(company, []):
+                narrowed = _narrowed(window, start, end)
+                if narrowed is not None:
+                    parts.append(self.presence(child, layer, narrowed).within(*narrowed))
+            self._presence[key] = maximum(parts)
+        return self._presence[key]
+
+    def available_owned(self, company: str, layer: str, window: Window = EVER) -> Steps:
+        key = (company, layer, window)
+        if key not in self._available:
+            parts = [
+                max_of_intervals(
+                    (r.valid_from, r.valid_to, 1)
+                    for r in self.inputs.rows.get(company, [])
+                    if r.layer == layer and r.relation == "owned" and r.available
+                )
+            ]
+            for child, start, end in self.spans.get(company, []):
+                narrowed = _narrowed(window, start, end)
+                if narrowed is not None:
+                    parts.append(self.available_owned(child, layer, narrowed).within(*narrowed))
+            self._available[key] = maximum(parts)
+        return self._available[key]
+
+    def _own(self, company: str, layer: str) -> Steps:
+        def level(row: Row) -> int:
+            if not row.available:
+                return PLANNED
+            return OWNED if row.relation == "owned" else PARTNER
+
+        rows = self.inputs.rows.get(company, [])
+        return max_of_intervals(
+            (r.valid_from, r.valid_to, level(r)) for r in rows if r.layer == layer
+        )
+
+    def _stake(self, company: str, layer: str) -> Steps:
+        return maximum(
+            Steps(
+                tuple((day, STAKE if v else 0) for day, v in self.available_owned(i, layer).points)
+            ).within(since, None)
+            for i, since in self.inputs.holdings.get(company, [])
+        )
+
+
+@dataclass(frozen=True)
+class PresenceRow:
+    """From `valid_from` until `valid_to`, the company's matrix row."""
+
+    company: str
+    valid_from: date
+    valid_to: date | None
+    presence: dict[str, Presence]
+    parent: str | None
+    name: str
+
+    @property
+    def owned_count(self) -> int:
+        return sum(1 for p in self.presence.values() if p == "owned")
+
+    @property
+    def covered_count(self) -> int:
+        return sum(1 for p in self.presence.values() if p in ("owned", "partner"))
+
+    @property
+    def strength(self) -> int:
+        return sum(PRESENCE_ORDER.index(p) for p in self.presence.values())
+
+    @property
+    def rank(self) -> tuple[int, int, int, str, str]:
+        """The matrix's order (`stack.compose_matrix`): most owned layers, most covered, the
+        strongest presences, then name and slug."""
+        return (
+            4 - self.owned_count, 4 - self.covered_count, self.strength, self.name.casefold(),
+            self.company,
+        )  # fmt: skip
+
+
+def matrix_rows(composer: PresenceComposer, company: str) -> list[PresenceRow]:
+    """The company's matrix row over time, from its founding, one row per stretch in which its
+    presences, its parent and its name all stay the same."""
+    inputs = composer.inputs
+    founded = inputs.founded.get(company)
+    if founded is None:
+        return []
+    layers = {layer.value: composer.presence(company, layer.value) for layer in LAYERS}
+    parents = sorted(inputs.links.get(company, []))
+    names = sorted(inputs.names.get(company, []))
+    days = {founded} | {d for f in layers.values() for d, _ in f.points}
+    days |= {d for d, _, _ in parents} | {d for d, _, _ in names}
+    ordered = sorted(d for d in days if d >= founded)
+    rows: list[PresenceRow] = []
+    for day in ordered:
+        presence = {layer: LEVEL_WORDS[f.at(day)] for layer, f in layers.items()}
+        parent = _latest(parents, day)
+        name = _latest(names, day) or company
+        if rows and (rows[-1].presence, rows[-1].parent, rows[-1].name) == (presence, parent, name):
+            continue
+        if rows:
+            rows[-1] = _ending(rows[-1], day)
+        rows.append(PresenceRow(company, day, None, presence, parent, name))
+    return rows
+
+
+def _latest(dated: list[tuple[date, int, str]], day: date) -> str | None:
+    index = bisect_right(dated, (day, _TOP, "")) - 1
+    return dated[index][2] if index >= 0 else None
+
+
+def _ending(row: PresenceRow, day: date) -> PresenceRow:
+    return PresenceRow(row.company, row.valid_from, day, row.presence, row.parent, row.name)

@@ -1,0 +1,55 @@
+"""The thesis over time: who integrates the most layers, and when that changed (DESIGN §8).
+
+Reads the stored presence projection; "as known on" a past moment reads the same projection
+built from the events known then (`store/scratch.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from stackline.domain.integration import CompanySeries, company_series
+from stackline.services.parameters import date_range
+from stackline.services.stacks import require_company
+from stackline.store.reads import presence as presence_reads
+from stackline.store.scratch import reading_as_known
+from stackline.store.units_of_work import Database
+
+
+@dataclass(frozen=True)
+class Integration:
+    start: date
+    end: date
+    known_on: datetime | None
+    series: list[CompanySeries]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "known_on": self.known_on.isoformat() if self.known_on else None,
+            "companies": [series.as_dict() for series in self.series],
+        }
+
+
+def integration(
+    db: Database,
+    start: date | None,
+    end: date,
+    known_on: datetime | None = None,
+    companies: list[str] | None = None,
+    include_subsidiaries: bool = False,
+) -> Integration:
+    """Each company's presence on `start` (default: the first day anything existed) and every
+    change up to `end`: the companies named, else every top-level one (or all of them)."""
+    date_range(start, end)
+    with reading_as_known(db, known_on) as uow:
+        for slug in companies or []:
+            require_company(uow, slug)
+        first = start or presence_reads.first_row_day(uow) or end
+        first = min(first, end)
+        rows = presence_reads.series_rows(uow, first, end, companies, include_subsidiaries)
+        series = company_series(rows, first, end)
+    return Integration(first, end, known_on, series)

@@ -1,0 +1,224 @@
+"""The presence projection: each company's matrix row over time, kept in step with the log.
+
+An event changes the presence of the companies whose facts it touches, and of everyone those
+roll up to: their owners (at any time, transitively), the investors of any of them (a stake
+follows the investee's assets), and those investors' owners. `PresenceProjector` collects these
+companies across the batches of a write and, when the write finishes, recomputes their rows from
+the projection tables (`domain/presence.py`), replacing the old ones. A rebuild recomputes all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from stackline.domain.presence import (
+    PresenceComposer,
+    PresenceInputs,
+    PresenceRow,
+    Row,
+    matrix_rows,
+)
+from stackline.store.statements import Sql, json_text
+from stackline.store.tables import presence
+
+_LIVE = "id NOT IN (SELECT event_id FROM voids)"
+# Events that change no company's presence but their own row (its founding, its name).
+OWN_ONLY = frozenset({"company.registered", "company.renamed"})
+
+
+def rank_key(row: PresenceRow) -> str:
+    """`row.rank` as one text that sorts the same way (names hold no control characters)."""
+    owned, covered, strength, name, slug = row.rank
+    return f"{owned}{covered}{strength:02d}{name}\x1f{slug}"
+
+
+class PresenceProjector:
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
+        self.changed: set[str] = set()
+
+    def touched(self, companies: set[str]) -> None:
+        """Companies whose own facts a batch changed."""
+        self.changed |= {c for c in companies if c}
+
+    def finish(self, everyone: bool = False) -> None:
+        """Recompute the rows of the changed companies and of all they roll up to."""
+        if everyone:
+            affected = {row[0] for row in self.sql.rows("SELECT slug FROM companies")}
+        else:
+            affected = self._rolling_up(self.changed)
+        self.changed = set()
+        if not affected:
+            return
+        inputs = self._inputs(self._reached(affected))
+        composer = PresenceComposer(inputs)
+        rows = [row for company in sorted(affected) for row in matrix_rows(composer, company)]
+        causes = self._causes(rows, inputs)
+        self.sql.run_in("DELETE FROM presence WHERE company IN (:values)", sorted(affected))
+        self.sql.insert(presence, [_stored(row, causes) for row in rows])
+
+    def _rolling_up(self, companies: set[str]) -> set[str]:
+        owners = self._upwards(companies)
+        investors = {
+            row[0]
+            for row in self.sql.rows_in(
+                "SELECT DISTINCT investor FROM investments WHERE investee IN (:values)",
+                sorted(owners),
+            )
+        }
+        return owners | self._upwards(investors)
+
+    def _upwards(self, companies: set[str]) -> set[str]:
+        """`companies` and every company that ever owned one of them, transitively."""
+        found, frontier = set(companies), set(companies)
+        while frontier:
+            rows = self.sql.rows_in(
+                "SELECT DISTINCT acquirer FROM ownership_links WHERE target IN (:values)",
+                sorted(frontier),
+            )
+            frontier = {row[0] for row in rows} - found
+            found |= frontier
+        return found
+
+    def _reached(self, companies: set[str]) -> set[str]:
+        """What the presence of `companies` is composed from: each one's ownership tree (everyone
+        it ever owned, transitively), and the ownership tree of every company one of those ever
+        invested in. A stake does not chain: an investee's own stakes are not the investor's."""
+        owned = self._downwards(companies)
+        investees = {
+            row[0]
+            for row in self.sql.rows_in(
+                "SELECT DISTINCT investee FROM investments WHERE investor IN (:values)",
+                sorted(owned),
+            )
+        }
+        return owned | self._downwards(investees)
+
+    def _downwards(self, companies: set[str]) -> set[str]:
+        """`companies` and every company one of them ever owned, transitively."""
+        found, frontier = set(companies), set(companies)
+        while frontier:
+            rows = self.sql.rows_in(
+                "SELECT DISTINCT target FROM ownership_links WHERE acquirer IN (:values)",
+                sorted(frontier),
+            )
+            frontier = {row[0] for row in rows} - found
+            found |= frontier
+        return found
+
+    def _inputs(self, companies: set[str]) -> PresenceInputs:
+        inputs = PresenceInputs()
+        wanted = sorted(companies)
+        for slug, founded in self.sql.rows_in(
+            "SELECT slug, founded_start FROM companies WHERE slug IN (:values)", wanted
+        ):
+            inputs.founded[slug] = _day(founded)
+        for holder, layer, relation, status, start, end in self.sql.rows_in(
+            "SELECT holder, layer, relation, status, valid_from, valid_to FROM stack_facts "
+            "WHERE holder IN (:values)",
+            wanted,
+        ):
+            available = status in ("available", "active")
+            inputs.rows[holder].append(Row(layer, relation, available, _day(start), _maybe(end)))
+        for target, start, seq, acquirer in self.sql.rows_in(
+            "SELECT target, valid_from, seq, acquirer FROM ownership_links WHERE target IN (:values)",
+            wanted,
+        ):
+            inputs.links[target].append((_day(start), seq, acquirer))
+        for company, start, seq, name in self.sql.rows_in(
+            "SELECT company, valid_from, seq, name FROM company_names WHERE company IN (:values)",
+            wanted,
+        ):
+            inputs.names[company].append((_day(start), seq, name))
+        for investor, investee, start in self.sql.rows_in(
+            "SELECT investor, investee, valid_from FROM investments WHERE investor IN (:values)",
+            wanted,
+        ):
+            inputs.holdings[investor].append((investee, _day(start)))
+        return inputs
+
+    def _causes(
+        self, rows: list[PresenceRow], inputs: PresenceInputs
+    ) -> dict[tuple[str, date], list[str]]:
+        """For each row, the live events effective on its first day that name a company its
+        presence is composed from (`Reach`); a founding or a rename counts only for its own
+        company's row."""
+        days = sorted({row.valid_from.isoformat() for row in rows})
+        on_day: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
+        for event_id, event_type, effective_on, company in self.sql.rows_in(
+            "SELECT e.id, e.type, e.effective_on, ec.company FROM events e JOIN event_companies "
+            f"ec ON ec.seq = e.seq WHERE e.effective_on IN (:values) AND e.{_LIVE} ORDER BY e.seq",
+            days,
+        ):
+            named = on_day[_day(effective_on).isoformat()].setdefault(event_id, (event_type, set()))
+            named[1].add(company)
+        reach = Reach(inputs)
+        causes: dict[tuple[str, date], list[str]] = {}
+        for row in rows:
+            events = on_day.get(row.valid_from.isoformat(), {})
+            if events:
+                reached = reach.of(row.company)
+                causes[(row.company, row.valid_from)] = [
+                    event_id
+                    for event_id, (event_type, named) in events.items()
+                    if (named & reached if event_type not in OWN_ONLY else row.company in named)
+                ]
+        return causes
+
+
+class Reach:
+    """What each company's presence is composed from (see `PresenceProjector._reached`)."""
+
+    def __init__(self, inputs: PresenceInputs) -> None:
+        self.children: dict[str, set[str]] = defaultdict(set)
+        for child, links in inputs.links.items():
+            for _, _, acquirer in links:
+                self.children[acquirer].add(child)
+        self.investees = {
+            investor: {investee for investee, _ in held}
+            for investor, held in inputs.holdings.items()
+        }
+        self._down: dict[str, frozenset[str]] = {}
+        self._reach: dict[str, frozenset[str]] = {}
+
+    def down(self, company: str) -> frozenset[str]:
+        if company not in self._down:
+            found, frontier = {company}, [company]
+            while frontier:
+                for child in self.children.get(frontier.pop(), ()):
+                    if child not in found:
+                        found.add(child)
+                        frontier.append(child)
+            self._down[company] = frozenset(found)
+        return self._down[company]
+
+    def of(self, company: str) -> frozenset[str]:
+        if company not in self._reach:
+            owned = self.down(company)
+            found = set(owned)
+            for member in owned:
+                for investee in self.investees.get(member, ()):
+                    found |= self.down(investee)
+            self._reach[company] = frozenset(found)
+        return self._reach[company]
+
+
+def _stored(row: PresenceRow, causes: dict[tuple[str, date], list[str]]) -> dict[str, Any]:
+    return {
+        "company": row.company, "valid_from": row.valid_from.isoformat(),
+        "valid_to": row.valid_to.isoformat() if row.valid_to else None,
+        **row.presence, "owned_count": row.owned_count, "covered_count": row.covered_count,
+        "strength": row.strength, "parent": row.parent, "name": row.name,
+        "rank_key": rank_key(row),
+        "event_ids": json_text(causes.get((row.company, row.valid_from), [])),
+    }  # fmt: skip
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _maybe(value: Any) -> date | None:
+    return _day(value) if value is not None else None

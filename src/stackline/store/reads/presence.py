@@ -1,0 +1,145 @@
+"""Reads of the presence projection: the matrix of a day, a page at a time, and series over time.
+
+Every read is one query on `presence` (rows holding over `[valid_from, valid_to)`): the matrix
+of a day walks the rank index (`rank_key`) and stops at the page's end, so the first page costs
+the same at 100 companies as at 10,000; a series reads each company's rows in date order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from stackline.domain.presence import PresenceRow
+from stackline.domain.values import LAYERS
+from stackline.store.tables import presence
+from stackline.store.units_of_work import Reading
+
+_LAYER_COLUMNS = [presence.c[layer.value] for layer in LAYERS]
+_ROW_COLUMNS = [
+    presence.c.company, presence.c.valid_from, presence.c.valid_to, *_LAYER_COLUMNS,
+    presence.c.parent, presence.c.name,
+]  # fmt: skip
+
+
+def _holding(day: date) -> ColumnElement[bool]:
+    return and_(
+        presence.c.valid_from <= day,
+        or_(presence.c.valid_to.is_(None), presence.c.valid_to > day),
+    )
+
+
+def _overlapping(start: date, end: date) -> ColumnElement[bool]:
+    """Rows holding on some day of `[start, end]`."""
+    return and_(
+        presence.c.valid_from <= end,
+        or_(presence.c.valid_to.is_(None), presence.c.valid_to > start),
+    )
+
+
+def _row(found: Any) -> PresenceRow:
+    layers = {layer.value: found[3 + index] for index, layer in enumerate(LAYERS)}
+    return PresenceRow(
+        found.company, _day(found.valid_from), _maybe_day(found.valid_to), layers,
+        found.parent, found.name,
+    )  # fmt: skip
+
+
+def matrix_rows(
+    uow: Reading,
+    day: date,
+    include_subsidiaries: bool,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[PresenceRow]:
+    """The companies' rows holding on `day`, most integrated first (top-level ones unless
+    asked), `limit` of them from `offset`."""
+    query = select(*_ROW_COLUMNS).where(_holding(day)).order_by(presence.c.rank_key)
+    if not include_subsidiaries:
+        query = query.where(presence.c.parent.is_(None))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [_row(found) for found in uow.connection.execute(query)]
+
+
+def matrix_size(uow: Reading, day: date, include_subsidiaries: bool) -> int:
+    """How many rows the matrix of `day` has."""
+    query = select(func.count()).select_from(presence).where(_holding(day))
+    if not include_subsidiaries:
+        query = query.where(presence.c.parent.is_(None))
+    return int(uow.connection.execute(query).scalar_one())
+
+
+def rows_on(uow: Reading, day: date, companies: list[str]) -> dict[str, PresenceRow]:
+    """The rows of `companies` holding on `day` (none for a company that did not exist)."""
+    if not companies:
+        return {}
+    query = select(*_ROW_COLUMNS).where(_holding(day), presence.c.company.in_(companies))
+    return {found.company: _row(found) for found in uow.connection.execute(query)}
+
+
+def causes_between(
+    uow: Reading, companies: list[str], after: date, until: date
+) -> dict[str, list[str]]:
+    """For each company, the events that changed its row on a day in `(after, until]`."""
+    if not companies:
+        return {}
+    query = (
+        select(presence.c.company, presence.c.event_ids)
+        .where(
+            presence.c.company.in_(companies),
+            presence.c.valid_from > after,
+            presence.c.valid_from <= until,
+        )
+        .order_by(presence.c.company, presence.c.valid_from)
+    )
+    found: dict[str, list[str]] = {}
+    for company, event_ids in uow.connection.execute(query):
+        found.setdefault(company, []).extend(orjson.loads(event_ids))
+    return {company: list(dict.fromkeys(ids)) for company, ids in found.items()}
+
+
+def series_rows(
+    uow: Reading,
+    start: date,
+    end: date,
+    companies: list[str] | None,
+    include_subsidiaries: bool,
+) -> Iterator[tuple[PresenceRow, list[str]]]:
+    """Each company's rows over `[start, end]` with their causes, by company then date: the
+    companies named, or those that exist without a parent on some day of the range (all of
+    them with `include_subsidiaries`)."""
+    query = (
+        select(*_ROW_COLUMNS, presence.c.event_ids)
+        .where(_overlapping(start, end))
+        .order_by(presence.c.company, presence.c.valid_from)
+    )
+    if companies is not None:
+        query = query.where(presence.c.company.in_(companies))
+    elif not include_subsidiaries:
+        top_level = (
+            select(presence.c.company)
+            .where(_overlapping(start, end), presence.c.parent.is_(None))
+            .distinct()
+        )
+        query = query.where(presence.c.company.in_(top_level))
+    for found in uow.connection.execution_options(stream_results=True).execute(query):
+        yield _row(found), orjson.loads(found.event_ids)
+
+
+def first_row_day(uow: Reading) -> date | None:
+    """The earliest day any company has a row (its founding)."""
+    found = uow.connection.execute(select(func.min(presence.c.valid_from))).scalar_one()
+    return _day(found) if found is not None else None
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _maybe_day(value: Any) -> date | None:
+    return _day(value) if value is not None else None

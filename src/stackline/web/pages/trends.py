@@ -1,0 +1,53 @@
+"""`/trends`: the thesis over time — owned and covered layers for every top-level company, ranked,
+the leaders of each day named, the same data as a table, and plans against their outcomes."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from stackline.domain.integration import CompanySeries
+from stackline.services import integration, parameters, supply_chain
+from stackline.web.context import database, today
+from stackline.web.pages import bp
+from stackline.web.pages import trend_chart as chart
+from stackline.web.pages.plans import STATES
+
+CHART_ROWS, MOST_CHART_ROWS = 25, 200
+
+
+@bp.get("/trends")
+def trends() -> str:
+    args = request.args
+    end = parameters.day_until(args.get("to"), "to", today())
+    start = parameters.day_from(args.get("from"))
+    rows = parameters.page_size(args.get("rows"), CHART_ROWS, MOST_CHART_ROWS, "rows")
+    found = integration.integration(database(), start, end)
+    series = [_chart_series(s) for s in found.series]
+    drawn = chart.trend_chart(series, found.start, found.end)
+    plans = supply_chain.plans_of(database(), end)
+    return render_template(
+        "trends.html",
+        found=found,
+        chart=drawn,
+        chart_rows=drawn.rows[:rows],
+        axis_y=_axis_y(min(rows, len(drawn.rows))),
+        chart_height=_axis_y(min(rows, len(drawn.rows))) + chart.AXIS_HEIGHT,
+        rows_shown=rows,
+        start=found.start,
+        end=found.end,
+        start_given=args.get("from", ""),
+        plans_by_state={state: [p for p in plans if p.state == state] for state in STATES},
+        states=STATES,
+    )
+
+
+def _chart_series(series: CompanySeries) -> chart.CompanySeries:
+    changes = tuple(
+        chart.Change(c.on, len(c.owned_layers), len(c.covered_layers)) for c in series.changes
+    )
+    return chart.CompanySeries(series.slug, series.name, changes)
+
+
+def _axis_y(rows_drawn: int) -> float:
+    """Where the time axis sits under `rows_drawn` rows (the chart may be cut short)."""
+    return chart.ROWS_TOP + max(rows_drawn, 1) * (chart.ROW_HEIGHT + chart.ROW_GAP)
