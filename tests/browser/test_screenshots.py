@@ -30,6 +30,7 @@ SHOTS = {
     "company.png": "/companies/spacex?as_of=2026-07-01",
     "form.png": "/events/new?type=partnership.formed",
     "graph.png": "/graph?as_of=2026-07-01",
+    "trends.png": "/trends",
 }
 HEIGHT_TOLERANCE = 0.05  # of the README copy's height: a line of text more or less
 CHANGED_PIXELS_TOLERANCE = 0.03  # share of pixels that may differ visibly

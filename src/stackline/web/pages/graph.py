@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from datetime import date
-
 from flask import render_template, request
 
 from stackline.domain.graph import Graph
@@ -18,6 +15,7 @@ from stackline.web.pages.graph_layout import (
     GraphNode,
     layout_graph,
 )
+from stackline.web.pages.time_travel import Steps
 
 UNRECORDED = "unrecorded"  # the column of base models named without their company
 EDGE_WORDS = {
@@ -39,8 +37,8 @@ def graph_page() -> str:
         layout=_layout(graph),
         as_of=as_of,
         company=company,
-        previous_day=_previous(days, as_of),
-        next_day=_next(days, as_of),
+        previous_day=Steps(days, as_of).previous,
+        next_day=Steps(days, as_of).next,
         edge_kinds=EDGE_KINDS,
         edge_words=EDGE_WORDS,
         names={node.company: node.name for node in graph.nodes.values() if node.type == "company"},
@@ -61,13 +59,3 @@ def _layout(graph: Graph) -> GraphLayout:
     ]
     edges = [GraphEdge(edge.source, edge.target, edge.kind) for edge in graph.edges]
     return layout_graph(nodes, edges)
-
-
-def _previous(days: list[date], as_of: date) -> date | None:
-    index = bisect_left(days, as_of)
-    return days[index - 1] if index > 0 else None
-
-
-def _next(days: list[date], as_of: date) -> date | None:
-    index = bisect_right(days, as_of)
-    return days[index] if index < len(days) else None
