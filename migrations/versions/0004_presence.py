@@ -44,13 +44,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("presence", schema=None) as batch_op:
         batch_op.create_index("ix_presence_rank", ["rank_key"], unique=False)
-        batch_op.create_index("ix_presence_valid_from", ["valid_from"], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table("presence", schema=None) as batch_op:
-        batch_op.drop_index("ix_presence_valid_from")
         batch_op.drop_index("ix_presence_rank")
 
     op.drop_table("presence")

@@ -40,6 +40,7 @@ from tests.benchmarks.measure import (
     timed,
     write_report,
 )
+from tests.benchmarks.presence_figures import presence_figures
 from tests.benchmarks.synthetic import synthetic_events
 
 QUERY_DAY = date(2024, 6, 30)
@@ -326,6 +327,7 @@ def main() -> None:
         figures.extend(
             http_figures(Path(details["http_db"]), details["http_slugs"], 5 if args.quick else 10)
         )
+        figures.extend(presence_figures(work / "industry", large=2_000 if args.quick else 10_000))
         table = write_report(figures, {**machine(), "details": details}, Path(args.output))
         print(table)
     finally:

@@ -37,8 +37,11 @@ class _Company:
 
 
 class SyntheticLog:
-    def __init__(self, size: int, seed: int = 7) -> None:
+    def __init__(
+        self, size: int, seed: int = 7, per_company: int = EVENTS_PER_COMPANY, fewest: int = 200
+    ) -> None:
         self.size = size
+        self.per_company, self.fewest = per_company, fewest
         self.rng = random.Random(seed)
         self.companies: list[_Company] = []
         self.retractable: list[str] = []
@@ -48,7 +51,7 @@ class SyntheticLog:
         self.count = 0
 
     def company_count(self) -> int:
-        return max(200, self.size // EVENTS_PER_COMPANY)
+        return max(self.fewest, self.size // self.per_company)
 
     def _id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -271,3 +274,9 @@ class SyntheticLog:
 
 def synthetic_events(size: int, seed: int = 7) -> list[dict[str, Any]]:
     return list(SyntheticLog(size, seed).events())
+
+
+def industry_events(companies: int, per_company: int = 6, seed: int = 7) -> list[dict[str, Any]]:
+    """A log of `companies` companies with `per_company` events each (the matrix benchmark:
+    many companies, a few moves each)."""
+    return list(SyntheticLog(companies * per_company, seed, per_company, fewest=1).events())

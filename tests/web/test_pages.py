@@ -4,7 +4,7 @@ event, read through the test client against the seeded timeline."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -131,41 +131,62 @@ def test_a_malformed_as_of_is_a_400_page_naming_the_accepted_forms(
     assert "YYYY-MM-DD" in text
 
 
-def test_the_slider_position_redirects_to_the_day_of_that_event(
+def event_days(database: Database) -> list[date]:
+    """Every effective date of a live event, from the export (not from the code under test)."""
+    with database.reading() as uow:
+        rows = uow.connection.exec_driver_sql(
+            "SELECT DISTINCT effective_on FROM events WHERE id NOT IN "
+            "(SELECT event_id FROM voids) ORDER BY effective_on"
+        )
+        return [date.fromisoformat(str(row[0])) for row in rows]
+
+
+def test_the_slider_position_redirects_to_the_end_of_that_month(
     client: FlaskClient, database: Database
 ) -> None:
-    days = timeline.event_days(database)
+    first = event_days(database)[0]
 
     response = client.get("/?at=3")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/?as_of={days[3].isoformat()}"
+    month = first.month - 1 + 3
+    start = date(first.year + month // 12, month % 12 + 1, 1)
+    end = date(start.year + start.month // 12, start.month % 12 + 1, 1) - timedelta(days=1)
+    assert response.headers["Location"] == f"/?as_of={end.isoformat()}"
 
 
-def test_the_slider_keeps_the_other_choices_and_stops_at_the_last_event_day(
+def test_the_slider_keeps_the_other_choices_and_stops_at_this_month(
     client: FlaskClient, database: Database
 ) -> None:
-    last_day = timeline.event_days(database)[-1]
+    last_day = max(event_days(database)[-1], today(SystemClock()))
+    end = date(last_day.year + last_day.month // 12, last_day.month % 12 + 1, 1) - timedelta(days=1)
 
     response = client.get("/?at=100000&include_subsidiaries=1")
 
     assert response.status_code == 302
     location = response.headers["Location"]
     assert urlsplit(location).path == "/"
-    assert query_of(location) == {
-        "as_of": [last_day.isoformat()],
-        "include_subsidiaries": ["1"],
-    }
+    assert query_of(location) == {"as_of": [end.isoformat()], "include_subsidiaries": ["1"]}
 
 
-def test_the_slider_points_at_the_day_shown(client: FlaskClient, database: Database) -> None:
-    days = timeline.event_days(database)
-    document = page(client.get(f"/?as_of={days[10].isoformat()}"))
+def test_the_slider_points_at_the_month_shown_and_the_steps_at_the_events_around_it(
+    client: FlaskClient, database: Database
+) -> None:
+    days = event_days(database)
+    shown = days[10]
+    document = page(client.get(f"/?as_of={shown.isoformat()}"))
 
     slider = document.one("input", id="at")
-    assert slider.get("value") == "10"
-    assert slider.get("max") == str(len(days) - 1)
-    assert document.one("output", id="at-day").text() == days[10].isoformat()
+    first = days[0]
+    assert slider.get("value") == str((shown.year - first.year) * 12 + shown.month - first.month)
+    last = max(days[-1], today(SystemClock()))
+    assert slider.get("max") == str((last.year - first.year) * 12 + last.month - first.month)
+    assert slider.get("data-first-month") == first.strftime("%Y-%m")
+    assert document.one("output", id="at-month").text() == shown.strftime("%b %Y")
+    steps = document.one("nav", class_="time-steps")
+    assert f"as_of={days[9].isoformat()}" in str(steps.one("a", rel="prev").get("href"))
+    later = next(day for day in days if day > shown)
+    assert f"as_of={later.isoformat()}" in str(steps.one("a", rel="next").get("href"))
 
 
 def test_subsidiaries_appear_in_the_matrix_only_when_asked_for(client: FlaskClient) -> None:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from stackline.domain.stack import PRESENCE_ORDER, Presence
 from stackline.domain.values import LAYERS
@@ -221,9 +222,9 @@ class PresenceComposer:
         )
 
 
-@dataclass(frozen=True)
-class PresenceRow:
-    """From `valid_from` until `valid_to`, the company's matrix row."""
+class PresenceRow(NamedTuple):
+    """From `valid_from` until `valid_to`, the company's matrix row (a tuple: matrices and
+    series build thousands of them per answer)."""
 
     company: str
     valid_from: date

@@ -19,7 +19,7 @@ from stackline.domain.footprint import (
     StackEntry,
     Supply,
 )
-from stackline.domain.values import CONFIDENCE_RANK, LAYERS, Layer
+from stackline.domain.values import CONFIDENCE_RANK, LAYER_NAMES, LAYERS, Layer
 
 Presence = Literal["owned", "partner", "stake", "planned", "none"]
 PRESENCE_ORDER: tuple[Presence, ...] = ("owned", "partner", "stake", "planned", "none")
@@ -242,27 +242,27 @@ def _timestamp(moment: datetime | None) -> str | None:
     return format_timestamp(moment) if moment is not None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatrixRow:
     slug: str
     name: str
     parent: str | None
-    presence: dict[Layer, Presence]
+    presence: dict[str, Presence]  # by layer name, bottom to top
 
     @property
     def owned_layers(self) -> list[str]:
-        return [layer.value for layer in LAYERS if self.presence[layer] == "owned"]
+        return [name for name in LAYER_NAMES if self.presence[name] == "owned"]
 
     @property
     def covered_layers(self) -> list[str]:
-        return [layer.value for layer in LAYERS if self.presence[layer] in ("owned", "partner")]
+        return [name for name in LAYER_NAMES if self.presence[name] in ("owned", "partner")]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
             "name": self.name,
             "parent": self.parent,
-            "layers": {layer.value: self.presence[layer] for layer in LAYERS},
+            "layers": {name: self.presence[name] for name in LAYER_NAMES},
             "owned_layers": self.owned_layers,
             "covered_layers": self.covered_layers,
         }
@@ -278,13 +278,13 @@ def compose_matrix(
         if company is None or (company.parent is not None and not include_subsidiaries):
             continue
         stack = compose_stack(source, slug)
-        presence = {layer: stack.presence(layer) for layer in LAYERS}
+        presence = {layer.value: stack.presence(layer) for layer in LAYERS}
         rows.append(MatrixRow(slug, company.name, company.parent, presence))
     return sorted(rows, key=_integration_rank)
 
 
 def _integration_rank(row: MatrixRow) -> tuple[Any, ...]:
-    strength = [PRESENCE_ORDER.index(row.presence[layer]) for layer in LAYERS]
+    strength = [PRESENCE_ORDER.index(row.presence[name]) for name in LAYER_NAMES]
     return (
         -len(row.owned_layers),
         -len(row.covered_layers),

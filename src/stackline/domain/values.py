@@ -32,6 +32,7 @@ class Layer(StrEnum):
 
 
 LAYERS: tuple[Layer, ...] = tuple(Layer)
+LAYER_NAMES: tuple[str, ...] = tuple(layer.value for layer in LAYERS)
 Confidence = Literal["confirmed", "likely", "speculative"]
 CONFIDENCE_RANK: dict[str, int] = {"speculative": 0, "likely": 1, "confirmed": 2}
 

@@ -136,18 +136,18 @@ class MatrixPage:
 
     as_of: date
     rows: list[MatrixRow]
-    total: int
     page: int
     per_page: int | None  # None: every row
+    has_next: bool = False
     comparison: Comparison | None = None
-
-    @property
-    def pages(self) -> int:
-        return 1 if not self.per_page else max(1, -(-self.total // self.per_page))
 
     @property
     def first_position(self) -> int:
         return (self.page - 1) * (self.per_page or 0) + 1
+
+    @property
+    def last_position(self) -> int:
+        return self.first_position + len(self.rows) - 1
 
 
 def matrix_of(
@@ -160,16 +160,17 @@ def matrix_of(
     compare: date | None = None,
 ) -> MatrixPage:
     """The matrix of `as_of` from the presence projection (as it stood on `known_on`): all of it,
-    or page `page` of `per_page` rows; against `compare`, what changed since (or until) then."""
+    or page `page` of `per_page` rows (read with one more, to know whether another page
+    follows, never counted: the first page costs the same however many companies there are);
+    against `compare`, what changed since (or until) then."""
     with reading_as_known(db, known_on) as uow:
         offset = (page - 1) * per_page if per_page else 0
-        found = presence_reads.matrix_rows(uow, as_of, include_subsidiaries, offset, per_page)
-        rows = [_matrix_row(row) for row in found]
-        total = len(rows)
-        if per_page is not None and (page > 1 or len(rows) == per_page):
-            total = presence_reads.matrix_size(uow, as_of, include_subsidiaries)
+        limit = per_page + 1 if per_page else None
+        found = presence_reads.matrix_rows(uow, as_of, include_subsidiaries, offset, limit)
+        rows = [_matrix_row(row) for row in found[:per_page]]
         comparison = _comparison(uow, rows, as_of, compare) if compare is not None else None
-    return MatrixPage(as_of, rows, total, page, per_page, comparison)
+    has_next = per_page is not None and len(found) > per_page
+    return MatrixPage(as_of, rows, page, per_page, has_next, comparison)
 
 
 def _comparison(uow: Reading, rows: list[MatrixRow], as_of: date, other: date) -> Comparison:
@@ -189,8 +190,7 @@ def _comparison(uow: Reading, rows: list[MatrixRow], as_of: date, other: date) -
 
 
 def _matrix_row(row: PresenceRow) -> MatrixRow:
-    presence = {layer: row.presence[layer.value] for layer in LAYERS}
-    return MatrixRow(row.company, row.name, row.parent, presence)
+    return MatrixRow(row.company, row.name, row.parent, row.presence)
 
 
 def companies_on(db: Database, as_of: date) -> list[dict[str, Any]]:

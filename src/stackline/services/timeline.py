@@ -92,10 +92,20 @@ def get_event(db: Database, event_id: str) -> dict[str, Any] | None:
         return event_reads.event_by_id(uow, event_id)
 
 
-def event_days(db: Database) -> list[date]:
-    """Every distinct effective date of a live event, oldest first (the slider's stops)."""
+@dataclass(frozen=True)
+class EventSteps:
+    """Time travel around a day: the event days either side of it, and the log's first and
+    last event days (None in an empty log)."""
+
+    previous: date | None
+    next: date | None
+    span: tuple[date, date] | None
+
+
+def event_steps(db: Database, day: date) -> EventSteps:
     with db.reading() as uow:
-        return event_reads.effective_days(uow)
+        previous, following = event_reads.neighbour_days(uow, day)
+        return EventSteps(previous, following, event_reads.day_span(uow))
 
 
 def company_choices(db: Database) -> list[tuple[str, str]]:

@@ -236,7 +236,6 @@ presence = Table(
     Column("rank_key", RANK_KEY, nullable=False),
     Column("event_ids", Text, nullable=False),
     Index("ix_presence_rank", "rank_key"),
-    Index("ix_presence_valid_from", "valid_from"),
 )
 
 # Which version of the projector built the projection tables: a newer one rebuilds them on start.

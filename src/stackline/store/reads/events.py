@@ -1,4 +1,4 @@
-"""Events as the timeline, the event page, the diff and the slider read them."""
+"""Events as the timeline, the event page, the diff and the time-travel steps read them."""
 
 from __future__ import annotations
 
@@ -147,15 +147,28 @@ def exported_events(uow: Reading, chosen: EventFilter) -> Iterator[dict[str, Any
             yield row_document(row)
 
 
-def effective_days(uow: Reading) -> list[date]:
-    """Every distinct effective date of a live event, oldest first (the slider's stops)."""
-    query = (
-        select(events.c.effective_on)
-        .where(events.c.id.not_in(select(voids.c.event_id)))
-        .distinct()
-        .order_by(events.c.effective_on)
+def _live_days() -> Select[Any]:
+    return select(events.c.effective_on).where(events.c.id.not_in(select(voids.c.event_id)))
+
+
+def neighbour_days(uow: Reading, day: date) -> tuple[date | None, date | None]:
+    """The last effective date of a live event before `day` and the first after it: two walks
+    of the `effective_on` index, however long the log."""
+    before = uow.connection.scalar(
+        _live_days().where(events.c.effective_on < day).order_by(events.c.effective_on.desc())
+        .limit(1)
+    )  # fmt: skip
+    after = uow.connection.scalar(
+        _live_days().where(events.c.effective_on > day).order_by(events.c.effective_on).limit(1)
     )
-    return [_day(day) for day in uow.connection.scalars(query)]
+    return (_day(before) if before else None, _day(after) if after else None)
+
+
+def day_span(uow: Reading) -> tuple[date, date] | None:
+    """The first and the last effective date of a live event (None for an empty log)."""
+    first = uow.connection.scalar(_live_days().order_by(events.c.effective_on).limit(1))
+    last = uow.connection.scalar(_live_days().order_by(events.c.effective_on.desc()).limit(1))
+    return (_day(first), _day(last)) if first is not None and last is not None else None
 
 
 def voided_by(uow: Reading, event_id: str) -> list[str]:

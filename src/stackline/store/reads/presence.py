@@ -15,11 +15,11 @@ import orjson
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from stackline.domain.presence import PresenceRow
-from stackline.domain.values import LAYERS
+from stackline.domain.values import LAYER_NAMES
 from stackline.store.tables import presence
 from stackline.store.units_of_work import Reading
 
-_LAYER_COLUMNS = [presence.c[layer.value] for layer in LAYERS]
+_LAYER_COLUMNS = [presence.c[name] for name in LAYER_NAMES]
 _ROW_COLUMNS = [
     presence.c.company, presence.c.valid_from, presence.c.valid_to, *_LAYER_COLUMNS,
     presence.c.parent, presence.c.name,
@@ -42,11 +42,10 @@ def _overlapping(start: date, end: date) -> ColumnElement[bool]:
 
 
 def _row(found: Any) -> PresenceRow:
-    layers = {layer.value: found[3 + index] for index, layer in enumerate(LAYERS)}
-    return PresenceRow(
-        found.company, _day(found.valid_from), _maybe_day(found.valid_to), layers,
-        found.parent, found.name,
-    )  # fmt: skip
+    """A row of `_ROW_COLUMNS` (unpacked by position: far cheaper than by name)."""
+    company, start, end, hardware, compute, model, application, parent, name = found[:9]
+    layers = {"hardware": hardware, "compute": compute, "model": model, "application": application}
+    return PresenceRow(company, _day(start), _maybe_day(end), layers, parent, name)
 
 
 def matrix_rows(
@@ -63,15 +62,7 @@ def matrix_rows(
         query = query.where(presence.c.parent.is_(None))
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return [_row(found) for found in uow.connection.execute(query)]
-
-
-def matrix_size(uow: Reading, day: date, include_subsidiaries: bool) -> int:
-    """How many rows the matrix of `day` has."""
-    query = select(func.count()).select_from(presence).where(_holding(day))
-    if not include_subsidiaries:
-        query = query.where(presence.c.parent.is_(None))
-    return int(uow.connection.execute(query).scalar_one())
+    return [_row(found) for found in uow.connection.execute(query).all()]
 
 
 def rows_on(uow: Reading, day: date, companies: list[str]) -> dict[str, PresenceRow]:
@@ -128,7 +119,7 @@ def series_rows(
         )
         query = query.where(presence.c.company.in_(top_level))
     for found in uow.connection.execution_options(stream_results=True).execute(query):
-        yield _row(found), orjson.loads(found.event_ids)
+        yield _row(found), orjson.loads(found[9])
 
 
 def first_row_day(uow: Reading) -> date | None:

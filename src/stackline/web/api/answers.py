@@ -7,13 +7,20 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 from flask import Response, current_app
 
 
 def json_answer(data: Any, status: int = 200) -> Response:
-    """Like `jsonify`, but without sorting keys, so `layers` read hardware → application."""
-    text = current_app.json.dumps(data, sort_keys=False, ensure_ascii=False)
-    return current_app.response_class(text + "\n", status=status, mimetype="application/json")
+    """Like `jsonify`, but without sorting keys, so `layers` read hardware → application, and
+    through orjson (several times faster than `json` on a matrix of thousands of rows)."""
+    body = orjson.dumps(data, default=_other, option=orjson.OPT_NON_STR_KEYS) + b"\n"
+    return current_app.response_class(body, status=status, mimetype="application/json")
+
+
+def _other(value: Any) -> Any:
+    """What orjson does not encode itself (decimals, sets) the way Flask's provider would."""
+    return current_app.json.default(value)  # type: ignore[attr-defined]
 
 
 def csv_answer(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:

@@ -29,11 +29,11 @@ def company(slug: str) -> Response | str:
         else None
     )
     page = companies.company_page(database(), slug, as_of, today(), known_on, compare)
+    steps = Steps.through(page.change_days, as_of, today())
     at = page_position(args.get("at"))
-    if at is not None and page.change_days:
-        day = page.change_days[min(at, len(page.change_days) - 1)]
+    if at is not None and steps.months is not None:
         params: dict[str, Any] = {k: v for k, v in args.items() if k not in ("at", "as_of")}
-        params.update(slug=slug, as_of=day.isoformat())
+        params.update(slug=slug, as_of=steps.months.last_day(at).isoformat())
         return redirect(url_for("pages.company", **params))
     return render_template(
         "company.html",
@@ -52,7 +52,7 @@ def company(slug: str) -> Response | str:
         names=page.names,
         dependencies=page.dependencies,
         edge_words=EDGE_WORDS,
-        steps=Steps(page.change_days, as_of),
+        steps=steps,
     )
 
 

@@ -15,7 +15,6 @@ from stackline.web.pages.graph_layout import (
     GraphNode,
     layout_graph,
 )
-from stackline.web.pages.time_travel import Steps
 
 UNRECORDED = "unrecorded"  # the column of base models named without their company
 EDGE_WORDS = {
@@ -30,15 +29,15 @@ def graph_page() -> str:
     as_of = parameters.day_until(request.args.get("as_of"), "as_of", today())
     company = (request.args.get("company") or "").strip() or None
     graph = supply_chain.graph_of(database(), as_of, None, company)
-    days = timeline.event_days(database())
+    steps = timeline.event_steps(database(), as_of)
     return render_template(
         "graph.html",
         graph=graph,
         layout=_layout(graph),
         as_of=as_of,
         company=company,
-        previous_day=Steps(days, as_of).previous,
-        next_day=Steps(days, as_of).next,
+        previous_day=steps.previous,
+        next_day=steps.next,
         edge_kinds=EDGE_KINDS,
         edge_words=EDGE_WORDS,
         names={node.company: node.name for node in graph.nodes.values() if node.type == "company"},

@@ -1,5 +1,5 @@
-"""`/`: the matrix of companies × layers as of a day, a page of rows at a time, with steps and a
-slider over the days events happened, and what changed since a compare date."""
+"""`/`: the matrix of companies × layers as of a day, a page of rows at a time, with steps to the
+event days either side and a month slider, and what changed since a compare date."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ PER_PAGE, MOST_PER_PAGE = 200, 1000
 @bp.get("/")
 def matrix() -> Response | str:
     args = request.args
-    days = timeline.event_days(database())
-    at = page_position(args.get("at"))
-    if at is not None and days:
-        index = min(at, len(days) - 1)
-        params: dict[str, Any] = {**_others(), "as_of": days[index].isoformat()}
-        return redirect(url_for("pages.matrix", **params))
     as_of = parameters.day_until(args.get("as_of"), "as_of", today())
+    found = timeline.event_steps(database(), as_of)
+    steps = Steps.around(as_of, found.previous, found.next, found.span, today())
+    at = page_position(args.get("at"))
+    if at is not None and steps.months is not None:
+        params: dict[str, Any] = {**_others(), "as_of": steps.months.last_day(at).isoformat()}
+        return redirect(url_for("pages.matrix", **params))
     compare = (
         parameters.day_until(args.get("compare"), "compare", today())
         if args.get("compare")
@@ -48,7 +48,7 @@ def matrix() -> Response | str:
         comparison=page.comparison,
         as_of=as_of,
         include_subsidiaries=include_subsidiaries,
-        steps=Steps(days, as_of),
+        steps=steps,
     )
 
 

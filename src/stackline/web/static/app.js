@@ -48,13 +48,24 @@ function updateSteps(next, used) {
   }
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// The month a slider position stands for, as the server labels it ("Mar 2021").
+function monthLabel(slider) {
+  const [year, month] = slider.dataset.firstMonth.split("-").map(Number);
+  const months = month - 1 + Number(slider.value);
+  return `${MONTHS[months % 12]} ${year + Math.floor(months / 12)}`;
+}
+
 function updateSlider(next) {
-  const slider = document.querySelector("input[type=range][data-days]");
-  const fresh = next.querySelector("input[type=range][data-days]");
+  const slider = document.querySelector("input[type=range][data-first-month]");
+  const fresh = next.querySelector("input[type=range][data-first-month]");
   if (!slider || !fresh) return;
+  slider.max = fresh.max;
+  slider.dataset.firstMonth = fresh.dataset.firstMonth;
   slider.value = fresh.value;
-  const output = document.getElementById("at-day");
-  if (output) output.value = slider.dataset.days.split(",")[Number(slider.value)];
+  const output = document.getElementById("at-month");
+  if (output) output.value = monthLabel(slider);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -68,11 +79,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     window.addEventListener("popstate", () => window.location.reload());
   }
-  // The slider shows the day it points at, and travels there when released.
-  for (const slider of document.querySelectorAll("input[type=range][data-days]")) {
-    const days = slider.dataset.days.split(",");
-    const output = document.getElementById("at-day");
-    slider.addEventListener("input", () => { if (output) output.value = days[Number(slider.value)]; });
+  // The slider shows the month it points at, and travels to its end when released.
+  for (const slider of document.querySelectorAll("input[type=range][data-first-month]")) {
+    const output = document.getElementById("at-month");
+    slider.addEventListener("input", () => { if (output) output.value = monthLabel(slider); });
     slider.addEventListener("change", () => {
       const form = slider.form;
       const query = new URLSearchParams(new FormData(form)).toString();
