@@ -46,7 +46,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_presence_rank", ["rank_key"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("presence", schema=None) as batch_op:
         batch_op.drop_index("ix_presence_rank")

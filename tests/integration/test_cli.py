@@ -12,9 +12,11 @@ from sqlalchemy import text
 
 from stackline.cli import main
 from stackline.services import stacks
-from stackline.services.files import seed_directory
+from stackline.services.files import event_files, read_events, seed_directory
 from stackline.store.database import make_engine
 from stackline.store.units_of_work import Database
+
+SEED_EVENT_COUNT = sum(1 for _ in read_events(event_files([seed_directory()])))
 
 
 @pytest.fixture
@@ -38,13 +40,14 @@ def seeded(run):
 
 def test_import_loads_the_seed_and_a_second_import_changes_nothing(run) -> None:
     first = run("import", str(seed_directory()))
-    assert first.exit_code == 0 and "imported 69 new events" in first.output
+    assert first.exit_code == 0 and f"imported {SEED_EVENT_COUNT} new events" in first.output
     again = run("import", str(seed_directory()))
-    assert "imported 0 new events (69 already stored)" in again.output
+    assert f"imported 0 new events ({SEED_EVENT_COUNT} already stored)" in again.output
 
 
 def test_a_dry_run_writes_nothing(run) -> None:
-    assert "would import 69" in run("import", "--dry-run", str(seed_directory())).output
+    dry_run = run("import", "--dry-run", str(seed_directory())).output
+    assert f"would import {SEED_EVENT_COUNT} new events" in dry_run
     assert json.loads(run("export").output)["count"] == 0
 
 
@@ -86,15 +89,15 @@ def test_stack_of_an_unknown_company_exits_1(seeded) -> None:
     assert result.exit_code == 1 and "no company 'nobody'" in result.output
 
 
-def test_matrix_json_ranks_google_first(seeded) -> None:
+def test_matrix_json_ranks_the_four_full_stack_companies_first(seeded) -> None:
     document = json.loads(seeded("matrix", "--as-of", "2026-11-01", "--json").output)
-    assert document["companies"][0]["slug"] == "google"
-    assert document["companies"][0]["owned_layers"] == [
-        "hardware",
-        "compute",
-        "model",
-        "application",
-    ]
+    # The corrected seed has four companies owning all four layers on this day (Google is no
+    # longer alone); equal rows rank by name.
+    companies = document["companies"]
+    assert [c["slug"] for c in companies[:4]] == ["amazon", "google", "meta", "microsoft"]
+    for company in companies[:4]:
+        assert company["owned_layers"] == ["hardware", "compute", "model", "application"]
+    assert len(companies[4]["owned_layers"]) < 4
 
 
 def test_export_to_a_file_and_the_timelinejs_format(seeded, tmp_path: Path) -> None:
@@ -106,13 +109,13 @@ def test_export_to_a_file_and_the_timelinejs_format(seeded, tmp_path: Path) -> N
         and document["count"] == len(document["events"]) > 2
     )
     timeline = json.loads(seeded("export", "--format", "timelinejs").output)
-    assert len(timeline["events"]) == 69
+    assert len(timeline["events"]) == SEED_EVENT_COUNT
     assert all("unique_id" in e and "start_date" in e and "group" in e for e in timeline["events"])
 
 
 def test_verify_passes_then_names_the_first_tampered_seq(seeded, database_url: str) -> None:
     ok = seeded("verify")
-    assert ok.exit_code == 0 and "69 events" in ok.output
+    assert ok.exit_code == 0 and f"ok: {SEED_EVENT_COUNT} events" in ok.output
     database = Database(make_engine(database_url))
     try:
         with database.engine.begin() as connection:
@@ -129,7 +132,7 @@ def test_verify_passes_then_names_the_first_tampered_seq(seeded, database_url: s
 
 def test_rebuild_reports_the_events_replayed(seeded) -> None:
     result = seeded("rebuild")
-    assert result.exit_code == 0 and "69 events" in result.output
+    assert result.exit_code == 0 and f"from {SEED_EVENT_COUNT} events" in result.output
     assert seeded("verify").exit_code == 0
 
 

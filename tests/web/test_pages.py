@@ -16,6 +16,7 @@ from stackline.domain.dates import PartialDate
 from stackline.domain.filters import EventFilter
 from stackline.services import accounts, timeline
 from stackline.services.clock import SystemClock, today
+from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.recording import record_event
 from stackline.store.units_of_work import Database
 from tests.web.conftest import EDITOR, make_app
@@ -25,7 +26,8 @@ COLOSSUS = "549a995f-e9c5-50e4-b09d-9abacd724713"
 SPACEX_TAKES_XAI = "9fb6f0ce-8a78-53ef-828c-36c58be496c9"
 SPACEX_ANNOUNCES_XAI = "d6a1d996-74db-5ee0-8676-39e74ebe4d22"
 RENTS_COLOSSUS = "9bb159f5-a237-5c8a-b72d-85fa04558012"
-SEED_EVENT_COUNT = 69
+SEED_DOCUMENTS = [item.raw for item in read_events(event_files([seed_directory()]))]
+SEED_EVENT_COUNT = len(SEED_DOCUMENTS)
 
 
 def matrix_rows(document: Element) -> list[tuple[str, list[str]]]:
@@ -58,7 +60,7 @@ def event_rows(element: Element) -> list[dict[str, str]]:
             {
                 "date": cells[0].text(),
                 "type": cells[1].text(),
-                "summary": cells[2].one("a").text() if cells[2].find("a") else cells[2].text(),
+                "summary": (cells[2].find("a") or cells[2]).text(),
                 "seq": cells[3].text(),
                 "class": row.get("class") or "",
                 **extra,
@@ -74,14 +76,18 @@ def query_of(href: str) -> dict[str, list[str]]:
 # --- the matrix --------------------------------------------------------------------------------
 
 
-def test_the_matrix_in_november_2026_shows_google_first_owning_all_four_layers(
+def test_the_matrix_in_november_2026_shows_the_four_companies_owning_all_four_layers_first(
     client: FlaskClient,
 ) -> None:
     response = client.get("/?as_of=2026-11-01")
 
     assert response.status_code == 200
     rows = matrix_rows(page(response))
-    assert rows[0] == ("Google", ["Owned", "Owned", "Owned", "Owned"])
+    # The corrected seed has four full-stack companies on this day, not Google alone; equal
+    # rows rank by name, so Amazon leads them.
+    full = ["Owned", "Owned", "Owned", "Owned"]
+    assert rows[:4] == [(name, full) for name in ("Amazon", "Google", "Meta", "Microsoft")]
+    assert rows[4][1].count("Owned") < 4
     assert "The AI stack as of 1 November 2026" in main_text(response)
 
 
@@ -232,8 +238,13 @@ def test_spacex_in_july_2026_owns_colossus_through_xai_with_links_to_the_events_
 
     assert response.status_code == 200
     compute = stack_entries(page(response))["Compute"]
-    [colossus] = [e for e in compute if e.one("span", class_="asset").text() == "Colossus"]
-    assert colossus.one("span", class_="relation").text() == "owned"
+    # Colossus is also listed as a partnership (SpaceX-Anysphere, April 2026): take the owned one.
+    [colossus] = [
+        e
+        for e in compute
+        if e.one("span", class_="asset").text() == "Colossus"
+        and e.one("span", class_="relation").text() == "owned"
+    ]
     via = colossus.one("span", class_="via")
     assert [a.get("href") for a in via.find_all("a")] == ["/companies/xai?as_of=2026-07-01"]
     provenance = [a.get("href") for a in colossus.one("span", class_="provenance").find_all("a")]
@@ -319,7 +330,13 @@ def test_a_known_on_after_the_seed_was_recorded_shows_what_is_known_now(
     response = client.get(f"/companies/spacex?as_of=2026-07-01&known_on={tomorrow}")
 
     compute = stack_entries(page(response))["Compute"]
-    assert [e.one("span", class_="asset").text() for e in compute] == ["Colossus"]
+    # Owned Colossus and Colossus 2 (through xAI), and Colossus again as the SpaceX-Anysphere
+    # training partnership.
+    assert [e.one("span", class_="asset").text() for e in compute] == [
+        "Colossus",
+        "Colossus 2",
+        "Colossus",
+    ]
 
 
 def test_a_known_on_before_the_seed_was_recorded_also_empties_the_layers_over_time_chart(
@@ -350,7 +367,7 @@ def test_the_company_page_lists_the_events_naming_it(client: FlaskClient) -> Non
     summaries = [row["summary"] for row in event_rows(events)]
     assert "SpaceX is founded" in summaries
     assert (
-        "SpaceX completes its takeover of xAI, making the lab and its Colossus cluster SpaceX subsidiaries"
+        "SpaceX completes its takeover of xAI, making the lab and its Colossus clusters SpaceX subsidiaries"
         in summaries
     )
     assert events.find("a", href="/timeline?company=spacex") is not None
@@ -395,17 +412,29 @@ def test_a_malformed_date_on_the_company_page_is_a_400(client: FlaskClient, quer
             "company=xai",
             {
                 "xAI is founded",
-                "SpaceX signs an agreement to take over Elon Musk's AI lab xAI",
-                "SpaceX completes its takeover of xAI, making the lab and its Colossus cluster SpaceX subsidiaries",
-                "xAI brings its Colossus supercomputer in Memphis online, one of the largest GPU clusters built for training",
                 "xAI announces Grok, its first large language model, offered as a closed model",
                 "xAI makes the Grok chatbot available to premium subscribers on X",
+                "xAI's Grok chatbot on X runs on its first Grok language model",
+                "xAI publishes the weights of Grok-1, a 314B-parameter mixture-of-experts model",
+                "xAI brings its Colossus supercomputer in Memphis online, built from 100,000 Nvidia H100 GPUs in 122 days",
+                "xAI's Colossus supercomputer in Memphis is built from about 100,000 Nvidia H100 GPUs",
+                "xAI launches Grok 3, trained on the Colossus supercomputer",
+                "xAI trains Grok 3 on the Colossus supercomputer",
+                "xAI buys a million-square-foot Memphis building to house Colossus 2, planned as the first gigawatt-scale AI cluster",
+                "xAI brings Colossus 2 online as a gigawatt-class Blackwell training cluster",
+                "SpaceX signs an all-stock agreement to merge with Elon Musk's AI lab xAI, valuing the pair at $1.25T",
+                "SpaceX completes its takeover of xAI, making the lab and its Colossus clusters SpaceX subsidiaries",
+                # Names xAI through the asset it runs on: Colossus 1 is xAI's.
+                "Anthropic starts running Claude on SpaceX's Colossus 1, using it mainly for inference",
             },
         ),
         (
             "company=xai&layer=compute",
             {
-                "xAI brings its Colossus supercomputer in Memphis online, one of the largest GPU clusters built for training"
+                "xAI brings its Colossus supercomputer in Memphis online, built from 100,000 Nvidia H100 GPUs in 122 days",
+                "xAI's Colossus supercomputer in Memphis is built from about 100,000 Nvidia H100 GPUs",
+                "xAI buys a million-square-foot Memphis building to house Colossus 2, planned as the first gigawatt-scale AI cluster",
+                "xAI brings Colossus 2 online as a gigawatt-class Blackwell training cluster",
             },
         ),
         (
@@ -413,23 +442,34 @@ def test_a_malformed_date_on_the_company_page_is_a_400(client: FlaskClient, quer
             {
                 "Facebook agrees to buy Instagram for about $1B in cash and stock",
                 "Facebook agrees to acquire WhatsApp for about $19B in cash and stock",
-                "SpaceX signs an agreement to take over Elon Musk's AI lab xAI",
+                "SpaceX signs an all-stock agreement to merge with Elon Musk's AI lab xAI, valuing the pair at $1.25T",
+                "SpaceX signs a definitive agreement to buy Cursor maker Anysphere for $60B in stock, expected to close in Q3 2026",
             },
         ),
         (
             "from=2026-05-01&to=2026-05-31",
             {
-                "SpaceX starts renting Colossus capacity to Anthropic for $1.25B a month",
                 "Anysphere ships Composer 2.5, Cursor's in-house coding model fine-tuned from Kimi K2.5 on its own usage data",
-                "Anthropic releases Claude Opus 4.8, its top-tier closed model",
+                "Cursor's Composer 2.5 is built by further training Moonshot AI's open-weight Kimi K2.5",
+                "Cursor starts using Composer 2.5 as its in-house model for agent work",
+                "SpaceX rents all of Colossus 1 to Anthropic for $1.25B a month, in a contract running to May 2029",
+                "Anthropic starts running Claude on SpaceX's Colossus 1, using it mainly for inference",
+                "Anthropic releases Claude Opus 4.8, its top-tier closed model, 41 days after Opus 4.7",
             },
         ),
         (
             "q=COLOSSUS",
             {
-                "xAI brings its Colossus supercomputer in Memphis online, one of the largest GPU clusters built for training",
-                "SpaceX completes its takeover of xAI, making the lab and its Colossus cluster SpaceX subsidiaries",
-                "SpaceX starts renting Colossus capacity to Anthropic for $1.25B a month",
+                "xAI brings its Colossus supercomputer in Memphis online, built from 100,000 Nvidia H100 GPUs in 122 days",
+                "xAI's Colossus supercomputer in Memphis is built from about 100,000 Nvidia H100 GPUs",
+                "xAI launches Grok 3, trained on the Colossus supercomputer",
+                "xAI trains Grok 3 on the Colossus supercomputer",
+                "xAI buys a million-square-foot Memphis building to house Colossus 2, planned as the first gigawatt-scale AI cluster",
+                "xAI brings Colossus 2 online as a gigawatt-class Blackwell training cluster",
+                "SpaceX completes its takeover of xAI, making the lab and its Colossus clusters SpaceX subsidiaries",
+                "SpaceX and Anysphere team up to train coding models on Colossus, with SpaceX holding an option to buy Cursor for $60B",
+                "SpaceX rents all of Colossus 1 to Anthropic for $1.25B a month, in a contract running to May 2029",
+                "Anthropic starts running Claude on SpaceX's Colossus 1, using it mainly for inference",
             },
         ),
     ],
@@ -450,7 +490,12 @@ def test_the_layer_filter_includes_partnerships_in_that_layer(client: FlaskClien
     rows = event_rows(page(client.get("/timeline?layer=hardware")))
 
     assert {row["type"] for row in rows} == {"chip.launched", "partnership.formed"}
-    assert len(rows) == 7
+    chips = [d for d in SEED_DOCUMENTS if d["type"] == "chip.launched"]
+    partnerships = [
+        d for d in SEED_DOCUMENTS
+        if d["type"] == "partnership.formed" and d["payload"]["layer"] == "hardware"
+    ]  # fmt: skip
+    assert len(rows) == len(chips) + len(partnerships)
     assert (
         "OpenAI and Broadcom agree to co-develop and deploy 10 GW of custom AI accelerators designed by OpenAI"
         in {row["summary"] for row in rows}
@@ -461,7 +506,7 @@ def test_a_partial_from_date_starts_at_the_beginning_of_its_period(client: Flask
     month = event_rows(page(client.get("/timeline?from=2026-05&to=2026-05")))
     days = event_rows(page(client.get("/timeline?from=2026-05-01&to=2026-05-31")))
 
-    assert len(days) == 3
+    assert len(days) == len([d for d in SEED_DOCUMENTS if d["occurred_on"].startswith("2026-05")])
     assert month == days
 
 
@@ -491,22 +536,29 @@ def test_the_timeline_shows_the_chosen_filters_in_its_form(client: FlaskClient) 
     assert document.one("input", id="to").get("value") == "2024-12-31"
     assert document.one("input", id="q").get("value") == "grok"
     rows = event_rows(document)
-    assert [row["type"] for row in rows] == ["model.released"]
+    assert [(row["type"], row["summary"]) for row in rows] == [
+        ("model.released", "xAI announces Grok, its first large language model, offered as a closed model"),
+        ("model.released", "xAI publishes the weights of Grok-1, a 314B-parameter mixture-of-experts model"),
+    ]  # fmt: skip
 
 
 def test_the_timeline_pages_through_the_log_with_a_next_link(client: FlaskClient) -> None:
-    first = page(client.get("/timeline?sort=seq"))
+    document = page(client.get("/timeline?sort=seq"))
+    assert [int(row["seq"]) for row in event_rows(document)] == list(range(1, 51))
 
-    first_rows = event_rows(first)
-    assert [int(row["seq"]) for row in first_rows] == list(range(1, 51))
-    next_link = first.one("a", rel="next")
-    assert set(query_of(str(next_link.get("href")))) == {"sort", "cursor"}
+    # The seed fills several pages of 50: each next link leads to the following 50 seqs.
+    start = 51
+    while start <= SEED_EVENT_COUNT:
+        next_link = document.one("a", rel="next")
+        assert set(query_of(str(next_link.get("href")))) == {"sort", "cursor"}
 
-    second = page(client.get("/timeline" + str(next_link.get("href"))))
+        document = page(client.get("/timeline" + str(next_link.get("href"))))
 
-    assert [int(row["seq"]) for row in event_rows(second)] == list(range(51, SEED_EVENT_COUNT + 1))
-    assert second.find("a", rel="next") is None
-    assert "First page" in second.one("nav", class_="pager").text()
+        end = min(start + 50, SEED_EVENT_COUNT + 1)
+        assert [int(row["seq"]) for row in event_rows(document)] == list(range(start, end))
+        assert "First page" in document.one("nav", class_="pager").text()
+        start = end
+    assert document.find("a", rel="next") is None
 
 
 @pytest.mark.parametrize("sort", ["date", "-date"])
@@ -568,8 +620,10 @@ def test_a_voided_event_is_struck_through_with_a_link_to_the_event_that_voided_i
 
     document = page(client.get("/timeline?company=xai&layer=compute"))
 
-    [row] = document.one("tbody").find_all("tr")
-    assert "voided" in row.classes
+    # Four events match (Colossus, its GPUs, Colossus 2 twice); only the retracted one is voided.
+    rows = document.one("tbody").find_all("tr")
+    assert len(rows) == 4
+    [row] = [r for r in rows if "voided" in r.classes]
     struck = row.one("s")
     assert struck.one("a").get("href") == f"/events/{COLOSSUS}"
     voided_by = [a for a in row.find_all("a") if a.get("href") == f"/events/{retraction}"]
@@ -582,6 +636,13 @@ def test_the_timeline_can_leave_voided_events_out(client: FlaskClient, database:
 
     response = client.get("/timeline?company=xai&layer=compute&include_voided=0")
 
+    document = page(response)
+    assert document.find("a", href=f"/events/{COLOSSUS}") is None
+    assert [row["seq"] for row in event_rows(document)] == ["222", "78", "82"]  # the other three
+    # Colossus is the only compute launch of xAI in 2024: left out, nothing matches.
+    narrow = "/timeline?company=xai&type=compute.launched&to=2024"
+    assert [row["class"] for row in event_rows(page(client.get(narrow)))] == ["voided"]
+    response = client.get(narrow + "&include_voided=0")
     assert event_rows(page(response)) == []
     assert "No events match." in main_text(response)
 
@@ -669,7 +730,7 @@ def test_the_event_page_lists_its_sources_with_safe_links(client: FlaskClient) -
     document = page(client.get(f"/events/{COLOSSUS}"))
 
     sources = document.one("ul", class_="sources").find_all("li")
-    assert len(sources) == 2
+    assert len(sources) == 4  # the article, Wikipedia, Teslarati and Semafor
     assert (
         "How the AI arms race moved from smart models to full-stack infrastructure"
         in sources[0].text()
@@ -678,6 +739,9 @@ def test_the_event_page_lists_its_sources_with_safe_links(client: FlaskClient) -
     assert link.get("href") == "https://en.wikipedia.org/wiki/Colossus_(supercomputer)"
     assert set(str(link.get("rel")).split()) == {"noopener", "nofollow"}
     assert "— Wikipedia" in sources[1].text()
+    assert "— Semafor (2024-09-27)" in sources[3].text()
+    for source in sources:
+        assert set(str(source.one("a").get("rel")).split()) == {"noopener", "nofollow"}
 
 
 def test_every_source_link_on_every_seed_event_page_is_noopener_nofollow(

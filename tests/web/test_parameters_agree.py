@@ -7,6 +7,7 @@ record the same filter. A bad value is refused by all three, naming the paramete
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -34,6 +35,7 @@ FILTERS: list[dict[str, str]] = [
 OPTION = {"from": "--from", "to": "--to", "type": "--type", "company": "--company",
           "layer": "--layer", "q": "--query"}  # fmt: skip
 EVENT_LINK = re.compile(r'href="/events/([0-9a-f-]{36})"')
+NEXT_LINK = re.compile(r'<a href="([^"]*)" rel="next">Next page</a>')
 
 
 def cli_export(app: Flask, tmp_path: Path, chosen: dict[str, str]) -> Any:
@@ -51,9 +53,17 @@ def api_export(client: FlaskClient, chosen: dict[str, str]) -> dict[str, Any]:
 
 
 def timeline_ids(client: FlaskClient, chosen: dict[str, str]) -> list[str]:
-    page = client.get("/timeline?" + urlencode(chosen)).get_data(as_text=True)
-    assert "Next page" not in page, "the filter must fit one page for this comparison"
-    return [i for i in EVENT_LINK.findall(page) if i in page.split("<table", 1)[-1]]
+    """The events the timeline lists for the filter, following its next links to the end."""
+    ids: list[str] = []
+    href: str | None = "?" + urlencode(chosen)
+    while href is not None:
+        response = client.get("/timeline" + href)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        ids += [i for i in EVENT_LINK.findall(page) if i in page.split("<table", 1)[-1]]
+        found = NEXT_LINK.search(page)
+        href = html.unescape(found.group(1)) if found else None
+    return ids
 
 
 @pytest.mark.parametrize("chosen", FILTERS, ids=lambda f: urlencode(f))

@@ -141,6 +141,15 @@ def test_days_on_which_no_company_exists_yet_have_no_leader_band() -> None:
     assert [(p.start, p.end) for p in chart.leaders] == [(date(2020, 7, 1), END)]
 
 
+def test_days_on_which_no_company_holds_a_layer_have_no_leader_band() -> None:
+    founded = company("early", (date(2020, 1, 1), 0, 0), (date(2021, 3, 1), 1, 1))
+    chart = trend_chart([founded, company("other", (date(2020, 2, 1), 0, 0))], START, END)
+
+    assert [(p.start, p.end, p.leaders) for p in chart.leaders] == [
+        (date(2021, 3, 1), END, ("early",))
+    ]
+
+
 def test_a_thirty_year_range_is_labelled_with_full_years_inside_the_plot() -> None:
     chart = trend_chart([], date(1994, 3, 1), date(2024, 2, 29))
 
@@ -315,6 +324,8 @@ def leaders_on(series: list[CompanySeries], day: date) -> tuple[set[str], tuple[
         if past:
             held[one.slug] = (past[-1].owned, past[-1].covered)
     lead = max(held.values(), default=None)
+    if lead == (0, 0):  # companies exist but none holds a layer: nobody leads
+        return set(), None
     return {slug for slug, values in held.items() if values == lead}, lead
 
 

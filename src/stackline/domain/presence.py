@@ -255,19 +255,24 @@ class PresenceRow(NamedTuple):
         )  # fmt: skip
 
 
-def matrix_rows(composer: PresenceComposer, company: str) -> list[PresenceRow]:
-    """The company's matrix row over time, from its founding, one row per stretch in which its
-    presences, its parent and its name all stay the same."""
+def matrix_rows(
+    composer: PresenceComposer, company: str, since: date | None = None
+) -> list[PresenceRow]:
+    """The company's matrix row over time, from its founding (or from `since`, when later: the
+    composer's inputs may then hold only what overlaps `[since, …)`), one row per stretch in
+    which its presences, its parent and its name all stay the same."""
     inputs = composer.inputs
     founded = inputs.founded.get(company)
     if founded is None:
         return []
-    layers = {layer.value: composer.presence(company, layer.value) for layer in LAYERS}
+    start = max(founded, since) if since is not None else founded
+    window: Window = (start, None) if since is not None else EVER
+    layers = {layer.value: composer.presence(company, layer.value, window) for layer in LAYERS}
     parents = sorted(inputs.links.get(company, []))
     names = sorted(inputs.names.get(company, []))
-    days = {founded} | {d for f in layers.values() for d, _ in f.points}
+    days = {start} | {d for f in layers.values() for d, _ in f.points}
     days |= {d for d, _, _ in parents} | {d for d, _, _ in names}
-    ordered = sorted(d for d in days if d >= founded)
+    ordered = sorted(d for d in days if d >= start)
     rows: list[PresenceRow] = []
     for day in ordered:
         presence = {layer: LEVEL_WORDS[f.at(day)] for layer, f in layers.items()}

@@ -10,7 +10,7 @@ the projection tables (`domain/presence.py`), replacing the old ones. A rebuild 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from stackline.domain.presence import (
@@ -24,6 +24,7 @@ from stackline.store.statements import Sql, json_text
 from stackline.store.tables import presence
 
 _LIVE = "id NOT IN (SELECT event_id FROM voids)"
+ONE_DAY = timedelta(days=1)
 # Events that change no company's presence but their own row (its founding, its name).
 OWN_ONLY = frozenset({"company.registered", "company.renamed"})
 
@@ -38,26 +39,83 @@ class PresenceProjector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.changed: set[str] = set()
+        self.since: date | None = None  # the earliest day a change of this write takes effect
 
-    def touched(self, companies: set[str]) -> None:
-        """Companies whose own facts a batch changed."""
+    def touched(self, companies: set[str], since: date) -> None:
+        """Companies whose own facts a batch changed, from `since` on."""
         self.changed |= {c for c in companies if c}
+        self.since = since if self.since is None else min(self.since, since)
 
     def finish(self, everyone: bool = False) -> None:
-        """Recompute the rows of the changed companies and of all they roll up to."""
+        """Recompute the rows of the changed companies and of all they roll up to — all of
+        them, or (after appends) only from the earliest day the write changed: rows before it
+        stay, and the row holding that day is cut there or carried on."""
+        since = None if everyone else self.since
         if everyone:
             affected = {row[0] for row in self.sql.rows("SELECT slug FROM companies")}
         else:
             affected = self._rolling_up(self.changed)
-        self.changed = set()
+        self.changed, self.since = set(), None
         if not affected:
             return
-        inputs = self._inputs(self._reached(affected))
+        inputs = self._inputs(self._reached(affected), since)
         composer = PresenceComposer(inputs)
-        rows = [row for company in sorted(affected) for row in matrix_rows(composer, company)]
+        wanted = sorted(affected)
+        if since is None:
+            rows = [row for company in wanted for row in matrix_rows(composer, company)]
+            self.sql.run_in("DELETE FROM presence WHERE company IN (:values)", wanted)
+        else:
+            rows = self._replace_from(composer, wanted, since)
         causes = self._causes(rows, inputs)
-        self.sql.run_in("DELETE FROM presence WHERE company IN (:values)", sorted(affected))
         self.sql.insert(presence, [_stored(row, causes) for row in rows])
+
+    def _replace_from(
+        self, composer: PresenceComposer, companies: list[str], since: date
+    ) -> list[PresenceRow]:
+        """Delete the companies' rows from `since` (all of them for a company founded on or
+        after it, or no longer registered), end or extend the row holding `since`, and return
+        the rows to insert."""
+        founded = composer.inputs.founded
+        whole = [c for c in companies if c not in founded or founded[c] >= since]
+        partly = [c for c in companies if c in founded and founded[c] < since]
+        day = since.isoformat()
+        holding = {
+            company: (start, tuple(layers), parent, name)
+            for company, start, *layers, parent, name in self.sql.rows_in(
+                "SELECT company, valid_from, hardware, compute, model, application, parent, name "
+                "FROM presence WHERE valid_from < :since "
+                "AND (valid_to IS NULL OR valid_to >= :since) AND company IN (:values)",
+                partly,
+                {"since": day},
+            )
+        }
+        whole += [c for c in partly if c not in holding]  # no row to carry on: recompose all
+        partly = [c for c in partly if c in holding]
+        self.sql.run_in("DELETE FROM presence WHERE company IN (:values)", whole)
+        self.sql.run_in(
+            "DELETE FROM presence WHERE valid_from >= :since AND company IN (:values)",
+            partly,
+            {"since": day},
+        )
+        rows: list[PresenceRow] = []
+        for company in whole:
+            rows.extend(matrix_rows(composer, company))
+        for company in partly:
+            new = matrix_rows(composer, company, since)
+            start, layers, parent, name = holding[company]
+            first = new[0]
+            if (tuple(first.presence.values()), first.parent, first.name) == (layers, parent, name):
+                end = first.valid_to.isoformat() if first.valid_to else None
+                new = new[1:]  # the same row carries on
+            else:
+                end = day
+            self.sql.run(
+                "UPDATE presence SET valid_to = :end WHERE company = :company AND valid_from = "
+                ":start",
+                {"end": end, "company": company, "start": _day(start).isoformat()},
+            )
+            rows.extend(new)
+        return rows
 
     def _rolling_up(self, companies: set[str]) -> set[str]:
         owners = self._upwards(companies)
@@ -108,17 +166,22 @@ class PresenceProjector:
             found |= frontier
         return found
 
-    def _inputs(self, companies: set[str]) -> PresenceInputs:
+    def _inputs(self, companies: set[str], since: date | None) -> PresenceInputs:
+        """What presence is composed from; with `since`, only stack rows that hold on some day
+        from `since` on (what came before is not recomposed)."""
         inputs = PresenceInputs()
         wanted = sorted(companies)
+        recent = "" if since is None else " AND (valid_to IS NULL OR valid_to > :since)"
+        params = {} if since is None else {"since": since.isoformat()}
         for slug, founded in self.sql.rows_in(
             "SELECT slug, founded_start FROM companies WHERE slug IN (:values)", wanted
         ):
             inputs.founded[slug] = _day(founded)
         for holder, layer, relation, status, start, end in self.sql.rows_in(
             "SELECT holder, layer, relation, status, valid_from, valid_to FROM stack_facts "
-            "WHERE holder IN (:values)",
+            f"WHERE holder IN (:values){recent}",
             wanted,
+            params,
         ):
             available = status in ("available", "active")
             inputs.rows[holder].append(Row(layer, relation, available, _day(start), _maybe(end)))
@@ -143,8 +206,8 @@ class PresenceProjector:
         self, rows: list[PresenceRow], inputs: PresenceInputs
     ) -> dict[tuple[str, date], list[str]]:
         """For each row, the live events effective on its first day that name a company its
-        presence is composed from (`Reach`); a founding or a rename counts only for its own
-        company's row."""
+        presence is composed from that day or the day before (`Reach`: what it gains or loses);
+        a founding or a rename counts only for its own company's row."""
         days = sorted({row.valid_from.isoformat() for row in rows})
         on_day: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
         for event_id, event_type, effective_on, company in self.sql.rows_in(
@@ -159,7 +222,8 @@ class PresenceProjector:
         for row in rows:
             events = on_day.get(row.valid_from.isoformat(), {})
             if events:
-                reached = reach.of(row.company)
+                day = row.valid_from
+                reached = reach.of(row.company, day) | reach.of(row.company, day - ONE_DAY)
                 causes[(row.company, row.valid_from)] = [
                     event_id
                     for event_id, (event_type, named) in events.items()
@@ -169,40 +233,35 @@ class PresenceProjector:
 
 
 class Reach:
-    """What each company's presence is composed from (see `PresenceProjector._reached`)."""
+    """What a company's presence is composed from on a day (see `PresenceProjector._reached`):
+    itself, the companies it owns that day (transitively), and the ownership trees of the
+    companies any of those holds a stake in by then."""
 
     def __init__(self, inputs: PresenceInputs) -> None:
-        self.children: dict[str, set[str]] = defaultdict(set)
-        for child, links in inputs.links.items():
-            for _, _, acquirer in links:
-                self.children[acquirer].add(child)
-        self.investees = {
-            investor: {investee for investee, _ in held}
-            for investor, held in inputs.holdings.items()
-        }
-        self._down: dict[str, frozenset[str]] = {}
-        self._reach: dict[str, frozenset[str]] = {}
+        self.spans = inputs.owned_spans()
+        self.holdings = inputs.holdings
+        self._found: dict[tuple[str, date], frozenset[str]] = {}
 
-    def down(self, company: str) -> frozenset[str]:
-        if company not in self._down:
-            found, frontier = {company}, [company]
-            while frontier:
-                for child in self.children.get(frontier.pop(), ()):
-                    if child not in found:
-                        found.add(child)
-                        frontier.append(child)
-            self._down[company] = frozenset(found)
-        return self._down[company]
+    def down(self, company: str, day: date) -> set[str]:
+        found, frontier = {company}, [company]
+        while frontier:
+            for child, start, end in self.spans.get(frontier.pop(), ()):
+                if start <= day and (end is None or day < end) and child not in found:
+                    found.add(child)
+                    frontier.append(child)
+        return found
 
-    def of(self, company: str) -> frozenset[str]:
-        if company not in self._reach:
-            owned = self.down(company)
+    def of(self, company: str, day: date) -> frozenset[str]:
+        key = (company, day)
+        if key not in self._found:
+            owned = self.down(company, day)
             found = set(owned)
             for member in owned:
-                for investee in self.investees.get(member, ()):
-                    found |= self.down(investee)
-            self._reach[company] = frozenset(found)
-        return self._reach[company]
+                for investee, since in self.holdings.get(member, ()):
+                    if since <= day:
+                        found |= self.down(investee, day)
+            self._found[key] = frozenset(found)
+        return self._found[key]
 
 
 def _stored(row: PresenceRow, causes: dict[tuple[str, date], list[str]]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table
@@ -35,6 +36,7 @@ class Projector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.presence = PresenceProjector(sql)
+        self.since = date.max  # the earliest effective date of the batch being applied
 
     def apply(self, batch: Sequence[EventRecord]) -> None:
         """Project `batch` (consecutive, in `seq` order, rows already inserted)."""
@@ -43,10 +45,13 @@ class Projector:
         voided = {target: record.id for record in batch if (target := record.voids())}
         self._index(batch, voided)
         voided_rows = self._voided_stored(voided, batch[0].seq)
+        # Nothing the batch does (or undoes) takes effect before its earliest event.
+        self.since = min(record.occurred.start for record in (*batch, *voided_rows))
         self._points(batch, voided, voided_rows)
         self._units(batch, voided, voided_rows)
         for record in (*batch, *voided_rows):
-            self.presence.touched(set(companies_in_payload(record.type, record.payload)))
+            named = set(companies_in_payload(record.type, record.payload))
+            self.presence.touched(named, self.since)
 
     def finish(self, everyone: bool = False) -> None:
         """Bring the presence projection up to date with everything applied (all of it, for a
@@ -113,7 +118,7 @@ class Projector:
         holders = self.sql.rows_in(
             "SELECT DISTINCT holder FROM stack_facts WHERE unit IN (:values)", sorted(had_rows)
         )
-        self.presence.touched({row[0] for row in holders})
+        self.presence.touched({row[0] for row in holders}, self.since)
         for table in UNIT_TABLES:
             self.sql.run_in(f"DELETE FROM {table.name} WHERE unit IN (:values)", sorted(had_rows))
         written: dict[Table, list[dict[str, Any]]] = defaultdict(list)
@@ -123,7 +128,7 @@ class Projector:
                 written[table].extend(rows)
         for table in UNIT_TABLES:
             self.sql.insert(table, written[table])
-        self.presence.touched({row["holder"] for row in written[stack_facts]})
+        self.presence.touched({row["holder"] for row in written[stack_facts]}, self.since)
 
     def _stored_unit_records(
         self, units: list[str], first_seq: int

@@ -105,10 +105,11 @@ class Sql:
             found.extend(self.mappings(sql.replace(":values", marks), names))
         return found
 
-    def run_in(self, sql: str, values: Sequence[Any]) -> None:
+    def run_in(self, sql: str, values: Sequence[Any], params: dict[str, Any] | None = None) -> None:
         for chunk in chunks(values, IN_CHUNK):
             names = {f"v{i}": value for i, value in enumerate(chunk)}
-            self.run(sql.replace(":values", ", ".join(f":{name}" for name in names)), names)
+            marks = ", ".join(f":{name}" for name in names)
+            self.run(sql.replace(":values", marks), {**(params or {}), **names})
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         """Insert rows given as dicts holding every column of `table` but autoincrement keys."""

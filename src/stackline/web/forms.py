@@ -14,7 +14,8 @@ from stackline.domain.dates import ACCEPTED_FORMS, PARTIAL_DATE_PATTERN
 from stackline.domain.events import EVENT_CLASSES
 from stackline.domain.values import SLUG_PATTERN
 
-SOURCE_ROWS = 3
+SOURCE_ROWS = 3  # rows a new event's form shows; a correction shows one more than it has
+MAX_SOURCE_ROWS = 50  # the domain's bound on an event's sources
 SOURCE_KEYS = ("title", "url", "publisher", "published_on")
 
 
@@ -144,13 +145,19 @@ def read_event_form(event_type: str, form: Any) -> dict[str, Any]:
 
 def _read_sources(form: Any) -> list[dict[str, Any]]:
     sources = []
-    for index in range(SOURCE_ROWS):
+    for index in range(MAX_SOURCE_ROWS):
         row = {
             key: (form.get(f"sources.{index}.{key}") or "").strip() or None for key in SOURCE_KEYS
         }
         if any(row.values()):
             sources.append(row)
     return sources
+
+
+def source_rows(values: dict[str, Any]) -> int:
+    """How many source rows the form shows: every filled one, one empty, at least `SOURCE_ROWS`."""
+    filled = {int(key.split(".")[1]) for key in values if key.startswith("sources.")}
+    return min(MAX_SOURCE_ROWS, max(SOURCE_ROWS, max(filled, default=-1) + 2))
 
 
 def _read_payload(fields: list[FormField], form: Any) -> dict[str, Any]:

@@ -20,19 +20,20 @@ from stackline.services.recording import record_event, retract
 from stackline.web.context import clock, database, today
 from stackline.web.errors import status_of
 from stackline.web.forms import (
+    MAX_SOURCE_ROWS,
     SOURCE_KEYS,
-    SOURCE_ROWS,
     form_values,
     payload_fields,
     read_event_form,
+    source_rows,
 )
 from stackline.web.pages import bp
 
 # Inputs the form shows besides the payload's; an error naming one of them appears beside it.
 ENVELOPE_INPUTS = frozenset(
     {"occurred_on", "summary", "details", "confidence", "supersedes", "sources", "payload"}
-    | {f"sources.{i}" for i in range(SOURCE_ROWS)}
-    | {f"sources.{i}.{k}" for i in range(SOURCE_ROWS) for k in SOURCE_KEYS}
+    | {f"sources.{i}" for i in range(MAX_SOURCE_ROWS)}
+    | {f"sources.{i}.{k}" for i in range(MAX_SOURCE_ROWS) for k in SOURCE_KEYS}
 )
 
 
@@ -145,7 +146,7 @@ def _render_form(
         stray_errors=stray,
         message=message,
         companies=timeline.company_choices(database()),
-        source_rows=SOURCE_ROWS,
+        source_rows=source_rows(values),
         correcting=correcting,
         help=type_help(event_type),
     )

@@ -14,7 +14,7 @@ matters); a template draws the result with CSS classes. The rules:
 - The leaders of a day are the existing companies with the most owned layers, ties broken by
   covered layers; all still tied lead together, named in name order. A band spans a run of days
   with the same leaders, even when their values change within it (it then gives their peak and
-  `steady=False`); days on which no company exists have no band.
+  `steady=False`); days on which no company exists, or none holds a layer, have no band.
 - Day d starts at `x(d)` and `end` ends at the plot's right edge, so every day is equally wide.
   Ranges of 36 months or more get year ticks ("2019") every 1, 2, 5, 10, 20, … years, at most
   `MAX_YEAR_TICKS`; 12 to 35 months get calendar quarters, shorter ranges months, labelled
@@ -270,7 +270,7 @@ def _leader_periods(rows: Sequence[Row], axis: _Axis) -> tuple[LeaderPeriod, ...
     for first, last in zip(days, [*(day - ONE_DAY for day in days[1:]), axis.end], strict=True):
         held = {row.slug: _held_on(row, first) for row in by_name}
         lead = max((values for values in held.values() if values is not None), default=None)
-        if lead is None:
+        if lead is None or lead == (0, 0):  # nobody holds a layer yet: nobody leads
             continue
         leaders = tuple(row for row in by_name if held[row.slug] == lead)
         if runs and runs[-1].leaders == leaders and runs[-1].end + ONE_DAY == first:
