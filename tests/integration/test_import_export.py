@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from stackline.domain.events import layer_in_payload
 from stackline.domain.filters import EventFilter
 from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.recording import ImportFailed, import_events
@@ -67,7 +68,8 @@ def test_an_export_honours_filters(database: Database) -> None:
     load_seed(database)
     models = export_document(database, layer="model")
     assert models["count"] == len(models["events"]) > 5
-    assert {e["type"] for e in models["events"]} == {"model.released"}
+    assert {layer_in_payload(e["type"], e["payload"]) for e in models["events"]} == {"model"}
+    assert {e["type"] for e in models["events"]} == {"model.released", "dependency.formed"}
     spacex = export_document(database, company="spacex", types=("acquisition.completed",))
     assert {e["payload"]["target"] for e in spacex["events"]} == {"xai", "anysphere"}
 

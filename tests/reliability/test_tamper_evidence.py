@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 
 from stackline.domain.documents import compute_hash
+from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.runtime import load_seed
 from stackline.store.database import upgrade
 from stackline.store.rows import row_document
@@ -28,7 +29,7 @@ from tests.reliability.figures import SuiteFigures
 from tests.reliability.log_checks import verify
 from tests.reliability.server import Deployment
 
-SEED_EVENTS = 69
+SEED_EVENTS = sum(1 for _ in read_events(event_files([seed_directory()])))
 
 
 @pytest.fixture

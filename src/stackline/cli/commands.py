@@ -11,7 +11,7 @@ import click
 
 from stackline.cli.render import print_matrix, print_stack, progress_bar
 from stackline.config import SettingError, database_url, setting, settings_from_environment
-from stackline.domain.errors import UnknownCompany
+from stackline.domain.errors import StacklineError, UnknownCompany
 from stackline.services import accounts, integrity, parameters, runtime, stacks, timeline
 from stackline.services.clock import Clock, clock_from_setting, today
 from stackline.services.files import event_files, read_events
@@ -88,9 +88,12 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | No
 @main.command("export")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option(
-    "--format", "export_format", type=click.Choice(["stackline", "timelinejs"]), default="stackline"
+    "--format", "export_format", type=click.Choice(timeline.EXPORT_FORMATS), default="stackline"
 )
 @click.option("--company", default=None)
+@click.option(
+    "--include-subsidiaries", is_flag=True, help="With --company: events of what it owned then too."
+)
 @click.option("--layer", type=LAYER_CHOICE, default=None)
 @click.option("--type", "types", default=None, help="Comma-separated event types.")
 @click.option(
@@ -100,20 +103,27 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | No
     "--to", "to_day", default=None, help="Latest effective date (a period: its last day)."
 )
 @click.option("-q", "--query", default=None, help="Text the summary contains.")
-@click.option("--live-only", is_flag=True, help="Leave out voided events.")
+@click.option(
+    "--voided/--live-only",
+    "voided",
+    default=None,
+    help="Include voided events (the default, but for timelinejs) or leave them out.",
+)
 def export_command(
-    output: Path | None, export_format: str, company: str | None, layer: str | None,
-    types: str | None, from_day: str | None, to_day: str | None, query: str | None,
-    live_only: bool,
+    output: Path | None, export_format: str, company: str | None, include_subsidiaries: bool,
+    layer: str | None, types: str | None, from_day: str | None, to_day: str | None,
+    query: str | None, voided: bool | None,
 ) -> None:  # fmt: skip
-    """Export the timeline as JSON (streamed; memory stays flat as the log grows)."""
+    """Export the timeline as JSON, TimelineJS3 JSON or CSV (streamed; memory stays flat as the
+    log grows)."""
     options = {"company": company, "layer": layer, "type": types, "from": from_day,
                "to": to_day, "q": query}  # fmt: skip
+    include_voided = export_format != "timelinejs" if voided is None else voided
     try:
-        chosen = parameters.event_filter(options, include_voided=not live_only)
-    except BadParameter as error:
+        chosen = parameters.event_filter(options, include_voided, include_subsidiaries)
+        chunks = timeline.export_chunks(_database(), chosen, export_format, _clock().now())
+    except StacklineError as error:
         _fail(str(error))
-    chunks = timeline.export_chunks(_database(), chosen, export_format, _clock().now())
     if output is None:
         for chunk in chunks:
             sys.stdout.write(chunk)

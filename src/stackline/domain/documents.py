@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from stackline.domain.errors import FieldProblem, InvalidEvent, MalformedDocument
 from stackline.domain.events import CLIENT_FIELDS, EVENT_ADAPTER, EVENT_TYPES, Event
+from stackline.domain.messages import human_message
 
 HASHED_FIELDS = (
     "seq", "id", "type", "schema_version", "occurred_on", "summary", "details", "confidence",
@@ -47,10 +48,9 @@ def problems_of(error: ValidationError) -> list[FieldProblem]:
         location = [str(part) for part in item["loc"]]
         if len(location) > 1 and location[0] in EVENT_TYPES:  # the union's tag, not a field
             location = location[1:]
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown field"
-        problems.append(FieldProblem(".".join(location), message, item["type"]))
+        field = ".".join(location)
+        message = human_message(field, item["type"], item["msg"], item.get("ctx"))
+        problems.append(FieldProblem(field, message, item["type"]))
     lists_with_bad_items = {
         ".".join(parts[:i])
         for parts in (p.field.split(".") for p in problems)

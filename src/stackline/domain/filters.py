@@ -23,6 +23,7 @@ class EventFilter:
     to_day: date | None = None
     q: str | None = None
     include_voided: bool = False
+    include_subsidiaries: bool = False  # with `company`: events of the companies it owned then
 
     def as_dict(self) -> dict[str, Any]:
         """The filter as an export document records it."""
@@ -34,6 +35,7 @@ class EventFilter:
             "to": self.to_day.isoformat() if self.to_day else None,
             "q": self.q,
             "include_voided": self.include_voided,
+            **({"include_subsidiaries": True} if self.include_subsidiaries else {}),
         }
 
     @property

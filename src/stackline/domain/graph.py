@@ -149,6 +149,7 @@ def _add_partners(graph: Graph, footprint: Footprint) -> None:
 
 def _add_dependencies(graph: Graph, footprint: Footprint) -> None:
     existing = {key for key, node in graph.nodes.items() if node.type == "asset"}
+    merged: dict[tuple[str, str, str], Edge] = {}
     for dependency in footprint.dependencies:
         source, target = asset_id(dependency.dependent), asset_id(dependency.on)
         if source not in existing:
@@ -159,8 +160,23 @@ def _add_dependencies(graph: Graph, footprint: Footprint) -> None:
             on = dependency.on
             graph.nodes[target] = Node(target, "asset", on.company, on.layer.value, on.name,
                                        on.name, "placeholder")  # fmt: skip
-        graph.edges.append(Edge(source, target, dependency.kind, dependency.since,
-                                dependency.status, dependency.event_ids))  # fmt: skip
+        edge = Edge(source, target, dependency.kind, dependency.since, dependency.status,
+                    dependency.event_ids)  # fmt: skip
+        same = merged.get((source, target, dependency.kind))
+        if same is not None:  # one dependency recorded twice (a base_model and an explicit edge)
+            graph.edges.remove(same)
+            edge = _merged(same, edge)
+        merged[(source, target, dependency.kind)] = edge
+        graph.edges.append(edge)
+
+
+def _merged(one: Edge, other: Edge) -> Edge:
+    """One edge for two records of a dependency: the earlier start, the more advanced status
+    (`active` over anything announced), the events of both."""
+    first = min((one, other), key=lambda edge: (edge.since.start, edge.since.end))
+    status = "active" if "active" in (one.status, other.status) else first.status
+    ids = tuple(dict.fromkeys((*one.event_ids, *other.event_ids)))
+    return Edge(one.source, one.target, one.kind, first.since, status, ids)
 
 
 def _node_order(node: Node) -> tuple[str, str]:

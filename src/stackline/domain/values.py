@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -14,10 +14,12 @@ from pydantic import (
     Field,
     StringConstraints,
     field_serializer,
+    field_validator,
     model_validator,
 )
 
 from stackline.domain.dates import PartialDate
+from stackline.domain.money import parse_money
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
@@ -80,10 +82,28 @@ class Frozen(BaseModel):
 
 
 class Money(Frozen):
+    """An amount; `amount` may also be text as people write it (`50B`, `1.25 B per month`,
+    `500M EUR`), read by `money.parse_money`, whose currency and basis then win."""
+
     amount: float = Field(ge=0)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     basis: Literal["total", "per_month", "per_year"] = "total"
     estimated: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _amount_as_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("amount"), str):
+            try:
+                return {**data, **parse_money(data["amount"])}
+            except ValueError:
+                return data  # `_amount` below names the field and says why
+        return data
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        return parse_money(value)["amount"] if isinstance(value, str) else value
 
     @field_serializer("amount")
     def _integral_amounts_as_integers(self, amount: float) -> float | int:

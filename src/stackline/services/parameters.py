@@ -91,7 +91,9 @@ def layer(text: str | None) -> str | None:
     return text
 
 
-def event_filter(args: Mapping[str, str | None], include_voided: bool) -> EventFilter:
+def event_filter(
+    args: Mapping[str, str | None], include_voided: bool, include_subsidiaries: bool = False
+) -> EventFilter:
     """The filter named by `company`, `layer`, `type`, `from`, `to` and `q`."""
     query = (args.get("q") or "").strip()
     until = args.get("to")
@@ -103,6 +105,7 @@ def event_filter(args: Mapping[str, str | None], include_voided: bool) -> EventF
         to_day=_period(until, "to").end if until else None,
         q=query[:MAX_QUERY_TEXT] or None,
         include_voided=include_voided,
+        include_subsidiaries=include_subsidiaries,
     )
 
 

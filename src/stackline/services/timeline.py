@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
-from stackline.domain.events import TYPE_LAYERS
 from stackline.domain.filters import EventFilter, EventOrder
+from stackline.services import event_formats
 from stackline.services.clock import SystemClock
 from stackline.services.parameters import Position
+from stackline.services.stacks import require_company
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.units_of_work import Database
 
 MAX_LIMIT = 1000
+RETRACTION = "event.retracted"
 EXPORT_FORMAT_VERSION = 1
 
 
@@ -50,6 +51,8 @@ def list_events(
     where the next one starts, and (when asked) how many events match in all."""
     limit = max(1, min(limit, MAX_LIMIT))
     with db.reading() as uow:
+        if chosen.company:
+            require_company(uow, chosen.company)
         if order == "seq":
             events, next_seq = event_reads.events_page(
                 uow, chosen, after.seq if after else 0, limit
@@ -68,6 +71,17 @@ def list_events(
             following = Position(*last) if last is not None else None
         total = event_reads.count_events(uow, chosen) if count else None
     return EventsPage(events, following, total)
+
+
+FEED_SIZE = 50
+
+
+def latest_recorded(db: Database, chosen: EventFilter, limit: int = FEED_SIZE) -> EventsPage:
+    """The matching events recorded last, newest first: what a feed of the log carries."""
+    with db.reading() as uow:
+        if chosen.company:
+            require_company(uow, chosen.company)
+        return EventsPage(event_reads.latest_recorded(uow, chosen, limit), None)
 
 
 @dataclass(frozen=True)
@@ -115,21 +129,42 @@ def company_choices(db: Database) -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda pair: pair[1].casefold())
 
 
+EXPORT_FORMATS = ("stackline", "timelinejs", "csv")
+
+
 def export_chunks(
     db: Database,
     chosen: EventFilter,
     export_format: str = "stackline",
     now: datetime | None = None,
 ) -> Iterator[str]:
-    """The export document as text chunks, streamed from one snapshot in `seq` order."""
+    """The export as text chunks, streamed from one snapshot in `seq` order: the
+    stackline-timeline document, TimelineJS3 slides (voided events and retractions left out
+    unless `include_voided`) or CSV. An unknown company is refused before anything is streamed."""
+    if chosen.company:
+        with db.reading() as uow:
+            require_company(uow, chosen.company)
+    return _export_chunks(db, chosen, export_format, now or SystemClock().now())
+
+
+def _export_chunks(
+    db: Database, chosen: EventFilter, export_format: str, now: datetime
+) -> Iterator[str]:
     with db.reading() as uow:
         if export_format == "timelinejs":
-            yield from _timelinejs_chunks(event_reads.exported_events(uow, chosen))
+            listed = event_reads.listed_events(uow, chosen)
+            if not chosen.include_voided:
+                listed = (event for event in listed if event["type"] != RETRACTION)
+            yield from event_formats.timelinejs_document(listed)
+            return
+        if export_format == "csv":
+            rows = map(event_formats.event_cells, event_reads.listed_events(uow, chosen))
+            yield from event_formats.csv_lines(event_formats.EVENT_COLUMNS, rows)
             return
         head = {
             "format": "stackline-timeline",
             "format_version": EXPORT_FORMAT_VERSION,
-            "exported_at": format_timestamp(now or SystemClock().now()),
+            "exported_at": format_timestamp(now),
             "filters": chosen.as_dict(),
             "count": event_reads.count_events(uow, chosen),
         }
@@ -139,35 +174,3 @@ def export_chunks(
             yield separator + json.dumps(document, ensure_ascii=False)
             separator = ",\n"
         yield "\n]}\n"
-
-
-def _timelinejs_chunks(documents: Iterator[dict[str, Any]]) -> Iterator[str]:
-    yield '{"title":{"text":{"headline":"Stackline","text":"The AI stack, event by event"}},"events":['
-    separator = "\n"
-    for document in documents:
-        yield separator + json.dumps(timelinejs_event(document), ensure_ascii=False)
-        separator = ",\n"
-    yield "\n]}\n"
-
-
-def timelinejs_event(document: dict[str, Any]) -> dict[str, Any]:
-    """One event as a TimelineJS3 slide: partial dates stay partial; layer is the group."""
-    occurred = PartialDate.parse(document["occurred_on"])
-    start: dict[str, Any] = {"year": occurred.start.year}
-    if len(document["occurred_on"]) > 4:
-        start["month"] = occurred.start.month
-        start["display_date"] = document["occurred_on"]
-    if occurred.start == occurred.end:
-        start["day"] = occurred.start.day
-    payload = document["payload"]
-    return {
-        "start_date": start,
-        "text": {"headline": document["summary"], "text": document["details"] or ""},
-        "unique_id": document["id"],
-        "group": payload.get("layer") or _type_layer(document["type"]) or "deals",
-    }
-
-
-def _type_layer(event_type: str) -> str | None:
-    layer = TYPE_LAYERS.get(event_type)
-    return layer.value if layer else None

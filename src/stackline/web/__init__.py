@@ -13,7 +13,7 @@ from stackline import __version__
 from stackline.config import DEFAULT_LOCK_TIMEOUT_S, parsed, settings_from_environment
 from stackline.services.clock import clock_from_setting
 from stackline.services.runtime import open_database
-from stackline.web import api, auth, context, errors, health, pages, security
+from stackline.web import api, auth, context, errors, health, http_caching, pages, security
 from stackline.web.extensions import csrf, limiter, login_manager
 
 DEFAULTS: dict[str, Any] = {
@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    http_caching.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
     pages.init_app(app)

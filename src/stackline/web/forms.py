@@ -12,8 +12,10 @@ from typing import Any
 
 from stackline.domain.dates import ACCEPTED_FORMS, PARTIAL_DATE_PATTERN
 from stackline.domain.events import EVENT_CLASSES
+from stackline.domain.money import editable_amount
 from stackline.domain.values import SLUG_PATTERN
 
+MONEY_HELP = "With units if you like: 50B, 1.25 B per month, 500M EUR (the text wins over the fields below)."
 SOURCE_ROWS = 3  # rows a new event's form shows; a correction shows one more than it has
 MAX_SOURCE_ROWS = 50  # the domain's bound on an event's sources
 SOURCE_KEYS = ("title", "url", "publisher", "published_on")
@@ -79,7 +81,10 @@ def _fields(
         needed = name in required and parent_required
         if "properties" in prop:
             yield FormField(path, label, "group", needed, depth=depth)
-            yield from _fields(path, prop, defs, depth + 1, needed)
+            for inner in _fields(path, prop, defs, depth + 1, needed):
+                if prop.get("title") == "Money" and inner.name == f"{path}.amount":
+                    inner.widget, inner.help = "money", MONEY_HELP
+                yield inner
         else:
             item = _leaf(path, label, prop, defs, needed, depth)
             if prop.get("default") not in (None, False):
@@ -127,8 +132,11 @@ def field_title(name: str) -> str:
     return special.get(name) or name.replace("_", " ").capitalize()
 
 
-def read_event_form(event_type: str, form: Any) -> dict[str, Any]:
-    """The event document a submitted form describes (validated later by the domain models)."""
+def read_event_form(
+    event_type: str, form: Any, slugs_by_name: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The event document a submitted form describes (validated later by the domain models).
+    A company typed by its name (any case) instead of picked from the list becomes its slug."""
     document: dict[str, Any] = {
         "id": form.get("id") or None,
         "type": event_type,
@@ -137,7 +145,7 @@ def read_event_form(event_type: str, form: Any) -> dict[str, Any]:
         "details": form.get("details") or None,
         "confidence": form.get("confidence") or "confirmed",
         "sources": _read_sources(form),
-        "payload": _read_payload(payload_fields(event_type), form),
+        "payload": _read_payload(payload_fields(event_type), form, slugs_by_name or {}),
         "supersedes": form.get("supersedes") or None,
     }
     return document
@@ -160,13 +168,17 @@ def source_rows(values: dict[str, Any]) -> int:
     return min(MAX_SOURCE_ROWS, max(SOURCE_ROWS, max(filled, default=-1) + 2))
 
 
-def _read_payload(fields: list[FormField], form: Any) -> dict[str, Any]:
+def _read_payload(
+    fields: list[FormField], form: Any, slugs_by_name: Mapping[str, str]
+) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     groups = {f.name for f in fields if f.widget == "group"}
     for item in fields:
         if item.widget == "group":
             continue
         value = _read_value(item, form)
+        if item.widget == "company" and isinstance(value, str):
+            value = slugs_by_name.get(value.casefold(), value)
         if value is None:
             continue
         _place(payload, item.name.split(".")[1:], value)
@@ -186,6 +198,8 @@ def _read_value(item: FormField, form: Any) -> Any:
         return None
     if item.widget == "list":
         return [part.strip() for part in raw.split(",") if part.strip()]
+    if item.widget == "money":
+        return raw  # the domain reads money text (50B, 1.25 B per month) and says what is wrong
     if item.widget == "number":
         try:
             return float(raw) if any(c in raw for c in ".eE") else int(raw)
@@ -234,6 +248,8 @@ def form_values(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _flatten(values: dict[str, Any], prefix: str, node: Any) -> None:
+    if prefix.endswith(".amount") and isinstance(node, dict) and _is_number(node.get("amount")):
+        node = {**node, "amount": editable_amount(node["amount"])}  # money, as typed: 1.25B
     if isinstance(node, dict):
         for key, value in node.items():
             _flatten(values, f"{prefix}.{key}", value)
@@ -241,3 +257,7 @@ def _flatten(values: dict[str, Any], prefix: str, node: Any) -> None:
         values[prefix] = [str(v) for v in node]
     elif node is not None:
         values[prefix] = node
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

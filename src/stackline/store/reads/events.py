@@ -6,24 +6,24 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select, tuple_
 
 from stackline.domain.events import listed_fields
 from stackline.domain.filters import EventFilter
 from stackline.store.rows import row_document
-from stackline.store.tables import event_companies, events, voids
+from stackline.store.tables import event_companies, events, ownership_links, voids
 from stackline.store.units_of_work import Reading
 
 EXPORT_BATCH = 2000
 
 
 def _filtered(query: Select[Any], chosen: EventFilter) -> Select[Any]:
-    if chosen.company:
+    if chosen.company and chosen.include_subsidiaries:
         query = query.where(
-            exists().where(
-                event_companies.c.seq == events.c.seq, event_companies.c.company == chosen.company
-            )
+            or_(_names(chosen.company), exists().where(*_named_subsidiary(chosen.company)))
         )
+    elif chosen.company:
+        query = query.where(_names(chosen.company))
     if chosen.layer:
         query = query.where(events.c.layer == chosen.layer)
     if chosen.types:
@@ -38,6 +38,29 @@ def _filtered(query: Select[Any], chosen: EventFilter) -> Select[Any]:
     if not chosen.include_voided:
         query = query.where(events.c.id.not_in(select(voids.c.event_id)))
     return query
+
+
+def _names(company: str) -> Any:
+    return exists().where(
+        event_companies.c.seq == events.c.seq, event_companies.c.company == company
+    )
+
+
+def _named_subsidiary(company: str) -> tuple[Any, ...]:
+    """An event names a company whose latest ownership link on the event's day is to `company`."""
+    later = ownership_links.alias("later")
+    return (
+        event_companies.c.seq == events.c.seq,
+        ownership_links.c.target == event_companies.c.company,
+        ownership_links.c.acquirer == company,
+        ownership_links.c.valid_from <= events.c.effective_on,
+        ~exists().where(
+            later.c.target == ownership_links.c.target,
+            later.c.valid_from <= events.c.effective_on,
+            tuple_(later.c.valid_from, later.c.seq)
+            > tuple_(ownership_links.c.valid_from, ownership_links.c.seq),
+        ),
+    )
 
 
 def _with_voided_by(query: Select[Any]) -> Select[Any]:
@@ -136,6 +159,22 @@ def events_by_ids(uow: Reading, ids: list[str]) -> list[dict[str, Any]]:
         .where(events.c.id.in_(ids))
         .order_by(events.c.effective_on, events.c.seq)
     )
+    return [_document(row) for row in uow.connection.execute(query)]
+
+
+def listed_events(uow: Reading, chosen: EventFilter) -> Iterator[dict[str, Any]]:
+    """Every matching event as a list shows it (with `voided_by`, `layer`, `companies`), in
+    `seq` order, read a batch at a time."""
+    query = _filtered(_with_voided_by(select(events)), chosen).order_by(events.c.seq)
+    with uow.connection.execute(query.execution_options(yield_per=EXPORT_BATCH)) as rows:
+        for row in rows:
+            yield _document(row)
+
+
+def latest_recorded(uow: Reading, chosen: EventFilter, limit: int) -> list[dict[str, Any]]:
+    """The `limit` matching events recorded last, newest first (a walk down the `seq` key)."""
+    query = _filtered(_with_voided_by(select(events)), chosen)
+    query = query.order_by(events.c.seq.desc()).limit(limit)
     return [_document(row) for row in uow.connection.execute(query)]
 
 

@@ -14,9 +14,9 @@ from flask_openapi3.models.tag import Tag
 
 from stackline.domain.events import EVENT_CLASSES, TYPE_LAYERS
 from stackline.domain.filters import EventFilter
-from stackline.services import parameters, timeline
+from stackline.services import event_formats, parameters, timeline
 from stackline.web.api import spec
-from stackline.web.api.answers import json_answer
+from stackline.web.api.answers import csv_answer, json_answer
 from stackline.web.api.auth import require_reader
 from stackline.web.api.models import EventsPage, EventTypesAnswer, TimelineEvent
 from stackline.web.api.params import EventPath, EventsQuery, FilterQuery
@@ -42,14 +42,14 @@ def event_filter(query: FilterQuery, include_voided: bool) -> EventFilter:
         "to": query.to,
         "q": query.q,
     }
-    return parameters.event_filter(raw, include_voided)
+    return parameters.event_filter(raw, include_voided, query.include_subsidiaries)
 
 
 @bp.get(
     "/events",
     operation_id="listEvents",
     security=spec.PUBLIC_OR_BEARER,
-    responses=spec.responses(bp, EventsPage, "A page of events", *spec.READ_ERRORS),
+    responses=spec.responses(bp, EventsPage, "A page of events", *spec.READ_ERRORS, 404, csv=True),
 )
 def list_events(query: EventsQuery) -> Response:
     """Events matching the filters, in `seq` order or by effective date, a page at a time
@@ -59,6 +59,9 @@ def list_events(query: EventsQuery) -> Response:
     if after is None and query.after_seq and query.sort == "seq":
         after = parameters.Position(None, query.after_seq)
     page = timeline.list_events(database(), chosen, after, query.limit, order=query.sort)
+    if query.format == "csv":
+        rows = map(event_formats.event_cells, page.events)
+        return csv_answer(event_formats.EVENT_COLUMNS, rows, "stackline-events.csv")
     return json_answer({
         "events": page.events,
         "next_after_seq": page.next_after_seq if query.sort == "seq" else None,

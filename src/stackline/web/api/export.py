@@ -24,7 +24,11 @@ from stackline.web.api.params import ExportQuery
 from stackline.web.context import clock, streaming_database
 
 EXPORT_SCHEMA = "export.schema.json"
-FILENAMES = {"stackline": "stackline-export.json", "timelinejs": "stackline-timelinejs.json"}
+FILENAMES = {
+    "stackline": ("stackline-export.json", "application/json"),
+    "timelinejs": ("stackline-timelinejs.json", "application/json"),
+    "csv": ("stackline-events.csv", "text/csv"),
+}
 
 bp = APIBlueprint(
     "api_export",
@@ -59,10 +63,11 @@ def _export_responses() -> ResponseDict:
             "schema": {"type": "string", "pattern": "^attachment; filename="},
         }
     }
-    return {
-        200: spec.json_response("The export document, streamed", either, attachment),
-        **spec.error_responses(bp, *spec.READ_ERRORS),
+    answer = spec.json_response("The export document, streamed", either, attachment)
+    answer["content"]["text/csv"] = {
+        "schema": {"type": "string", "description": "RFC 4180, UTF-8, with a header row"}
     }
+    return {200: answer, **spec.error_responses(bp, *spec.READ_ERRORS, 404)}
 
 
 @bp.get("/export", operation_id="exportEvents", responses=_export_responses())
@@ -70,16 +75,18 @@ def export(query: ExportQuery) -> Response:
     """The events matching the filters as a download, streamed in `seq` order.
 
     `format=stackline` writes the stackline-timeline document (GET /schemas/export.json
-    describes it; `stackline import` reads it back); `format=timelinejs` writes TimelineJS3 JSON.
-    Retracted and corrected events are included unless `include_voided=false`.
+    describes it; `stackline import` reads it back); `format=timelinejs` writes TimelineJS3 JSON
+    (voided events and retractions left out unless `include_voided=true`, sources credited);
+    `format=csv` one RFC 4180 row per event. Other formats include voided events unless
+    `include_voided=false`.
     """
-    chosen = event_filter(query, query.include_voided)
+    chosen = event_filter(query, query.voided_included)
     chunks = timeline.export_chunks(streaming_database(), chosen, query.format, clock().now())
-    disposition = f"attachment; filename={FILENAMES[query.format]}"
+    filename, mimetype = FILENAMES[query.format]
     return Response(
         stream_with_context(chunks),
-        mimetype="application/json",
-        headers={"Content-Disposition": disposition},
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
 

@@ -69,7 +69,7 @@ Moment = Annotated[str, Field(pattern=MOMENT)]
 CompanySlug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 TypeList = Annotated[str, Field(pattern=TYPE_LIST)]
 Words = Annotated[str, Field(min_length=1, max_length=200)]
-ExportFormat = Literal["stackline", "timelinejs"]
+ExportFormat = Literal["stackline", "timelinejs", "csv"]
 TableFormat = Literal["json", "csv"]
 EventSort = Literal["seq", "date", "-date"]
 Cursor = Annotated[str, Field(pattern=CURSOR_PATTERN.pattern)]
@@ -179,6 +179,10 @@ class FilterQuery(Query):
     q: Words | SkipJsonSchema[None] = Field(
         default=None, description="Text the summary contains (any case)"
     )
+    include_subsidiaries: Flag = Field(
+        default=False,
+        description="With `company`: also events naming a company it owned on the event's date",
+    )
 
 
 class EventsQuery(FilterQuery):
@@ -196,14 +200,29 @@ class EventsQuery(FilterQuery):
         description="seq (log order), date (effective date, oldest first) or -date (newest first)",
     )
     limit: int = Field(default=100, ge=1, le=1000, description="Events per page")
+    format: TableFormat = Field(
+        default="json",
+        description="csv: the same page as RFC 4180 CSV (UTF-8, a header row, lists joined by ;)",
+    )
 
 
 class ExportQuery(FilterQuery):
-    include_voided: Flag = Field(default=True, description="Include retracted and corrected events")
+    include_voided: Flag | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Include retracted and corrected events (and, in TimelineJS, retractions); "
+        "default true, but false for format=timelinejs",
+    )
     format: ExportFormat = Field(
         default="stackline",
-        description="stackline (the stackline-timeline document) or timelinejs (TimelineJS3 JSON)",
+        description="stackline (the stackline-timeline document), timelinejs (TimelineJS3 JSON) "
+        "or csv (RFC 4180, UTF-8, a header row, one row per event)",
     )
+
+    @property
+    def voided_included(self) -> bool:
+        if self.include_voided is None:
+            return self.format != "timelinejs"
+        return self.include_voided
 
 
 class PathParameters(_SchemaOnce):

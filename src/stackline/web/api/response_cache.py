@@ -11,9 +11,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, g, request
 
 from stackline.services.caching import BoundedCache
-from stackline.services.stacks import log_head
 from stackline.web.api.spec import PREFIX
-from stackline.web.context import database
+from stackline.web.http_caching import current_head
 
 MAX_ANSWERS = 4096
 MAX_BYTES = 256 * 1024
@@ -38,7 +37,7 @@ def _cacheable() -> bool:
 def _answer_a_repeat() -> Response | None:
     if not _cacheable():
         return None
-    g.answer_key = (request.full_path, log_head(database()))
+    g.answer_key = (request.full_path, current_head())
     found = current_app.extensions["stackline.answers"].get(g.answer_key)
     if found is None:
         return None

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 
+from stackline.domain.money import describe_money
 from stackline.domain.values import LAYERS
 from stackline.web.forms import field_title
 
@@ -57,3 +58,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["layer_title"] = lambda value: str(value).title()
     app.jinja_env.filters["field_title"] = field_title
+    app.jinja_env.filters["money"] = describe_money

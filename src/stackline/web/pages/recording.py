@@ -59,7 +59,8 @@ def create_event() -> Response | tuple[str, int]:
     event_type = request.form.get("type", "")
     if event_type not in EVENT_TYPES:
         abort(400, description="Choose an event type.")
-    document = read_event_form(event_type, request.form)
+    slugs = {name.casefold(): slug for slug, name in timeline.company_choices(database())}
+    document = read_event_form(event_type, request.form, slugs)
     return _record(event_type, document)
 
 
@@ -121,7 +122,11 @@ def _record(event_type: str, document: dict[str, Any]) -> Response | tuple[str, 
         appended = record_event(database(), document, current_user.name, clock().now())
     except StacklineError as error:
         errors = {p.field: p.message for p in error.problems}
-        page = _render_form(event_type, form_values(document), errors, message=error.message)
+        corrected = document.get("supersedes")
+        correcting = timeline.get_event(database(), str(corrected)[:64]) if corrected else None
+        page = _render_form(
+            event_type, form_values(document), errors, error.message, correcting=correcting
+        )
         return page, status_of(error)
     flash("Event recorded." if appended.created else "This event was already recorded.", "info")
     return redirect(url_for("pages.event_page", event_id=appended.event_id), code=303)

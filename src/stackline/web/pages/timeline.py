@@ -8,6 +8,7 @@ from stackline.domain.events import EVENT_TYPES
 from stackline.services import parameters, timeline
 from stackline.web.context import database
 from stackline.web.pages import bp
+from stackline.web.pages.feed import FEED_FILTERS
 
 PAGE_SIZE = 50
 PAGE_SORT = "date"  # the page reads as a timeline: oldest first, by effective date
@@ -23,6 +24,9 @@ def timeline_page() -> str:
     after = parameters.cursor(args.get("cursor"))
     page = timeline.list_events(database(), chosen, after, PAGE_SIZE, count=True, order=sort)
     export_query = {k: args[k] for k in FILTER_KEYS if args.get(k)}
+    if not include_voided:
+        export_query["include_voided"] = "false"
+    feed_query = {k: args[k] for k in FEED_FILTERS if args.get(k)}
     companies = timeline.company_choices(database())
     return render_template(
         "timeline.html",
@@ -36,6 +40,7 @@ def timeline_page() -> str:
         names=dict(companies),
         types=EVENT_TYPES,
         export_query=export_query,
+        feed_query=feed_query,
     )
 
 
