@@ -15,7 +15,9 @@ from stackline.domain.events import EVENT_CLASSES
 from stackline.domain.money import editable_amount
 from stackline.domain.values import SLUG_PATTERN
 
-MONEY_HELP = "With units if you like: 50B, 1.25 B per month, 500M EUR (the text wins over the fields below)."
+MONEY_HELP = (
+    "With units if you like: 50B, 1.25 B per month, 500M EUR (the text wins over the fields below)."
+)
 SOURCE_ROWS = 3  # rows a new event's form shows; a correction shows one more than it has
 MAX_SOURCE_ROWS = 50  # the domain's bound on an event's sources
 SOURCE_KEYS = ("title", "url", "publisher", "published_on")
