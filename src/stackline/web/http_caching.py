@@ -19,6 +19,7 @@ import hashlib
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
+from stackline import __version__
 from stackline.services.stacks import log_head
 from stackline.web.context import database, today
 
@@ -34,6 +35,7 @@ UNTAGGED_ENDPOINTS = frozenset(
     }
 )
 CORS_PREFIXES = ("/api/", "/feed.atom")
+CODE_ONLY_PATHS = ("/api/v1/openapi.json", "/api/v1/schemas/")
 EXPOSED_HEADERS = "ETag, Content-Disposition"
 
 
@@ -58,8 +60,10 @@ def _entity_tag() -> str | None:
     viewer = ""
     if current_user.is_authenticated:
         viewer = f"{current_user.get_id()}:{session.get('csrf_token', '')}"
+    # The OpenAPI document and the export schema change with the code, not with the log.
+    version = __version__ if request.path.startswith(CODE_ONLY_PATHS) else str(current_head())
     parts = (
-        str(current_head()),
+        version,
         request.full_path,
         today().isoformat(),
         viewer,

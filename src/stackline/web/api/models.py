@@ -312,6 +312,9 @@ class ExportFilters(Answer):
     to: date | None
     q: str | None
     include_voided: bool
+    include_subsidiaries: bool = Field(
+        default=False, description="Present (true) when `company` took in its subsidiaries' events"
+    )
 
 
 class ExportDocument(Answer):
