@@ -785,3 +785,35 @@ def test_after_retracting_an_event_it_leaves_the_stack_as_of_every_day(
     # recorded by the SpaceX-Anysphere event that the retraction leaves alone.)
     assert "Colossus" not in owned
     assert "Colossus 2" in owned
+
+
+def test_the_same_content_posted_again_with_a_new_id_is_a_warning_not_a_silent_duplicate(
+    editor: FlaskClient, database: Database
+) -> None:
+    first = submit(editor, open_form(editor, "model.released"), **NEW_MODEL)
+    assert first.status_code == 303
+    recorded = all_events(database)
+
+    again = submit(editor, open_form(editor, "model.released"), **NEW_MODEL)  # a fresh id
+
+    assert again.status_code == 409
+    assert all_events(database) == recorded
+    warning = page(again).one("p", id="duplicate-warning")
+    assert warning.one("a").get("href") == first.headers["Location"]
+    assert "Kimi K3" in warning.text()
+    confirmed = submit(editor, again, **NEW_MODEL, duplicate_ok="1")
+    assert confirmed.status_code == 303
+    assert all_events(database) == recorded + 1
+
+
+def test_a_failed_correction_is_still_a_correction(editor: FlaskClient) -> None:
+    form_page = editor.get(f"/events/{GROK_MODEL}/correct")
+
+    response = editor.post(
+        "/events/new", data={**form_data(form_page, "/events/new"), "occurred_on": "someday"}
+    )
+
+    assert response.status_code == 422
+    document = page(response)
+    assert document.one("h1").text().startswith("Correct “xAI announces Grok")
+    assert document.one("input", name="supersedes").get("value") == GROK_MODEL

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from stackline.domain.documents import parse_event
+from stackline.domain.documents import client_document, parse_event
 from stackline.domain.errors import StacklineError
 from stackline.domain.events import Event
 from stackline.services.clock import SystemClock
+from stackline.store.reads import events as event_reads
 from stackline.store.units_of_work import Database
 from stackline.store.writer import Appended, LogWriter
 
@@ -27,6 +28,21 @@ def record_event(
     event: Event = raw if not isinstance(raw, dict) else parse_event(raw)  # type: ignore[assignment]
     with db.writing() as uow:
         return LogWriter(uow, now or SystemClock().now()).append(event, recorded_by)
+
+
+def recorded_before(db: Database, raw: dict[str, Any]) -> dict[str, Any] | None:
+    """A live event with the same type, date and payload as `raw` under another id (what going
+    back and submitting a form again records), or None. Raises `StacklineError` if `raw` is
+    invalid."""
+    event = parse_event(raw)
+    new = client_document(event)
+    with db.reading() as uow:
+        candidates = event_reads.live_events_on(uow, event.type, event.occurred_on.start)
+    for stored in candidates:
+        same = stored["occurred_on"] == new["occurred_on"] and stored["payload"] == new["payload"]
+        if same and stored["id"] != new["id"]:
+            return stored
+    return None
 
 
 def retract(

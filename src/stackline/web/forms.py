@@ -33,6 +33,7 @@ class FormField:
     help: str = ""
     depth: int = 0
     default: str = ""
+    slug_from: str = ""  # the input id of the name a new slug is proposed from (by app.js)
 
     @property
     def input_id(self) -> str:
@@ -53,6 +54,7 @@ def payload_fields(event_type: str) -> list[FormField]:
         if (event_type, item.name) in NEW_COMPANY_FIELDS:
             item.widget = "text"
             item.help = "A new slug: lower case letters, digits and hyphens (e.g. acme-ai)."
+            item.slug_from = "f-payload-name"  # proposed from the name as it is typed
     return fields
 
 

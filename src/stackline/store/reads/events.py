@@ -171,6 +171,20 @@ def listed_events(uow: Reading, chosen: EventFilter) -> Iterator[dict[str, Any]]
             yield _document(row)
 
 
+def live_events_on(uow: Reading, event_type: str, effective_on: date) -> list[dict[str, Any]]:
+    """Live events of one type taking effect on one day (an index range on the day)."""
+    query = (
+        _with_voided_by(select(events))
+        .where(
+            events.c.effective_on == effective_on,
+            events.c.type == event_type,
+            voids.c.event_id.is_(None),
+        )
+        .order_by(events.c.seq)
+    )
+    return [_document(row) for row in uow.connection.execute(query)]
+
+
 def latest_recorded(uow: Reading, chosen: EventFilter, limit: int) -> list[dict[str, Any]]:
     """The `limit` matching events recorded last, newest first (a walk down the `seq` key)."""
     query = _filtered(_with_voided_by(select(events)), chosen)

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from stackline.domain.errors import StacklineError
 from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS, type_help
 from stackline.services import timeline
-from stackline.services.recording import record_event, retract
+from stackline.services.recording import record_event, recorded_before, retract
 from stackline.web.context import clock, database, today
 from stackline.web.errors import status_of
 from stackline.web.forms import (
@@ -61,6 +61,14 @@ def create_event() -> Response | tuple[str, int]:
         abort(400, description="Choose an event type.")
     slugs = {name.casefold(): slug for slug, name in timeline.company_choices(database())}
     document = read_event_form(event_type, request.form, slugs)
+    if not request.form.get("duplicate_ok"):
+        try:
+            earlier = recorded_before(database(), document)
+        except StacklineError:
+            earlier = None  # `_record` says what is wrong, beside each field
+        if earlier is not None:
+            page = _render_form(event_type, form_values(document), {}, duplicate_of=earlier)
+            return page, 409
     return _record(event_type, document)
 
 
@@ -138,6 +146,7 @@ def _render_form(
     errors: dict[str, str],
     message: str | None = None,
     correcting: dict[str, Any] | None = None,
+    duplicate_of: dict[str, Any] | None = None,
 ) -> str:
     fields = payload_fields(event_type)
     names = {f.name for f in fields} | ENVELOPE_INPUTS
@@ -153,5 +162,6 @@ def _render_form(
         companies=timeline.company_choices(database()),
         source_rows=source_rows(values),
         correcting=correcting,
+        duplicate_of=duplicate_of,
         help=type_help(event_type),
     )

@@ -68,6 +68,12 @@ function updateSlider(next) {
   if (output) output.value = monthLabel(slider);
 }
 
+// "Mistral AI" → "mistral-ai": lower case ASCII letters and digits joined by single hyphens.
+function slugOf(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const steps = document.querySelector("[data-time-steps]");
   if (steps) {
@@ -92,6 +98,14 @@ document.addEventListener("DOMContentLoaded", () => {
       event.preventDefault();
       slider.dispatchEvent(new Event("change"));
     });
+  }
+  // A new company's slug is proposed from its name until the editor types a slug of their own.
+  const slug = document.querySelector("input[data-slug-from]");
+  const name = slug && document.getElementById(slug.dataset.slugFrom);
+  if (slug && name) {
+    let proposed = slug.value === "";
+    slug.addEventListener("input", () => { proposed = slug.value === ""; });
+    name.addEventListener("input", () => { if (proposed) slug.value = slugOf(name.value); });
   }
   // A form is sent once: a second click while the first post is on its way does nothing.
   for (const form of document.querySelectorAll("form[data-once]")) {
