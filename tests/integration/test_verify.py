@@ -87,3 +87,31 @@ def test_stale_projections_are_reported_and_rebuild_repairs_them(seeded: Databas
     assert integrity.verify(seeded).stale_projections == ["stack_facts"]
     integrity.rebuild(seeded)
     assert integrity.verify(seeded).ok
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("effective_on", "1999-01-01"), ("period_end", "1999-12-31"), ("layer", "model"),
+     ("unit", "forged-unit")],
+)  # fmt: skip
+def test_an_edited_derived_column_is_caught_at_its_seq(
+    seeded: Database, column: str, value: str
+) -> None:
+    seq = 60  # a launch: every derived column is set
+    with tampering(seeded) as connection:
+        connection.execute(text(f"UPDATE events SET {column} = :v WHERE seq = {seq}"), {"v": value})
+    problem = integrity.verify(seeded).chain_problem
+    assert problem is not None and problem.seq == seq
+    assert column in problem.message
+
+
+def test_stale_projections_name_the_seqs_of_the_rows_that_differ(seeded: Database) -> None:
+    with seeded.engine.connect() as connection:
+        registered = connection.execute(
+            text("SELECT registration_seq FROM companies WHERE slug = 'broadcom'")
+        ).scalar_one()
+        connection.execute(text("DELETE FROM companies WHERE slug = 'broadcom'"))
+        connection.commit()
+    report = integrity.verify(seeded)
+    assert report.mismatches == {"companies": [registered]}
+    assert f"companies (seq {registered})" in report.describe_mismatches()

@@ -234,3 +234,43 @@ def test_an_export_whose_chain_no_longer_links_is_refused_and_nothing_is_written
     assert done.returncode == 1, done.stdout
     assert "nothing was written" in done.stderr
     assert empty.count_events() == 0
+
+
+def cut_off_the_last_five(document: dict[str, Any]) -> dict[str, Any]:
+    copy = json.loads(json.dumps(document))
+    copy["events"] = copy["events"][:-5]
+    return copy
+
+
+def rehash_an_event_and_renumber_the_rest(document: dict[str, Any]) -> dict[str, Any]:
+    """A whole-looking file: one event dropped, later seqs moved down, `count` lowered."""
+    copy = json.loads(json.dumps(document))
+    del copy["events"][unreferenced_launch(document)]
+    for seq, event in enumerate(copy["events"], start=1):
+        event["seq"] = seq
+    copy["count"] = len(copy["events"])
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("forge", "words"),
+    [
+        (cut_off_the_last_five, f"says {SEED_EVENTS} events but the file holds"),
+        (rehash_an_event_and_renumber_the_rest, "does not follow the event before it"),
+    ],
+    ids=["truncated", "renumbered"],
+)
+def test_a_full_export_that_is_not_whole_is_refused_and_nothing_is_written(
+    exported: dict[str, Any],
+    empty: Deployment,
+    forge: Callable[[dict[str, Any]], dict[str, Any]],
+    words: str,
+    figures: SuiteFigures,
+) -> None:
+    figures.add(faults_injected=1)
+
+    done = import_document(empty, forge(exported), "not-whole.json")
+
+    assert done.returncode == 1, done.stdout
+    assert "the export is not whole" in done.stderr and words in done.stderr
+    assert empty.count_events() == 0

@@ -170,3 +170,25 @@ def test_the_session_cookie_of_a_signed_in_editor_does_not_allow_a_write(tmp_pat
 def test_writes_are_not_subject_to_the_forms_csrf_check(client: FlaskClient, token: str) -> None:
     # The `app` fixture runs with CSRF enabled: a token-authorized write needs no CSRF token.
     assert post_event(client, token, company_registered("acme")).status_code == 201
+
+
+def test_a_retraction_that_also_supersedes_is_refused_naming_the_field(
+    client: FlaskClient, token: str
+) -> None:
+    target = company_registered("acme")
+    assert post_event(client, token, target).status_code == 201
+    before = client.get(f"{API}/events?limit=1000&include_voided=true").get_json()["events"]
+    retraction = {
+        "type": "event.retracted",
+        "occurred_on": "2026-01-01",
+        "summary": "Retract Acme",
+        "sources": [{"title": "Review"}],
+        "payload": {"event": target["id"], "reason": "It was wrong"},
+        "supersedes": "6f1c8d1e-8a44-4b36-9b50-4a8d5a5b3c11",  # a random id, not the target
+    }
+
+    body = assert_error(post_event(client, token, retraction), 422, "invalid_event")
+
+    assert [d["field"] for d in body["details"]] == ["supersedes"]  # type: ignore[attr-defined, index]
+    after = client.get(f"{API}/events?limit=1000&include_voided=true").get_json()["events"]
+    assert after == before

@@ -186,7 +186,7 @@ def verify(chain_only: bool) -> None:
     if report.stale_projections:
         _fail(
             "projections differ from the log: "
-            + ", ".join(report.stale_projections)
+            + report.describe_mismatches()
             + " (run `stackline rebuild`)"
         )
     click.echo(f"ok: {report.events} events, hash chain intact, projections match the log")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, TypeAdapter
+from pydantic import AfterValidator, AwareDatetime, Field, TypeAdapter, field_validator
 
 from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from stackline.domain.payloads import (
@@ -185,6 +185,15 @@ class EventRetracted(EventBase):
 
     type: Literal["event.retracted"]
     payload: EventRetractedPayload
+
+    @field_validator("supersedes")
+    @classmethod
+    def _names_its_target_in_the_payload(cls, value: UUID | None) -> UUID | None:
+        if value is not None:
+            raise ValueError(
+                "a retraction names the event it retracts in payload.event; leave supersedes out"
+            )
+        return value
 
 
 Event = Annotated[

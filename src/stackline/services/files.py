@@ -59,19 +59,33 @@ def _event_list(name: str, document: Any) -> list[Any]:
 
 
 def _check_whole(name: str, document: Any) -> None:
-    """A full (unfiltered) export must hold every seq from 1: a deleted event is refused."""
+    """A full (unfiltered) export must be whole: as many events as its `count` says, every
+    seq from 1, each `prev_hash` the hash of the event before. A deleted, reordered or cut-off
+    event is refused (a filtered export or a bare list is a selection, and is not checked)."""
     if not isinstance(document, dict) or not isinstance(document.get("filters"), dict):
         return
     filters = {k: v for k, v in document["filters"].items() if k != "include_voided"}
     if any(filters.values()) or document["filters"].get("include_voided") is False:
         return
-    seqs = [e.get("seq") for e in document.get("events") or [] if isinstance(e, dict)]
+    listed = [e for e in document.get("events") or [] if isinstance(e, dict)]
+    count = document.get("count")
+    if isinstance(count, int) and count != len(document.get("events") or []):
+        _not_whole(name, "count", f"says {count} events but the file holds {len(listed)}")
+    seqs = [e.get("seq") for e in listed]
     if not seqs or None in seqs:
         return
-    for expected, seq in enumerate(seqs, start=1):
-        if seq != expected:
-            problem = FieldProblem("events", f"seq {expected} is missing (found {seq})")
-            raise ImportFailed(name, MalformedDocument("the export is not whole", [problem]))
+    previous_hash = None
+    for expected, event in enumerate(listed, start=1):
+        if event["seq"] != expected:
+            _not_whole(name, "events", f"seq {expected} is missing (found {event['seq']})")
+        if previous_hash is not None and event.get("prev_hash") != previous_hash:
+            _not_whole(name, "events", f"seq {expected} does not follow the event before it")
+        previous_hash = event.get("hash")
+
+
+def _not_whole(name: str, field: str, message: str) -> None:
+    problem = FieldProblem(field, message)
+    raise ImportFailed(name, MalformedDocument("the export is not whole", [problem]))
 
 
 def seed_directory() -> Path:

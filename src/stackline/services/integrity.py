@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stackline.store.chain import ChainProblem, first_chain_problem
 from stackline.store.reads.events import count_all_events
@@ -15,22 +15,33 @@ from stackline.store.units_of_work import Database
 class VerifyReport:
     events: int
     chain_problem: ChainProblem | None
-    stale_projections: list[str]
+    mismatches: dict[str, list[int]] = field(default_factory=dict)  # table → seqs behind it
+
+    @property
+    def stale_projections(self) -> list[str]:
+        return list(self.mismatches)
 
     @property
     def ok(self) -> bool:
-        return self.chain_problem is None and not self.stale_projections
+        return self.chain_problem is None and not self.mismatches
+
+    def describe_mismatches(self) -> str:
+        """`stack_facts (seq 12, 40)`, …: each stale table and the events behind its rows."""
+        return ", ".join(
+            f"{table} (seq {', '.join(map(str, seqs))})" if seqs else table
+            for table, seqs in self.mismatches.items()
+        )
 
 
 def verify(db: Database, check_projections: bool = True) -> VerifyReport:
     with db.reading() as uow:
         count = count_all_events(uow)
         problem = first_chain_problem(uow.connection)
-    stale: list[str] = []
+    mismatches: dict[str, list[int]] = {}
     if check_projections:
         with db.writing() as uow:
-            stale = projections_match_log(uow.connection)
-    return VerifyReport(count, problem, stale)
+            mismatches = projections_match_log(uow.connection)
+    return VerifyReport(count, problem, mismatches)
 
 
 def count_events(db: Database) -> int:

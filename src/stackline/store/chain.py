@@ -1,5 +1,7 @@
 """Checking the log's hash chain: gapless `seq`, each `prev_hash` the hash before, each hash its
-content's, `recorded_at` never going backwards."""
+content's, `recorded_at` never going backwards, and the columns derived from the content (the
+effective date, period end, layer, target and unit that filters and projections read) still
+what the content gives."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from sqlalchemy import Connection, select
 
 from stackline.domain.documents import compute_hash
 from stackline.domain.events import ZERO_HASH
-from stackline.store.rows import row_document
+from stackline.domain.records import EventRecord
+from stackline.store.rows import derived_columns, row_document
 from stackline.store.tables import events
 
 
@@ -28,6 +31,8 @@ def first_chain_problem(connection: Connection) -> ChainProblem | None:
         for row in result:
             document = row_document(row)
             problem = _link_problem(document, expected_seq, prev_hash, prev_recorded)
+            if problem is None:
+                problem = _derived_problem(row, document)
             if problem is not None:
                 return problem
             expected_seq, prev_hash = expected_seq + 1, document["hash"]
@@ -47,4 +52,18 @@ def _link_problem(
         return ChainProblem(seq, "hash does not match the event's content")
     if document["recorded_at"] < prev_recorded:
         return ChainProblem(seq, "recorded_at goes backwards")
+    return None
+
+
+def _derived_problem(row: Any, document: dict[str, Any]) -> ChainProblem | None:
+    expected = derived_columns(EventRecord.of_document(document))
+    stored = row._mapping
+    for column, value in expected.items():
+        found = stored[column]
+        found = found.isoformat() if hasattr(found, "isoformat") else found
+        if found != value:
+            return ChainProblem(
+                document["seq"],
+                f"derived column {column} is {found!r} but the event's content gives {value!r}",
+            )
     return None

@@ -7,16 +7,18 @@ same whether it was written one event at a time, imported in one go, or rebuilt.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, delete, select
 
 from stackline.store.database import write_transaction
 from stackline.store.projector import Projector
 from stackline.store.rows import RECORD_COLUMNS, record_of_row
 from stackline.store.statements import Sql, chunks
-from stackline.store.tables import PROJECTION_TABLES, projection_state
+from stackline.store.tables import PROJECTION_TABLES, events, projection_state
 
 REBUILD_CHUNK = 20_000
 # Bump when what the projector writes changes: databases built by an older one are rebuilt.
@@ -78,8 +80,14 @@ def projection_contents(connection: Connection) -> dict[str, list[tuple[Any, ...
     return contents
 
 
-def projections_match_log(connection: Connection) -> list[str]:
-    """Names of projection tables that differ from a fresh rebuild (the rebuild is rolled back)."""
+SEQ_COLUMNS = ("seq", "registration_seq")
+ID_COLUMNS = ("event_id", "voided_by")
+MAX_NAMED_SEQS = 20
+
+
+def projections_match_log(connection: Connection) -> dict[str, list[int]]:
+    """Each projection table that differs from a fresh rebuild (rolled back), with the seqs of
+    the events behind its differing rows (missing, extra or changed), at most 20 each."""
     before = projection_contents(connection)
     savepoint = connection.begin_nested()
     try:
@@ -87,4 +95,31 @@ def projections_match_log(connection: Connection) -> list[str]:
         after = projection_contents(connection)
     finally:
         savepoint.rollback()
-    return [name for name in before if before[name] != after[name]]
+    return {
+        table.name: _seqs_behind(connection, table, before[table.name], after[table.name])
+        for table in PROJECTION_TABLES
+        if before[table.name] != after[table.name]
+    }
+
+
+def _seqs_behind(
+    connection: Connection,
+    table: Any,
+    stored: list[tuple[str, ...]],
+    rebuilt: list[tuple[str, ...]],
+) -> list[int]:
+    names = [c.name for c in table.c if c.name != "row_id"]
+    differing = Counter(stored)
+    differing.subtract(Counter(rebuilt))
+    seqs: set[int] = set()
+    ids: set[str] = set()
+    for row in (row for row, count in differing.items() if count != 0):
+        values = dict(zip(names, row, strict=True))
+        seqs.update(int(values[n]) for n in SEQ_COLUMNS if values.get(n, "None") != "None")
+        ids.update(values[n] for n in ID_COLUMNS if values.get(n, "None") != "None")
+        if values.get("event_ids", "None") != "None":
+            ids.update(orjson.loads(values["event_ids"]))
+    if ids:
+        found = connection.execute(select(events.c.seq).where(events.c.id.in_(sorted(ids))))
+        seqs.update(found.scalars())
+    return sorted(seqs)[:MAX_NAMED_SEQS]
