@@ -48,8 +48,9 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
         yield servers
 
 
-def page_problems(reply: Reply, value: str) -> list[str]:
-    if reply.status not in PAGE_ANSWERS or not reply.is_html:
+def page_problems(reply: Reply, value: str, parameter: str = "") -> list[str]:
+    allowed = PAGE_ANSWERS | ({404} if parameter == "company" else set())
+    if reply.status not in allowed or not reply.is_html:
         return [f"answered {reply.status} {reply.header('Content-Type')}"]
     problems = injected_markup(reply.page())
     if "<" in value and value in reply.text:
@@ -58,6 +59,9 @@ def page_problems(reply: Reply, value: str) -> list[str]:
 
 
 def api_problems(reply: Reply, parameter: str) -> list[str]:
+    if reply.status == 404 and parameter == "company":  # no such company: a 404 naming it
+        fields = {detail["field"] for detail in reply.json()["details"]}
+        return [] if reply.json()["error"] == "not_found" and fields == {"slug"} else ["bad 404"]
     if reply.status not in API_ANSWERS:
         return [f"answered {reply.status}"]
     if reply.status == 400:
@@ -86,7 +90,9 @@ def probe(
     for parameter in parameters:
         for value in FILTER_VALUES:
             reply = request(live.server.base_url, "GET", with_query(path, {parameter: value}))
-            found = api_problems(reply, parameter) if api else page_problems(reply, value)
+            found = (
+                api_problems(reply, parameter) if api else page_problems(reply, value, parameter)
+            )
             if api and parameter == "q":
                 found += literal_matches(reply, value)
             problems += [f"{path}?{parameter}={value[:40]!r}: {p}" for p in found]
