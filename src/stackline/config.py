@@ -72,6 +72,7 @@ PARSERS: dict[str, Callable[[str, object], Any]] = {
     "EXPORT_SLOTS": parse_positive_int,
     "DATABASE_URL": _text,
     "SECRET_KEY": _text,
+    "CHECKPOINT_KEY": _text,
     "RATELIMIT_STORAGE_URI": _text,
     "LOGIN_RATE_LIMIT": _text,
     "CLOCK": _text,

@@ -5,16 +5,19 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+import urllib.request
 from pathlib import Path
 
 import click
 
 from stackline.cli.render import print_matrix, print_stack, progress_bar
 from stackline.config import SettingError, database_url, setting, settings_from_environment
+from stackline.domain.checkpoints import Checkpoint
 from stackline.domain.errors import StacklineError, UnknownCompany
 from stackline.services import (
     accounts,
     backups,
+    checkpoints,
     integrity,
     parameters,
     runtime,
@@ -186,8 +189,18 @@ def matrix(
 
 @main.command()
 @click.option("--chain-only", is_flag=True, help="Skip the projection check.")
-def verify(chain_only: bool) -> None:
-    """Check the hash chain and that the projections match the log."""
+@click.option(
+    "--against",
+    "source",
+    default=None,
+    metavar="FILE|URL",
+    help="A checkpoint (from `stackline checkpoint` or /api/v1/checkpoint) the log must extend.",
+)
+def verify(chain_only: bool, source: str | None) -> None:
+    """Check the hash chain and that the projections match the log (and, with --against, that
+    the log still extends a published checkpoint)."""
+    if source is not None:
+        _verify_against(source)
     report = integrity.verify(_database(migrate=False), check_projections=not chain_only)
     if report.chain_problem is not None:
         _fail(f"seq {report.chain_problem.seq}: {report.chain_problem.message}")
@@ -229,6 +242,54 @@ def users_create(name: str, password_stdin: bool) -> None:
     except accounts.AccountError as error:
         _fail(str(error))
     click.echo(f"created user {user.name}")
+
+
+@main.command()
+def checkpoint() -> None:
+    """Sign the log's head (seq, hash, time) with the checkpoint key, store it (served at
+    /api/v1/checkpoint) and print it as JSON: publish it where the database cannot reach."""
+    key = _checkpoint_key(required=True)
+    assert key is not None
+    try:
+        made = checkpoints.make_checkpoint(_database(), key, _clock().now())
+    except StacklineError as error:
+        _fail(str(error))
+    click.echo(json.dumps(made.as_dict()))
+
+
+def _verify_against(source: str) -> None:
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=30) as answer:
+                document = json.loads(answer.read())
+        else:
+            document = json.loads(Path(source).read_text(encoding="utf-8"))
+        published = Checkpoint.of(document)
+    except (OSError, ValueError) as error:
+        _fail(f"cannot read the checkpoint {source}: {error}")
+    key = _checkpoint_key(required=False)
+    result = checkpoints.extends(_database(migrate=False), published, key)
+    if not result.ok:
+        _fail(f"the log does not extend the checkpoint at seq {published.seq}: {result.problem}")
+    signed = "signature checked" if result.signature_checked else "signature NOT checked (no key)"
+    click.echo(
+        f"ok: the log extends the checkpoint at seq {published.seq} "
+        f"(now at seq {result.head_seq}; {signed})"
+    )
+
+
+def _checkpoint_key(required: bool) -> bytes | None:
+    """STACKLINE_CHECKPOINT_KEY, else the secret key (setting or the file beside SQLite)."""
+    from stackline.cli.server import secret_file_for
+
+    configured = setting("CHECKPOINT_KEY") or setting("SECRET_KEY")
+    if not configured:
+        path = secret_file_for(database_url())
+        if path is not None and path.exists():
+            configured = path.read_text(encoding="utf-8").strip()
+    if not configured and required:
+        _fail("set STACKLINE_CHECKPOINT_KEY (or STACKLINE_SECRET_KEY) to sign checkpoints")
+    return configured.encode() if configured else None
 
 
 @main.command()

@@ -239,6 +239,17 @@ presence = Table(
 )
 
 # Which version of the projector built the projection tables: a newer one rebuilds them on start.
+# Signed statements of the log's head (seq, hash, when), made by `stackline checkpoint`: an
+# operator publishes them elsewhere, and `verify --against` proves the log still extends one.
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+    Column("made_at", String(27), nullable=False),
+    Column("signature", String(64), nullable=False),
+)
+
 projection_state = Table(
     "projection_state",
     metadata,

@@ -11,6 +11,7 @@ from flask import Response
 from flask_openapi3.openapi import OpenAPI
 
 from stackline.web.api import (
+    checkpoints,
     errors,
     events,
     export,
@@ -32,7 +33,8 @@ def init_app(app: OpenAPI) -> None:
     app.validation_error_status = "400"
     app.validation_error_model = ErrorBody
     app.validation_error_callback = errors.invalid_request
-    for bp in (stacks.bp, events.bp, export.bp, supply_chain.bp, integration.bp):
+    blueprints = (stacks.bp, events.bp, export.bp, supply_chain.bp, integration.bp, checkpoints.bp)
+    for bp in blueprints:
         csrf.exempt(bp)
         limiter.exempt(bp)  # the API has no rate limits; skip the limiter's work per request
         app.register_api(bp)

@@ -356,3 +356,14 @@ class TimelineJSDocument(Answer):
 
     title: TimelineTitle
     events: list[Slide]
+
+
+class CheckpointAnswer(Answer):
+    """A signed statement of the log's head (DESIGN §6): HMAC-SHA256 over
+    `stackline-checkpoint/1:{seq}:{hash}:{made_at}` with the operator's checkpoint key."""
+
+    format: Literal["stackline-checkpoint/1"]
+    seq: int = Field(ge=1)
+    hash: str = Field(pattern="^[0-9a-f]{64}$")
+    made_at: str
+    signature: str = Field(pattern="^[0-9a-f]{64}$")
