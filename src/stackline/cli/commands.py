@@ -244,6 +244,17 @@ def users_create(name: str, password_stdin: bool) -> None:
     click.echo(f"created user {user.name}")
 
 
+@users.command("disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Stop an editor signing in, and end their open sessions."""
+    try:
+        accounts.disable_user(_database(), name)
+    except accounts.AccountError as error:
+        _fail(str(error))
+    click.echo(f"disabled user {name}; their sessions have ended")
+
+
 @main.command()
 def checkpoint() -> None:
     """Sign the log's head (seq, hash, time) with the checkpoint key, store it (served at
@@ -332,6 +343,17 @@ def tokens_create(name: str) -> None:
     except accounts.AccountError as error:
         _fail(str(error))
     click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("name")
+def tokens_revoke(name: str) -> None:
+    """Revoke the API tokens created with NAME: writes with them get 401 from now on."""
+    try:
+        count = accounts.revoke_token(_database(), name)
+    except accounts.AccountError as error:
+        _fail(str(error))
+    click.echo(f"revoked {count} token{'s' if count != 1 else ''} named {name}")
 
 
 @main.command()

@@ -58,7 +58,14 @@ def ensure_secret(url: str) -> None:
 
 
 def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
-    settings_from_environment()  # a bad setting stops here, before any worker starts
+    settings = settings_from_environment()  # a bad setting stops here, before any worker starts
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        click.echo(
+            f"warning: {workers} workers count login attempts apart (memory storage); set "
+            "STACKLINE_RATELIMIT_STORAGE_URI=redis://… so the login limit holds across them",
+            err=True,
+        )
     url = database_url()
     click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}", err=True)
     engine = open_database(url)

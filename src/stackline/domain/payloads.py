@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field, model_validator
 
 from stackline.domain.dates import PartialDate
-from stackline.domain.values import Frozen, Label, Layer, Money, Slug, Text, fold_name
+from stackline.domain.values import Frozen, Label, Layer, Money, Name, Slug, Text, fold_name
 
 CompanyKind = Literal["lab", "hyperscaler", "chipmaker", "neocloud", "app", "conglomerate", "other"]
 AssetStatus = Literal["announced", "available"]
@@ -19,19 +19,19 @@ Partners = Annotated[tuple[Slug, ...], Field(max_length=MAX_LISTED)]
 
 class CompanyRegisteredPayload(Frozen):
     company: Slug
-    name: Label
+    name: Name
     kind: CompanyKind | None = None
-    aliases: Annotated[tuple[Label, ...], Field(max_length=MAX_LISTED)] | None = None
+    aliases: Annotated[tuple[Name, ...], Field(max_length=MAX_LISTED)] | None = None
 
 
 class CompanyRenamedPayload(Frozen):
     company: Slug
-    name: Label
+    name: Name
 
 
 class ChipLaunchedPayload(Frozen):
     company: Slug
-    chip: Label
+    chip: Name
     partners: Partners | None = None
     purpose: Literal["training", "inference", "both"] | None = None
     status: AssetStatus
@@ -40,7 +40,7 @@ class ChipLaunchedPayload(Frozen):
 
 class ComputeLaunchedPayload(Frozen):
     company: Slug
-    facility: Label
+    facility: Name
     kind: Literal["cloud", "datacenter", "supercomputer"]
     location: Label | None = None
     capacity_mw: float | None = Field(default=None, ge=0)
@@ -51,12 +51,12 @@ class ComputeLaunchedPayload(Frozen):
 
 class BaseModelRef(Frozen):
     company: Slug | None = None
-    model: Label
+    model: Name
 
 
 class ModelReleasedPayload(Frozen):
     company: Slug
-    model: Label
+    model: Name
     access: Literal["open_weights", "fully_open", "closed"]
     base_model: BaseModelRef | None = None
     # Unset means available: releases recorded before models could be announced hash as they did.
@@ -66,7 +66,7 @@ class ModelReleasedPayload(Frozen):
 
 class ProductLaunchedPayload(Frozen):
     company: Slug
-    product: Label
+    product: Name
     kind: Label | None = None
     status: AssetStatus
 
@@ -74,14 +74,14 @@ class ProductLaunchedPayload(Frozen):
 class AssetRetiredPayload(Frozen):
     company: Slug
     layer: Layer
-    asset: Label
+    asset: Name
 
 
 class PartnershipFormedPayload(Frozen):
     parties: tuple[Slug, ...] = Field(min_length=2, max_length=MAX_LISTED)
     layer: Layer
     provider: Slug | None = None
-    asset: Label | None = None
+    asset: Name | None = None
     amount: Money | None = None
     ends_on: PartialDate | None = None
     status: Literal["announced", "active"]
@@ -148,7 +148,7 @@ class AssetRef(Frozen):
 
     company: Slug
     layer: Layer
-    asset: Label
+    asset: Name
 
 
 DependencyKind = Literal["runs_on", "trained_on", "fine_tuned_from", "built_with"]

@@ -58,9 +58,37 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
+# Characters that change how text around them reads without being seen: zero-width spaces and
+# joiners, direction marks, embeddings, overrides and isolates, word joiners, the BOM.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _visible(value: str) -> str:
+    found = INVISIBLE.search(value)
+    if found:
+        raise ValueError(
+            f"must not contain invisible or direction-changing characters "
+            f"(U+{ord(found.group()):04X} at position {found.start() + 1})"
+        )
+    return value
+
+
+def shown_visibly(text: str) -> str:
+    """Invisible characters written out (`⟨U+202E⟩`), for text that may hold them (summaries,
+    details), so a reader sees what is there."""
+    return INVISIBLE.sub(lambda found: f"⟨U+{ord(found.group()):04X}⟩", text)
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Label = Annotated[
     str, StringConstraints(min_length=1, max_length=200), AfterValidator(_single_line)
+]
+# A company's or an asset's name: a label a reader must be able to tell apart from others.
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_single_line),
+    AfterValidator(_visible),
 ]
 Text = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_control_characters)]
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f/$.?#][^\s\x00-\x1f\x7f]*", re.IGNORECASE)

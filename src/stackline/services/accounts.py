@@ -33,6 +33,7 @@ class AccountError(ValueError):
 class User:
     id: int
     name: str
+    session_version: int = 0
 
 
 def create_user(db: Database, name: str, password: str) -> User:
@@ -54,15 +55,41 @@ def authenticate(db: Database, name: str, password: str) -> User | None:
     if found is None:
         check_password_hash(_nobodys_hash(), password)  # the same cost either way
         return None
-    return (
-        User(found.id, found.name) if check_password_hash(found.password_hash, password) else None
-    )
+    matches = check_password_hash(found.password_hash, password)
+    if not matches or found.disabled:
+        return None
+    return User(found.id, found.name, found.session_version)
 
 
 def find_user(db: Database, user_id: int) -> User | None:
+    """An enabled editor by id (None when unknown or disabled)."""
     with db.reading() as uow:
         found = stored.user_by_id(uow, user_id)
-    return User(found.id, found.name) if found else None
+    if found is None or found.disabled:
+        return None
+    return User(found.id, found.name, found.session_version)
+
+
+def end_sessions(db: Database, user_id: int) -> None:
+    """Every session of the editor stops working (signing out: a copied cookie goes too)."""
+    with db.writing() as uow:
+        stored.end_sessions(uow, user_id)
+
+
+def disable_user(db: Database, name: str) -> None:
+    """The editor can no longer sign in, and their open sessions end."""
+    with db.writing() as uow:
+        if not stored.disable_user(uow, name):
+            raise AccountError(f"no user {name!r}")
+
+
+def revoke_token(db: Database, name: str) -> int:
+    """Revoke the live tokens named `name`; how many (AccountError when none)."""
+    with db.writing() as uow:
+        revoked = stored.revoke_tokens(uow, name, format_timestamp(datetime.now(UTC)))
+    if not revoked:
+        raise AccountError(f"no live token named {name!r}")
+    return revoked
 
 
 def _digest(token: str) -> str:

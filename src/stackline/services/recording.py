@@ -32,15 +32,15 @@ def record_event(
 
 def recorded_before(db: Database, raw: dict[str, Any]) -> dict[str, Any] | None:
     """A live event with the same type, date and payload as `raw` under another id (what going
-    back and submitting a form again records), or None. Raises `StacklineError` if `raw` is
-    invalid."""
+    back and submitting a form again records), or None; the event a correction supersedes does
+    not count. Raises `StacklineError` if `raw` is invalid."""
     event = parse_event(raw)
     new = client_document(event)
     with db.reading() as uow:
         candidates = event_reads.live_events_on(uow, event.type, event.occurred_on.start)
     for stored in candidates:
         same = stored["occurred_on"] == new["occurred_on"] and stored["payload"] == new["payload"]
-        if same and stored["id"] != new["id"]:
+        if same and stored["id"] not in (new["id"], new["supersedes"]):  # a correction is not
             return stored
     return None
 

@@ -6,9 +6,10 @@ PostgreSQL, so validation, `seq` and the hash chain see no concurrent append.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ def make_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Engin
 def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
     # An in-memory database lives in its one connection: every use must share it.
     in_memory = make_url(url).database in (None, "", ":memory:")
+    if not in_memory:
+        _create_private(Path(str(make_url(url).database)))
     engine = create_engine(
         url,
         connect_args={"timeout": lock_timeout, "check_same_thread": False},
@@ -143,6 +146,17 @@ def migrations_directory() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "migrations"
+
+
+def _create_private(path: Path) -> None:
+    """Create a new database file readable by its owner only (0600): it holds password and
+    token hashes. SQLite gives its -wal and -shm files the same mode. An existing file keeps
+    the mode its owner gave it."""
+    if path.exists() or str(path).startswith("file:"):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):  # another process may make it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def upgrade(engine: Engine) -> None:

@@ -8,6 +8,7 @@ and compares the same on every backend.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -195,6 +197,10 @@ users = Table(
     Column("name", String(80), nullable=False),
     Column("password_hash", String(255), nullable=False),
     Column("created_at", String(27), nullable=False),
+    # A disabled editor cannot sign in; a session carries the version it began under, and
+    # signing out (or disabling) moves it on, so a copied session cookie stops working.
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("session_version", Integer, nullable=False, server_default="0"),
     UniqueConstraint("name"),
 )
 
@@ -205,6 +211,7 @@ api_tokens = Table(
     Column("name", String(80), nullable=False),
     Column("token_hash", String(64), nullable=False),
     Column("created_at", String(27), nullable=False),
+    Column("revoked_at", String(27), nullable=True),
     UniqueConstraint("token_hash"),
 )
 

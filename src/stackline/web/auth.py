@@ -12,8 +12,10 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -22,6 +24,9 @@ from stackline.web.context import database
 from stackline.web.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
+
+
+SESSION_VERSION = "stackline_session_version"
 
 
 class Editor(UserMixin):
@@ -35,10 +40,14 @@ class Editor(UserMixin):
 
 @login_manager.user_loader
 def _load_editor(user_id: str) -> Editor | None:
+    """The signed-in editor, if the session is still current: the editor exists, is not
+    disabled, and has not signed out since this session began (server-side versions)."""
     if not user_id.isdigit():
         return None
     user = accounts.find_user(database(), int(user_id))
-    return Editor(user) if user else None
+    if user is None or session.get(SESSION_VERSION) != user.session_version:
+        return None
+    return Editor(user)
 
 
 def init_app(app: Flask) -> None:
@@ -54,8 +63,15 @@ def login_form() -> str:
     return render_template("login.html", next=_safe_next(request.args.get("next")))
 
 
+def _address_and_name() -> str:
+    """Login attempts are counted per address and name: guessing one editor's password from
+    one address is slowed, and nobody locks an editor out from elsewhere."""
+    name = request.form.get("name", "")[:80].casefold()
+    return f"{get_remote_address()}|{name}"
+
+
 @bp.post("/login")
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_address_and_name)
 def login() -> Response | tuple[str, int]:
     name = request.form.get("name", "")[:80]
     password = request.form.get("password", "")[:1024]
@@ -65,6 +81,7 @@ def login() -> Response | tuple[str, int]:
         page = render_template("login.html", next=_safe_next(request.form.get("next")), name=name)
         return page, 401
     login_user(Editor(user))
+    session[SESSION_VERSION] = user.session_version
     return redirect(_safe_next(request.form.get("next")) or url_for("pages.matrix"))
 
 
@@ -76,7 +93,9 @@ def logout_form() -> str:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    accounts.end_sessions(database(), int(current_user.get_id()))
     logout_user()
+    session.pop(SESSION_VERSION, None)
     flash("Signed out.", "info")
     return redirect(url_for("pages.matrix"))
 

@@ -6,9 +6,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request
+from markupsafe import Markup
 
 from stackline.domain.money import describe_money
-from stackline.domain.values import LAYERS
+from stackline.domain.values import LAYERS, shown_visibly
 from stackline.web.forms import field_title
 
 PRESENCE_LABELS = {
@@ -59,3 +60,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["layer_title"] = lambda value: str(value).title()
     app.jinja_env.filters["field_title"] = field_title
     app.jinja_env.filters["money"] = describe_money
+    app.jinja_env.finalize = _visibly  # every printed text shows invisible characters
+
+
+def _visibly(value: Any) -> Any:
+    """Text printed into a page, with zero-width and direction-changing characters written
+    out (`⟨U+202E⟩`): a summary cannot pretend to read otherwise than it does."""
+    if isinstance(value, Markup):
+        return Markup(shown_visibly(str(value)))
+    if isinstance(value, str):
+        return shown_visibly(value)
+    return value
