@@ -69,8 +69,8 @@ def test_markup_in_names_and_summaries_renders_as_text_on_every_page(
 ) -> None:
     editor = browsing.page(editor=True)
     page = visit(editor, "/events/new?type=product.launched")
-    option = page.locator(f'#f-payload-company option[value="{SLUG}"]')
-    assert option.inner_text() == f"{NAME} ({SLUG})"
+    option = page.locator(f'#company-choices option[value="{SLUG}"]')
+    assert option.text_content() == f"{NAME} ({SLUG})"
     fill_event_form(
         page,
         occurred_on="2024-06-01",
