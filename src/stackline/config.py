@@ -68,6 +68,7 @@ PARSERS: dict[str, Callable[[str, object], Any]] = {
     "TESTING": parse_boolean,
     "LOCK_TIMEOUT": parse_seconds,
     "MAX_CONTENT_LENGTH": parse_positive_int,
+    "MAX_EXPORTS": parse_positive_int,
     "MAX_FORM_MEMORY_SIZE": parse_positive_int,
     "EXPORT_SLOTS": parse_positive_int,
     "DATABASE_URL": _text,

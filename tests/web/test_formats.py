@@ -273,3 +273,27 @@ def test_when_reads_are_private_a_304_needs_the_token_and_no_origin_is_allowed(
     again = client.get(f"{API}/stack", headers={**bearer(token), "If-None-Match": tag})
     assert again.status_code == 304
     private_app.extensions["stackline.database"].dispose()
+
+
+def test_exports_past_the_limit_are_a_429_with_retry_after(
+    tmp_path: Any, seeded_template: Any
+) -> None:
+    import shutil
+
+    shutil.copyfile(seeded_template, tmp_path / "web.db")
+    app = make_app(tmp_path, MAX_EXPORTS=2)
+    client = app.test_client()
+    streaming = [client.get(f"{API}/export", buffered=False) for _ in range(2)]
+    assert [r.status_code for r in streaming] == [200, 200]
+
+    refused = client.get(f"{API}/export?format=csv")
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "5"
+    assert refused.get_json()["error"] == "too_many_exports"
+    assert client.get(f"{API}/stack").status_code == 200  # other reads go on
+
+    streaming[1].close()  # the server is done with one (the test client closes last first)
+    again = client.get(f"{API}/export?format=csv")
+    assert again.status_code == 200 and again.get_data(as_text=True).startswith("seq,")
+    streaming[0].close()
+    app.extensions["stackline.database"].dispose()

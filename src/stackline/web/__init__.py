@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MIGRATE_ON_START": True,
     "LOCK_TIMEOUT": DEFAULT_LOCK_TIMEOUT_S,  # seconds a write waits for the lock, then 503
+    "MAX_EXPORTS": 4,  # exports streaming at once per process; past it 429 with Retry-After
     "CLOCK": None,  # a Clock, or an ISO moment (STACKLINE_CLOCK) that freezes time
 }
 

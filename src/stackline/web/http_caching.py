@@ -92,6 +92,7 @@ def _tag(response: Response) -> Response:
     public = bool(current_app.config["PUBLIC_READ"])
     if tag is not None and response.status_code in (200, 304):
         if response.status_code == 200 and request.if_none_match.contains(tag):
+            response.close()  # unsent: release what it holds (an export's slot, its snapshot)
             response = _not_modified(tag)  # reads are private: the view has checked the caller
         response.set_etag(tag)
         private = current_user.is_authenticated or not public

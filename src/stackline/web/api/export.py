@@ -7,10 +7,11 @@ The schema ships inside the package (`schemas/export.schema.json`) and is genera
 from __future__ import annotations
 
 import json
+import threading
 from importlib import resources
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from flask_openapi3.types import ResponseDict
@@ -22,6 +23,7 @@ from stackline.web.api.events import event_filter
 from stackline.web.api.models import ExportDocument, TimelineJSDocument
 from stackline.web.api.params import ExportQuery
 from stackline.web.context import clock, streaming_database
+from stackline.web.errors import json_error
 
 EXPORT_SCHEMA = "export.schema.json"
 FILENAMES = {
@@ -39,6 +41,15 @@ bp = APIBlueprint(
 )
 
 bp.before_request(require_reader)
+EXPORT_RETRY_AFTER_S = 5
+
+
+@bp.record_once
+def _export_slots(state: Any) -> None:
+    """At most MAX_EXPORTS exports stream at once in a process: each holds a read snapshot
+    and a connection while the client downloads, so anonymous clients cannot pile them up."""
+    limit = int(state.app.config["MAX_EXPORTS"])
+    state.app.extensions["stackline.export_slots"] = threading.BoundedSemaphore(limit)
 
 
 def export_json_schema() -> dict[str, Any]:
@@ -67,7 +78,7 @@ def _export_responses() -> ResponseDict:
     answer["content"]["text/csv"] = {
         "schema": {"type": "string", "description": "RFC 4180, UTF-8, with a header row"}
     }
-    return {200: answer, **spec.error_responses(bp, *spec.READ_ERRORS, 404)}
+    return {200: answer, **spec.error_responses(bp, *spec.READ_ERRORS, 404, 429)}
 
 
 @bp.get("/export", operation_id="exportEvents", responses=_export_responses())
@@ -81,13 +92,30 @@ def export(query: ExportQuery) -> Response:
     `include_voided=false`.
     """
     chosen = event_filter(query, query.voided_included)
-    chunks = timeline.export_chunks(streaming_database(), chosen, query.format, clock().now())
+    slots: threading.BoundedSemaphore = current_app.extensions["stackline.export_slots"]
+    if not slots.acquire(blocking=False):
+        busy = json_error(
+            429,
+            "too_many_exports",
+            f"{current_app.config['MAX_EXPORTS']} exports are streaming already; "
+            f"try again in {EXPORT_RETRY_AFTER_S} seconds",
+            [],
+        )
+        busy.headers["Retry-After"] = str(EXPORT_RETRY_AFTER_S)
+        return busy
+    try:
+        chunks = timeline.export_chunks(streaming_database(), chosen, query.format, clock().now())
+    except BaseException:
+        slots.release()
+        raise
     filename, mimetype = FILENAMES[query.format]
-    return Response(
+    response = Response(
         stream_with_context(chunks),
         mimetype=mimetype,
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
+    response.call_on_close(slots.release)  # when the server is done with it, sent or not
+    return response
 
 
 @bp.get(

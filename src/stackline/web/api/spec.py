@@ -26,6 +26,7 @@ ERROR_DESCRIPTIONS = {
     404: "No such company or event",
     409: "The event id is taken by an event with other content",
     413: "The request body is over the size cap",
+    429: "Too many exports are streaming at once; retry after `Retry-After` seconds",
     422: "The event breaks the schema or a rule",
 }
 READ_ERRORS = (400, 401)
