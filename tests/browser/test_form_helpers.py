@@ -31,3 +31,17 @@ def test_a_company_picker_offers_the_registered_companies(browsing: Browsing) ->
         "options => options.map(o => [o.value, o.textContent])"
     )
     assert ["nvidia", "Nvidia (nvidia)"] in offered
+
+
+def test_a_list_of_companies_narrows_as_you_type_and_keeps_the_chosen(browsing: Browsing) -> None:
+    page = browsing.page(editor=True).page
+    page.goto("/events/new?type=partnership.formed")
+    parties = page.locator("#f-payload-parties")
+    parties.select_option(["nvidia"])
+    page.get_by_label("Filter the companies listed below").fill("open")
+
+    shown = parties.locator("option").evaluate_all(
+        "options => options.filter(o => !o.hidden).map(o => o.value)"
+    )
+    assert "openai" in shown and "nvidia" in shown  # matching, and already chosen
+    assert "google" not in shown

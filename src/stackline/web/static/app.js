@@ -107,6 +107,22 @@ document.addEventListener("DOMContentLoaded", () => {
     slug.addEventListener("input", () => { proposed = slug.value === ""; });
     name.addEventListener("input", () => { if (proposed) slug.value = slugOf(name.value); });
   }
+  // A list of companies gets a box that narrows it as you type (chosen ones stay shown).
+  for (const select of document.querySelectorAll("select[multiple][data-filterable]")) {
+    const filter = document.createElement("input");
+    filter.type = "search";
+    filter.placeholder = "Filter companies";
+    filter.className = "picker-filter";
+    filter.setAttribute("aria-label", "Filter the companies listed below");
+    filter.setAttribute("aria-controls", select.id);
+    select.before(filter);
+    filter.addEventListener("input", () => {
+      const wanted = filter.value.trim().toLowerCase();
+      for (const option of select.options) {
+        option.hidden = !option.selected && !!wanted && !option.textContent.toLowerCase().includes(wanted);
+      }
+    });
+  }
   // A form is sent once: a second click while the first post is on its way does nothing.
   for (const form of document.querySelectorAll("form[data-once]")) {
     form.addEventListener("submit", (event) => {
