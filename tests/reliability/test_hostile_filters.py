@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
+from stackline.domain.values import shown_visibly
 from tests.integration.builders import launched
 from tests.reliability.figures import SuiteFigures
 from tests.reliability.hostile_values import INJECTIONS, ONE_MEGABYTE
@@ -148,7 +149,8 @@ def shown_as_text(live: Deployment, event_id: str, field: str, value: str) -> li
     problems = [] if with_value(stored, field, value) == stored else ["not stored as sent"]
     shown = request(live.server.base_url, "GET", f"/events/{event_id}")
     problems += page_problems(shown, value)
-    if shown.status == 200 and collapsed(value) not in collapsed(shown.page().one("main").text()):
+    visible = shown_visibly(value)  # invisible characters are written out, e.g. ⟨U+202E⟩
+    if shown.status == 200 and collapsed(visible) not in collapsed(shown.page().one("main").text()):
         problems.append("not shown on the event page")
     if field == "summary":
         found = request(live.server.base_url, "GET", with_query("/api/v1/events", {"q": value}))
