@@ -16,7 +16,9 @@ from typing import Any
 
 from stackline.domain.presence import PresenceRow
 from stackline.domain.stack import Presence
-from stackline.domain.values import LAYERS
+from stackline.domain.values import LAYER_NAMES
+
+COVERING = frozenset(("owned", "partner"))
 
 
 @dataclass(frozen=True)
@@ -30,18 +32,20 @@ class Change:
 
     @property
     def owned_layers(self) -> list[str]:
-        return [layer.value for layer in LAYERS if self.layers[layer.value] == "owned"]
+        return [name for name in LAYER_NAMES if self.layers[name] == "owned"]
 
     @property
     def covered_layers(self) -> list[str]:
-        return [layer.value for layer in LAYERS if self.layers[layer.value] in ("owned", "partner")]
+        return [name for name in LAYER_NAMES if self.layers[name] in COVERING]
 
     def as_dict(self) -> dict[str, Any]:
+        # Plain layer names, not the enum: this runs once per change row of a 30-year series.
+        layers = self.layers
         return {
             "on": self.on.isoformat(),
-            "layers": self.layers,
-            "owned_layers": self.owned_layers,
-            "covered_layers": self.covered_layers,
+            "layers": layers,
+            "owned_layers": [name for name in LAYER_NAMES if layers[name] == "owned"],
+            "covered_layers": [name for name in LAYER_NAMES if layers[name] in COVERING],
             "parent": self.parent,
             "event_ids": list(self.event_ids),
         }
