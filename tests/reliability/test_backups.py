@@ -64,6 +64,7 @@ def test_a_backup_taken_during_writes_restores_every_event_acknowledged_before_i
     for thread in threads:
         thread.join(timeout=MAX_RUN_S)
     assert done.returncode == 0, done.stderr
+    assert (tmp_path / "backup.db").stat().st_mode & 0o777 == 0o600  # it holds password hashes
     figures.add(events_written=len(acknowledged))
 
     target = Deployment.create(tmp_path / "target", f"sqlite:///{tmp_path / 'target' / 'b.db'}")

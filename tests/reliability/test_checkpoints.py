@@ -116,3 +116,14 @@ def test_an_edited_checkpoint_fails_its_signature(seeded: Deployment, tmp_path: 
 def row_hash(deployment: Deployment, seq: int) -> str:
     with deployment.engine.connect() as connection:
         return str(row(connection, seq)["hash"])
+
+
+def test_a_checkpoint_needs_a_key_of_its_own(database_url: str, tmp_path: Path) -> None:
+    deployment = Deployment.create(tmp_path / "keyless", database_url)  # a SECRET_KEY, no other
+    try:
+        upgrade(deployment.engine)
+        load_seed(deployment.database)
+        done = deployment.cli("checkpoint")
+        assert done.returncode == 1 and "STACKLINE_CHECKPOINT_KEY" in done.stderr
+    finally:
+        deployment.close()

@@ -123,3 +123,17 @@ def test_a_partnership_of_fewer_than_two_parties_says_so() -> None:
     assert ("payload.parties", "a partnership needs at least two different parties") in problems(
         document
     )
+
+
+def test_money_text_is_bounded_and_read_without_backtracking() -> None:
+    import time
+    from contextlib import suppress
+
+    from stackline.domain.money import MoneyTextError, parse_money
+
+    start = time.perf_counter()
+    for text in ("5" + " " * 60 + "x", "5" + " " * 3000 + "x\ny", "1" * 5000):
+        with suppress(MoneyTextError):
+            parse_money(text)
+    assert time.perf_counter() - start < 1.0  # refused at once, however it is padded
+    assert parse_money("  1.25   B   per   month ") == {"amount": 1250000000, "basis": "per_month"}

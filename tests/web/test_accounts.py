@@ -112,3 +112,14 @@ def test_invisible_characters_are_refused_in_names_and_shown_in_summaries(
     appended = record_event(database, hidden, "tester")
     shown = page(client.get(f"/events/{appended.event_id}")).one("main").text()
     assert "Acme⟨U+200B⟩ founded" in shown
+
+
+def test_one_address_trying_many_names_meets_a_looser_limit_of_its_own(tmp_path: Path) -> None:
+    app = make_app(tmp_path, LOGIN_RATE_LIMIT="2 per minute")  # per address: 10 per minute
+    client = app.test_client()
+    sprayed = [
+        login(client, name=f"editor-{n}", password="Summer2026!").status_code for n in range(10)
+    ]
+    assert sprayed == [401] * 10
+    assert login(client, name="editor-10", password="Summer2026!").status_code == 429
+    app.extensions["stackline.database"].dispose()

@@ -88,10 +88,12 @@ def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_defused(
     event = company_registered("formula", summary='=HYPERLINK("http://evil.example","x")')
     assert post_event(client, token, event).status_code == 201
 
-    _, rows = read_csv(
-        client.get(f"{API}/export?format=csv&company=formula").get_data(as_text=True)
-    )
-    assert [row["summary"] for row in rows] == ['\'=HYPERLINK("http://evil.example","x")']
+    for url in (
+        f"{API}/export?format=csv&company=formula",
+        f"{API}/events?company=formula&format=csv",
+    ):
+        _, rows = read_csv(client.get(url).get_data(as_text=True))
+        assert [row["summary"] for row in rows] == ['\'=HYPERLINK("http://evil.example","x")'], url
 
 
 def test_events_of_an_unknown_company_are_a_404_not_an_empty_list(client: FlaskClient) -> None:

@@ -290,16 +290,11 @@ def _verify_against(source: str) -> None:
 
 
 def _checkpoint_key(required: bool) -> bytes | None:
-    """STACKLINE_CHECKPOINT_KEY, else the secret key (setting or the file beside SQLite)."""
-    from stackline.cli.server import secret_file_for
-
-    configured = setting("CHECKPOINT_KEY") or setting("SECRET_KEY")
-    if not configured:
-        path = secret_file_for(database_url())
-        if path is not None and path.exists():
-            configured = path.read_text(encoding="utf-8").strip()
+    """STACKLINE_CHECKPOINT_KEY: a key of its own, never the session secret (whoever checks a
+    signature holds the key, and must not be able to forge a session with it)."""
+    configured = setting("CHECKPOINT_KEY")
     if not configured and required:
-        _fail("set STACKLINE_CHECKPOINT_KEY (or STACKLINE_SECRET_KEY) to sign checkpoints")
+        _fail("set STACKLINE_CHECKPOINT_KEY, a key kept outside the database, to sign checkpoints")
     return configured.encode() if configured else None
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from typing import Any
 
 FORMAT = "stackline-checkpoint/1"
+_HEX = re.compile("[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Checkpoint:
             made_at, signature = str(document["made_at"]), str(document["signature"])
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"not a checkpoint: {error}") from None
-        if seq < 1 or len(digest) != 64:
-            raise ValueError("not a checkpoint: seq must be 1 or more and hash 64 hex digits")
+        if seq < 1 or not all(_HEX.fullmatch(value) for value in (digest, signature)):
+            raise ValueError(
+                "not a checkpoint: seq must be 1 or more, hash and signature 64 hex digits"
+            )
         return cls(seq, digest, made_at, signature)

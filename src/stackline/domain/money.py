@@ -40,6 +40,7 @@ _MONEY = re.compile(
     (?P<basis>.*?)\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
+MAX_TEXT = 64
 EXAMPLE = "write it like 50B, $1.25 B per month, 500M EUR or 2,000,000"
 
 
@@ -50,6 +51,9 @@ class MoneyTextError(ValueError):
 def parse_money(text: str, currency: str | None = None) -> dict[str, Any]:
     """`"1.25 B per month"` → `{"amount": 1250000000, "basis": "per_month"}`, with `currency`
     when the text names one (a sign or an ISO code). Raises `MoneyTextError` in words."""
+    if len(text) > MAX_TEXT:
+        raise MoneyTextError(f"too long for an amount; {EXAMPLE}")
+    text = " ".join(text.split())  # one space between words: the pattern never backtracks far
     if re.search(r"\d[eE][+-]?\d", text):
         raise MoneyTextError(f"exponents are not accepted; {EXAMPLE}")
     found = _MONEY.match(text)

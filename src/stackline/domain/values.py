@@ -40,8 +40,8 @@ CONFIDENCE_RANK: dict[str, int] = {"speculative": 0, "likely": 1, "confirmed": 2
 
 
 # Unicode categories Cc (controls), Zl and Zp (line and paragraph separators).
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_BUT_NEWLINE_OR_TAB = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_CONTROL_BUT_NEWLINE_OR_TAB = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _single_line(value: str) -> str:

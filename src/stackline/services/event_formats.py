@@ -65,7 +65,7 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in _chain(header, rows):
-        writer.writerow(_safe_cell(value) for value in row)
+        writer.writerow(spreadsheet_safe(value) for value in row)
         yield out.getvalue()
         out.seek(0)
         out.truncate()
@@ -76,7 +76,8 @@ def _chain(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[Seq
     yield from rows
 
 
-def _safe_cell(value: Any) -> Any:
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell as written: `None` empty, text a spreadsheet would run as a formula defused."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):

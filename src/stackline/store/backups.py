@@ -7,6 +7,7 @@ began. PostgreSQL has `pg_dump` for this (see the README's "Backups"); these fun
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ def backup_sqlite(engine: Engine, target: Path) -> None:
         raise BackupRefused(f"{target} exists; choose a new file name")
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Readable by its owner only, like the database: it holds password and token hashes.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     source = engine.raw_connection()
     try:
         with sqlite3.connect(partial) as copy:

@@ -56,7 +56,10 @@ def _link_problem(
 
 
 def _derived_problem(row: Any, document: dict[str, Any]) -> ChainProblem | None:
-    expected = derived_columns(EventRecord.of_document(document))
+    try:
+        expected = derived_columns(EventRecord.of_document(document))
+    except (ValueError, KeyError, TypeError) as error:
+        return ChainProblem(document["seq"], f"its content cannot be read ({error})")
     stored = row._mapping
     for column, value in expected.items():
         found = stored[column]

@@ -1,8 +1,8 @@
 """Conditional GETs and CORS for every read (DESIGN §8).
 
-Every page and API answer is a function of the log, the URL, today's date (the default `as_of`)
-and who asks, and the log only grows. So a GET answer's `ETag` is a hash of the log's head
-`seq`, the full URL, today's date and the viewer (signed-in editor and their session's CSRF
+Every page and API answer is a function of the code, the log, the URL, today's date (the
+default `as_of`) and who asks, and the log only grows. So a GET answer's `ETag` is a hash of the
+version, the log's head `seq`, the full URL, today's date and the viewer (signed-in editor and their session's CSRF
 token, or a bearer token's presence), known before the view runs: a matching `If-None-Match`
 is answered 304 without composing anything. When reads are not public the check waits until
 the view's own authentication has run, so a 304 never answers a client a 200 would refuse.
@@ -31,6 +31,7 @@ UNTAGGED_ENDPOINTS = frozenset(
         "auth.login_form",
         "auth.logout_form",
         "health.healthz",
+        "api_checkpoints.checkpoint",  # changes without the log growing
         "static",
     }
 )
@@ -60,10 +61,12 @@ def _entity_tag() -> str | None:
     viewer = ""
     if current_user.is_authenticated:
         viewer = f"{current_user.get_id()}:{session.get('csrf_token', '')}"
-    # The OpenAPI document and the export schema change with the code, not with the log.
-    version = __version__ if request.path.startswith(CODE_ONLY_PATHS) else str(current_head())
+    # Every answer changes with the code; all but the OpenAPI document and the export schema
+    # with the log too.
+    head = "" if request.path.startswith(CODE_ONLY_PATHS) else str(current_head())
     parts = (
-        version,
+        __version__,
+        head,
         request.full_path,
         today().isoformat(),
         viewer,

@@ -10,6 +10,8 @@ from typing import Any
 import orjson
 from flask import Response, current_app
 
+from stackline.services.event_formats import spreadsheet_safe
+
 
 def json_answer(data: Any, status: int = 200) -> Response:
     """Like `jsonify`, but without sorting keys, so `layers` read hardware → application, and
@@ -24,11 +26,12 @@ def _other(value: Any) -> Any:
 
 
 def csv_answer(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
-    """RFC 4180 text (UTF-8, CRLF line ends, a header row), offered as a download."""
+    """RFC 4180 text (UTF-8, CRLF line ends, a header row), offered as a download; a cell a
+    spreadsheet would run as a formula gets a leading `'`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(("" if value is None else value for value in row) for row in rows)
+    writer.writerows((spreadsheet_safe(value) for value in row) for row in rows)
     return current_app.response_class(
         out.getvalue(),
         mimetype="text/csv",

@@ -181,7 +181,8 @@ class FilterQuery(Query):
     )
     include_subsidiaries: Flag = Field(
         default=False,
-        description="With `company`: also events naming a company it owned on the event's date",
+        description="With `company`: also events naming a company it owned directly on the "
+        "event's date",
     )
 
 

@@ -16,7 +16,8 @@ from stackline.web.http_caching import current_head
 
 MAX_ANSWERS = 4096
 MAX_BYTES = 256 * 1024
-_NOT_KEPT = (f"{PREFIX}/export", f"{PREFIX}/openapi.json")
+# Exports stream; the checkpoint changes without the log growing (`stackline checkpoint`).
+_NOT_KEPT = (f"{PREFIX}/export", f"{PREFIX}/openapi.json", f"{PREFIX}/checkpoint")
 
 
 def init_app(app: Flask) -> None:
