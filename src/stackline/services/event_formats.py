@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from html import escape
+from itertools import chain
 from typing import Any
 
 from stackline.domain.dates import PartialDate
@@ -64,16 +65,11 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
     """RFC 4180 text a line at a time (CRLF ends, a header row, `None` as an empty cell)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for row in _chain(header, rows):
+    for row in chain([header], rows):
         writer.writerow(spreadsheet_safe(value) for value in row)
         yield out.getvalue()
         out.seek(0)
         out.truncate()
-
-
-def _chain(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
-    yield header
-    yield from rows
 
 
 def spreadsheet_safe(value: Any) -> Any:

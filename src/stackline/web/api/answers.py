@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
 from flask import Response, current_app
 
-from stackline.services.event_formats import spreadsheet_safe
+from stackline.services.event_formats import csv_lines
 
 
 def json_answer(data: Any, status: int = 200) -> Response:
@@ -28,12 +26,8 @@ def _other(value: Any) -> Any:
 def csv_answer(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
     """RFC 4180 text (UTF-8, CRLF line ends, a header row), offered as a download; a cell a
     spreadsheet would run as a formula gets a leading `'`."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows((spreadsheet_safe(value) for value in row) for row in rows)
     return current_app.response_class(
-        out.getvalue(),
+        "".join(csv_lines(header, rows)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
