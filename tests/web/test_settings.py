@@ -48,6 +48,39 @@ def test_a_bad_lock_timeout_is_refused_in_words() -> None:
         settings_from_environment({"STACKLINE_LOCK_TIMEOUT": "forever"})
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("REQUEST_TIMEOUT", "slow", "seconds"),
+        ("REQUEST_TIMEOUT", "0", "seconds"),
+        ("IDLE_TIMEOUT", "-5", "seconds"),
+        ("IDLE_TIMEOUT", "1e9", "seconds"),
+        ("MAX_CONNECTIONS", "many", "positive whole number"),
+        ("MAX_CONNECTIONS", "0", "positive whole number"),
+    ],
+)
+def test_the_server_limits_are_refused_in_words_when_they_cannot_be_used(
+    name: str, value: str, said: str
+) -> None:
+    with pytest.raises(SettingError, match=rf"STACKLINE_{name}=.*{said}"):
+        settings_from_environment({f"STACKLINE_{name}": value})
+
+
+def test_the_server_limits_are_read_as_numbers() -> None:
+    read = settings_from_environment(
+        {
+            "STACKLINE_REQUEST_TIMEOUT": "12.5",
+            "STACKLINE_IDLE_TIMEOUT": "30",
+            "STACKLINE_MAX_CONNECTIONS": "250",
+        }
+    )
+    assert (read["REQUEST_TIMEOUT"], read["IDLE_TIMEOUT"], read["MAX_CONNECTIONS"]) == (
+        12.5,
+        30,
+        250,
+    )
+
+
 def test_settings_given_in_code_are_checked_too(tmp_path: Path) -> None:
     with pytest.raises(SettingError, match="PUBLIC_READ"):
         create_app({"TESTING": True, "PUBLIC_READ": "maybe"})

@@ -1,4 +1,5 @@
-"""`stackline serve`: migrate, seed an empty database, keep a secret, run gunicorn (threaded)."""
+"""`stackline serve`: migrate, seed an empty database, keep a secret, run gunicorn's processes
+with the buffering worker of `stackline.cli.worker` in each."""
 
 from __future__ import annotations
 
@@ -80,6 +81,6 @@ def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
     click.echo(f"serving on http://{host}:{port}", err=True)
     _Gunicorn({
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
-        "worker_class": "gthread", "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
+        "worker_class": "stackline.cli.worker.BufferingWorker", "accesslog": "-", "timeout": 60, "graceful_timeout": 10,
         "control_socket_disable": True,
     }).run()  # fmt: skip
