@@ -1,4 +1,4 @@
-"""HTTP figure: the company stack endpoint vs a trivial endpoint, on one real gunicorn server,
+"""HTTP figure: the company stack endpoint vs a trivial endpoint, on one real `stackline serve`,
 each under the same `wrk` load (loopback only, bounded duration)."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def measure_http(database: Path, slugs: list[str], day: date, seconds: int) -> l
         except subprocess.TimeoutExpired:
             server.kill()
     note = (f"wrk -t2 -c16, medians of 3 alternating rounds, {len(stack_paths)} distinct stack URLs, "
-            "gunicorn 2 workers × 8 threads")  # fmt: skip
+            "stackline serve: 2 workers × 8 threads")  # fmt: skip
     return [
         throughput_figure(
             "HTTP stack endpoint vs trivial endpoint", stack, trivial, 0.5, "req/s", note

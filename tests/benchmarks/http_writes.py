@@ -101,7 +101,7 @@ def sequential_figure(work: Path, count: int) -> Figure:
     return throughput_figure(
         "POST /api/v1/events, one writer over HTTP vs in-process single append",
         count / over_http, count / seconds, 0.5,
-        note=f"{count} events, one keep-alive connection, SQLite, gunicorn 2 workers × 8 threads",
+        note=f"{count} events, one keep-alive connection, SQLite, stackline serve 2 workers × 8 threads",
     )  # fmt: skip
 
 
@@ -118,7 +118,7 @@ def concurrent_figure(work: Path, postgres_url: str, writers: int = 8, each: int
     return throughput_figure(
         f"POST /api/v1/events, {writers} concurrent writers, PostgreSQL vs SQLite",
         rates["postgres"], rates["sqlite"], 0.5,
-        note=f"{writers} × {each} events, a keep-alive connection each, gunicorn 2 × 8",
+        note=f"{writers} × {each} events, a keep-alive connection each, stackline serve 2 × 8",
     )  # fmt: skip
 
 
