@@ -158,8 +158,10 @@ def _add_dependencies(graph: Graph, footprint: Footprint) -> None:
             if dependency.kind != "fine_tuned_from":
                 continue  # the asset it depends on does not exist on the day
             on = dependency.on
-            graph.nodes[target] = Node(target, "asset", on.company, on.layer.value, on.name,
-                                       on.name, "placeholder")  # fmt: skip
+            known = graph.nodes.get(target)
+            if known is None or _plainer(on.name, known.name):  # one spelling, in any order
+                graph.nodes[target] = Node(target, "asset", on.company, on.layer.value, on.name,
+                                           on.name, "placeholder")  # fmt: skip
         edge = Edge(source, target, dependency.kind, dependency.since, dependency.status,
                     dependency.event_ids)  # fmt: skip
         same = merged.get((source, target, dependency.kind))
@@ -168,6 +170,12 @@ def _add_dependencies(graph: Graph, footprint: Footprint) -> None:
             edge = _merged(same, edge)
         merged[(source, target, dependency.kind)] = edge
         graph.edges.append(edge)
+
+
+def _plainer(name: str, other: str) -> bool:
+    """Whether a placeholder is better named `name` than `other` (two fine-tunes may spell
+    their base differently): a name without stray spaces first, then the smaller."""
+    return (name != name.strip(), name) < (other != other.strip(), other)
 
 
 def _merged(one: Edge, other: Edge) -> Edge:

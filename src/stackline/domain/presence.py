@@ -124,6 +124,13 @@ class Row:
     valid_from: date
     valid_to: date | None
 
+    @property
+    def level(self) -> int:
+        """The presence this row gives its holder while it holds."""
+        if not self.available:
+            return PLANNED
+        return OWNED if self.relation == "owned" else PARTNER
+
 
 @dataclass
 class PresenceInputs:
@@ -203,14 +210,9 @@ class PresenceComposer:
         return self._available[key]
 
     def _own(self, company: str, layer: str) -> Steps:
-        def level(row: Row) -> int:
-            if not row.available:
-                return PLANNED
-            return OWNED if row.relation == "owned" else PARTNER
-
         rows = self.inputs.rows.get(company, [])
         return max_of_intervals(
-            (r.valid_from, r.valid_to, level(r)) for r in rows if r.layer == layer
+            (r.valid_from, r.valid_to, r.level) for r in rows if r.layer == layer
         )
 
     def _stake(self, company: str, layer: str) -> Steps:

@@ -5,28 +5,43 @@ roll up to: their owners (at any time, transitively), the investors of any of th
 follows the investee's assets), and those investors' owners. `PresenceProjector` collects these
 companies across the batches of a write and, when the write finishes, recomputes their rows from
 the projection tables (`domain/presence.py`), replacing the old ones. A rebuild recomputes all.
+
+Most appends change no one's presence: a company that already owns a model releases another. So
+a write that only adds stack rows (new assets or partnerships; no company, name, ownership or
+stake changed, nothing voided or replaced) is first checked against the stored rows: when each
+new row's level is already reached by its holder over all the days it holds, and no row of an
+affected company starts on the write's days (whose causes it would join), nothing changes and
+nothing is recomposed. Otherwise the write takes the general path.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
+
+import orjson
 
 from stackline.domain.presence import (
+    LEVEL_WORDS,
     PresenceComposer,
     PresenceInputs,
     PresenceRow,
     Row,
     matrix_rows,
 )
+from stackline.domain.values import LAYERS
 from stackline.store.statements import Sql, json_text
-from stackline.store.tables import presence
+from stackline.store.tables import companies, company_names, investments, ownership_links, presence
 
 _LIVE = "id NOT IN (SELECT event_id FROM voids)"
 ONE_DAY = timedelta(days=1)
 # Events that change no company's presence but their own row (its founding, its name).
 OWN_ONLY = frozenset({"company.registered", "company.renamed"})
+# The point tables presence is composed from (with stack_facts): see `_inputs`.
+INPUT_TABLES = frozenset({companies, company_names, ownership_links, investments})
+_LAYER_COLUMNS = frozenset(layer.value for layer in LAYERS)
 
 
 def rank_key(row: PresenceRow) -> str:
@@ -38,24 +53,51 @@ def rank_key(row: PresenceRow) -> str:
 class PresenceProjector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
-        self.changed: set[str] = set()
+        self.changed: set[str] = set()  # companies whose presence inputs changed
+        self.named: set[str] = set()  # companies the write's events name (their rows' causes)
+        self.mentions: list[_Mention] = []  # the write's events, as causes
+        self.added: list[dict[str, Any]] = []  # stack rows of new units, nothing else changed
+        self.days: set[date] = set()  # the days the write's events take effect
         self.since: date | None = None  # the earliest day a change of this write takes effect
 
     def touched(self, companies: set[str], since: date) -> None:
-        """Companies whose own facts a batch changed, from `since` on."""
+        """Companies whose presence inputs a batch changed, from `since` on."""
         self.changed |= {c for c in companies if c}
-        self.since = since if self.since is None else min(self.since, since)
+        self._from(since)
+
+    def mentioned(self, event_id: str, event_type: str, companies: set[str], day: date) -> None:
+        """An event of the write names `companies` and takes effect on `day`: it may be a cause
+        of rows starting that day, whether or not it changes anyone's presence."""
+        named = frozenset(c for c in companies if c)
+        self.named |= named
+        self.mentions.append(_Mention(event_id, event_type, named, day))
+        self.days.add(day)
+        self._from(day)
+
+    def added_rows(self, rows: list[dict[str, Any]], since: date) -> None:
+        """Stack rows of units that had none before (a new asset, a new partnership)."""
+        self.added.extend(rows)
+        self._from(since)
+
+    def _from(self, day: date) -> None:
+        self.since = day if self.since is None else min(self.since, day)
 
     def finish(self, everyone: bool = False) -> None:
         """Recompute the rows of the changed companies and of all they roll up to — all of
         them, or (after appends) only from the earliest day the write changed: rows before it
-        stay, and the row holding that day is cut there or carried on."""
+        stay, and the row holding that day is cut there or carried on. A write that changes
+        no one's presence (see the module's docstring) leaves every row as it is."""
         since = None if everyone else self.since
+        holders = {row["holder"] for row in self.added}
         if everyone:
             affected = {row[0] for row in self.sql.rows("SELECT slug FROM companies")}
+        elif not self.changed and all(self._reached_already(row) for row in self.added):
+            self._add_causes()
+            affected = set()
         else:
-            affected = self._rolling_up(self.changed)
-        self.changed, self.since = set(), None
+            affected = self._rolling_up(self.changed | self.named | holders)
+        self.changed, self.named, self.added, self.days, self.since = set(), set(), [], set(), None
+        self.mentions = []
         if not affected:
             return
         inputs = self._inputs(self._reached(affected), since)
@@ -66,8 +108,57 @@ class PresenceProjector:
             self.sql.run_in("DELETE FROM presence WHERE company IN (:values)", wanted)
         else:
             rows = self._replace_from(composer, wanted, since)
-        causes = self._causes(rows, inputs)
+        causes = self._causes([(row.company, row.valid_from) for row in rows], inputs)
         self.sql.insert(presence, [_stored(row, causes) for row in rows])
+
+    def _add_causes(self) -> None:
+        """No one's presence moved: only rows that start on one of the write's days, of
+        companies its events reach, may gain causes — the write's events, last in `seq` order."""
+        reaching = sorted(self._rolling_up(self.named | {row["holder"] for row in self.added}))
+        starts = [
+            (company, _day(start), orjson.loads(event_ids))
+            for day in sorted(self.days)
+            for company, start, event_ids in self.sql.rows_in(
+                "SELECT company, valid_from, event_ids FROM presence WHERE valid_from = :day "
+                "AND company IN (:values)",
+                reaching,
+                {"day": day.isoformat()},
+            )
+        ]
+        if not starts:
+            return
+        reach = Reach(self._ownership_inputs(self._reached({company for company, *_ in starts})))
+        for company, day, event_ids in starts:
+            reached = reach.of(company, day) | reach.of(company, day - ONE_DAY)
+            new = [m.event_id for m in self.mentions if m.day == day and m.causes(company, reached)]
+            if new:
+                self.sql.run(
+                    "UPDATE presence SET event_ids = :ids WHERE company = :company "
+                    "AND valid_from = :day",
+                    {"ids": json_text(event_ids + new), "company": company, "day": day.isoformat()},
+                )
+
+    def _reached_already(self, row: dict[str, Any]) -> bool:
+        """Whether the holder's stored presence already reaches the row's level on every day
+        the row holds (then adding the row changes no one's presence)."""
+        layer = row["layer"]
+        if layer not in _LAYER_COLUMNS:
+            return False
+        available = row["status"] in ("available", "active")
+        level = Row(layer, row["relation"], available, _day(row["valid_from"]), None).level
+        start, end = _day(row["valid_from"]), _maybe(row["valid_to"])
+        held = self.sql.rows(
+            f"SELECT valid_from, {layer} FROM presence WHERE company = :holder "
+            "AND (valid_to IS NULL OR valid_to > :start)"
+            + ("" if end is None else " AND valid_from < :end")
+            + " ORDER BY valid_from",
+            {"holder": row["holder"], "start": start.isoformat(), "end": _iso(end)},
+        )
+        return (
+            bool(held)
+            and _day(held[0][0]) <= start
+            and all(LEVEL_WORDS.index(word) >= level for _, word in held)
+        )
 
     def _replace_from(
         self, composer: PresenceComposer, companies: list[str], since: date
@@ -169,7 +260,7 @@ class PresenceProjector:
     def _inputs(self, companies: set[str], since: date | None) -> PresenceInputs:
         """What presence is composed from; with `since`, only stack rows that hold on some day
         from `since` on (what came before is not recomposed)."""
-        inputs = PresenceInputs()
+        inputs = self._ownership_inputs(companies)
         wanted = sorted(companies)
         recent = "" if since is None else " AND (valid_to IS NULL OR valid_to > :since)"
         params = {} if since is None else {"since": since.isoformat()}
@@ -185,16 +276,22 @@ class PresenceProjector:
         ):
             available = status in ("available", "active")
             inputs.rows[holder].append(Row(layer, relation, available, _day(start), _maybe(end)))
-        for target, start, seq, acquirer in self.sql.rows_in(
-            "SELECT target, valid_from, seq, acquirer FROM ownership_links WHERE target IN (:values)",
-            wanted,
-        ):
-            inputs.links[target].append((_day(start), seq, acquirer))
         for company, start, seq, name in self.sql.rows_in(
             "SELECT company, valid_from, seq, name FROM company_names WHERE company IN (:values)",
             wanted,
         ):
             inputs.names[company].append((_day(start), seq, name))
+        return inputs
+
+    def _ownership_inputs(self, companies: set[str]) -> PresenceInputs:
+        """Who owned and held stakes in whom (what `Reach` needs), for `companies`."""
+        inputs = PresenceInputs()
+        wanted = sorted(companies)
+        for target, start, seq, acquirer in self.sql.rows_in(
+            "SELECT target, valid_from, seq, acquirer FROM ownership_links WHERE target IN (:values)",
+            wanted,
+        ):
+            inputs.links[target].append((_day(start), seq, acquirer))
         for investor, investee, start in self.sql.rows_in(
             "SELECT investor, investee, valid_from FROM investments WHERE investor IN (:values)",
             wanted,
@@ -203,12 +300,13 @@ class PresenceProjector:
         return inputs
 
     def _causes(
-        self, rows: list[PresenceRow], inputs: PresenceInputs
+        self, starts: list[tuple[str, date]], inputs: PresenceInputs
     ) -> dict[tuple[str, date], list[str]]:
-        """For each row, the live events effective on its first day that name a company its
-        presence is composed from that day or the day before (`Reach`: what it gains or loses);
-        a founding or a rename counts only for its own company's row."""
-        days = sorted({row.valid_from.isoformat() for row in rows})
+        """For each row, by its (company, first day), the live events effective on that day
+        that name a company its presence is composed from that day or the day before (`Reach`:
+        what it gains or loses); a founding or a rename counts only for its own company's row.
+        Rows with no such event are left out."""
+        days = sorted({start.isoformat() for _, start in starts})
         on_day: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
         for event_id, event_type, effective_on, company in self.sql.rows_in(
             "SELECT e.id, e.type, e.effective_on, ec.company FROM events e JOIN event_companies "
@@ -219,17 +317,35 @@ class PresenceProjector:
             named[1].add(company)
         reach = Reach(inputs)
         causes: dict[tuple[str, date], list[str]] = {}
-        for row in rows:
-            events = on_day.get(row.valid_from.isoformat(), {})
+        for company, day in starts:
+            events = on_day.get(day.isoformat(), {})
             if events:
-                day = row.valid_from
-                reached = reach.of(row.company, day) | reach.of(row.company, day - ONE_DAY)
-                causes[(row.company, row.valid_from)] = [
+                reached = reach.of(company, day) | reach.of(company, day - ONE_DAY)
+                causes[(company, day)] = [
                     event_id
                     for event_id, (event_type, named) in events.items()
-                    if (named & reached if event_type not in OWN_ONLY else row.company in named)
+                    if is_cause(event_type, named, company, reached)
                 ]
         return causes
+
+
+def is_cause(event_type: str, named: Set[str], company: str, reached: Set[str]) -> bool:
+    """Whether an event naming `named`, effective on a row's first day, is one of its causes."""
+    if event_type in OWN_ONLY:
+        return company in named
+    return not named.isdisjoint(reached)
+
+
+class _Mention(NamedTuple):
+    """An event of the write being finished, as a possible cause of rows."""
+
+    event_id: str
+    event_type: str
+    named: frozenset[str]
+    day: date
+
+    def causes(self, company: str, reached: Set[str]) -> bool:
+        return is_cause(self.event_type, self.named, company, reached)
 
 
 class Reach:
@@ -281,3 +397,7 @@ def _day(value: Any) -> date:
 
 def _maybe(value: Any) -> date | None:
     return _day(value) if value is not None else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -23,7 +23,7 @@ from sqlalchemy import Table
 from stackline.domain.events import companies_in_payload
 from stackline.domain.records import EventRecord
 from stackline.store.catalog import POINT_TABLES, point_rows, unit_of
-from stackline.store.presence import PresenceProjector
+from stackline.store.presence import INPUT_TABLES, PresenceProjector
 from stackline.store.rows import RECORD_COLUMNS, record_of_row
 from stackline.store.statements import Sql
 from stackline.store.tables import event_companies, stack_facts, voids
@@ -51,7 +51,10 @@ class Projector:
         self._units(batch, voided, voided_rows)
         for record in (*batch, *voided_rows):
             named = set(companies_in_payload(record.type, record.payload))
-            self.presence.touched(named, self.since)
+            self.presence.mentioned(str(record.id), record.type, named, record.occurred.start)
+            changes_inputs = any(table in INPUT_TABLES for table, _ in point_rows(record))
+            if changes_inputs or record.voids() or record in voided_rows:
+                self.presence.touched(named, self.since)
 
     def finish(self, everyone: bool = False) -> None:
         """Bring the presence projection up to date with everything applied (all of it, for a
@@ -128,7 +131,10 @@ class Projector:
                 written[table].extend(rows)
         for table in UNIT_TABLES:
             self.sql.insert(table, written[table])
-        self.presence.touched({row["holder"] for row in written[stack_facts]}, self.since)
+        replaced = [row for row in written[stack_facts] if row["unit"] in had_rows]
+        self.presence.touched({row["holder"] for row in replaced}, self.since)
+        new = [row for row in written[stack_facts] if row["unit"] not in had_rows]
+        self.presence.added_rows(new, self.since)
 
     def _stored_unit_records(
         self, units: list[str], first_seq: int
