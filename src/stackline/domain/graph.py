@@ -180,10 +180,11 @@ def _plainer(name: str, other: str) -> bool:
 
 def _merged(one: Edge, other: Edge) -> Edge:
     """One edge for two records of a dependency: the earlier start, the more advanced status
-    (`active` over anything announced), the events of both."""
-    first = min((one, other), key=lambda edge: (edge.since.start, edge.since.end))
+    (`active` over anything announced), the events of both — the earlier record's first, so
+    the edge is the same whichever record comes first."""
+    first, second = sorted((one, other), key=_edge_order)
     status = "active" if "active" in (one.status, other.status) else first.status
-    ids = tuple(dict.fromkeys((*one.event_ids, *other.event_ids)))
+    ids = tuple(dict.fromkeys((*first.event_ids, *second.event_ids)))
     return Edge(one.source, one.target, one.kind, first.since, status, ids)
 
 

@@ -114,16 +114,21 @@ class PresenceProjector:
     def _add_causes(self) -> None:
         """No one's presence moved: only rows that start on one of the write's days, of
         companies its events reach, may gain causes — the write's events, last in `seq` order."""
-        reaching = sorted(self._rolling_up(self.named | {row["holder"] for row in self.added}))
-        starts = [
-            (company, _day(start), orjson.loads(event_ids))
+        starting = [
+            (company, _day(start), event_ids)
             for day in sorted(self.days)
-            for company, start, event_ids in self.sql.rows_in(
-                "SELECT company, valid_from, event_ids FROM presence WHERE valid_from = :day "
-                "AND company IN (:values)",
-                reaching,
+            for company, start, event_ids in self.sql.rows(
+                "SELECT company, valid_from, event_ids FROM presence WHERE valid_from = :day",
                 {"day": day.isoformat()},
             )
+        ]
+        if not starting:  # most days start no row at all: no need to know who is reached
+            return
+        reaching = self._rolling_up(self.named | {row["holder"] for row in self.added})
+        starts = [
+            (company, day, orjson.loads(event_ids))
+            for company, day, event_ids in starting
+            if company in reaching
         ]
         if not starts:
             return

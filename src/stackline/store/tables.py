@@ -243,6 +243,7 @@ presence = Table(
     Column("rank_key", RANK_KEY, nullable=False),
     Column("event_ids", Text, nullable=False),
     Index("ix_presence_rank", "rank_key"),
+    Index("ix_presence_valid_from", "valid_from"),  # the rows an append's day starts
 )
 
 # Which version of the projector built the projection tables: a newer one rebuilds them on start.
