@@ -49,11 +49,11 @@ class Projector:
         self.since = min(record.occurred.start for record in (*batch, *voided_rows))
         self._points(batch, voided, voided_rows)
         self._units(batch, voided, voided_rows)
-        for record in (*batch, *voided_rows):
+        for record, withdrawn in [(r, False) for r in batch] + [(r, True) for r in voided_rows]:
             named = set(companies_in_payload(record.type, record.payload))
             self.presence.mentioned(str(record.id), record.type, named, record.occurred.start)
             changes_inputs = any(table in INPUT_TABLES for table, _ in point_rows(record))
-            if changes_inputs or record.voids() or record in voided_rows:
+            if changes_inputs or withdrawn or record.voids():
                 self.presence.touched(named, self.since)
 
     def finish(self, everyone: bool = False) -> None:
