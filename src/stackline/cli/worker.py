@@ -63,19 +63,19 @@ class _TimedRequest(HTTPRequestParser):
         super().__init__(adj)
         self.first_byte_at = time.monotonic()
         self.start: bytes = b""  # the first bytes, to tell an API request from a page
+        self.line_read = False  # the request line has arrived, within its limit
 
     def received(self, data: bytes) -> int:
-        if self.body_rcv is None and not self.completed:
-            head = self.header_plus + data
+        if not self.line_read and not self.completed:
+            head = self.header_plus + data  # scanned only until the request line is in
             self.start = head[:64]
             line_end = head.find(b"\n")
-            if (line_end < 0 and len(head) > MAX_REQUEST_LINE_BYTES) or (
-                line_end > MAX_REQUEST_LINE_BYTES
+            self.line_read = 0 <= line_end <= MAX_REQUEST_LINE_BYTES
+            if line_end > MAX_REQUEST_LINE_BYTES or (
+                line_end < 0 and len(head) > MAX_REQUEST_LINE_BYTES
             ):
                 self.parse_header(b"GET / HTTP/1.0\r\n")
-                self.error = URITooLong(
-                    f"the address is longer than {MAX_REQUEST_LINE_BYTES:,} bytes"
-                )
+                self.error = URITooLong("")
                 self.completed = True
                 return len(data)
         return int(super().received(data))
@@ -88,7 +88,7 @@ class _RefusalAnswer(ErrorTask):
     def execute(self) -> None:
         request: Any = self.request  # (the stub says an Error; it is the request refused)
         error = request.error
-        message = f"{error.reason}: {error.body}."
+        message = _REFUSALS.get(error.code) or f"The request could not be read: {error.body}."
         if isinstance(request, _TimedRequest) and b" /api/" in request.start:
             content_type = "application/json"
             code = error.reason.lower().replace(" ", "_")
@@ -106,6 +106,14 @@ class _RefusalAnswer(ErrorTask):
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
+
+
+_REFUSALS = {
+    413: "The request's body is larger than this server accepts.",
+    414: f"The address is longer than {MAX_REQUEST_LINE_BYTES:,} bytes: send fewer or shorter "
+    "filters.",
+    431: f"The request's headers are larger than {MAX_HEADER_BYTES // 1024} KiB.",
+}
 
 
 class _Channel(HTTPChannel):
@@ -173,7 +181,6 @@ class BufferingWorker(Worker):  # type: ignore[misc]
         max_body_bytes = int(getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH") or 2**20)
         adjustments = _adjustments(self.cfg.threads, max_body_bytes)
         logging.getLogger("waitress").handlers = self.log.error_log.handlers
-        _Server.request_timeout = float(setting("REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_S))
         dispatcher = ThreadedTaskDispatcher()
         dispatcher.set_thread_count(self.cfg.threads)
         channels: dict[int, Any] = {}
@@ -186,6 +193,8 @@ class BufferingWorker(Worker):  # type: ignore[misc]
             )
             for listener in self.sockets
         ]  # fmt: skip
+        for server in servers:
+            server.request_timeout = float(setting("REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_S))
         try:
             while self.alive and self.ppid == os.getppid():
                 self.notify()
