@@ -4,9 +4,13 @@ retractions, supersessions, renames and retirements. Deterministic for a given s
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from stackline.domain.errors import InvalidEvent
+from stackline.services.recording import record_event
+from stackline.store.units_of_work import Database
 from tests.integration.builders import event
 
 LAYERS = ["hardware", "compute", "model", "application"]
@@ -289,3 +293,17 @@ class LogWriter:
         if self.ids:
             replacement["supersedes"] = self.rng.choice(self.ids)
         return replacement
+
+
+def append_random_log(database: Database, seed: int, proposals: int) -> Iterator[dict[str, Any]]:
+    """Propose `proposals` events through the real store, yielding each one it accepts (just
+    after its append) and skipping the ones it refuses."""
+    writer = LogWriter(seed)
+    for _ in range(proposals):
+        document = writer.propose()
+        try:
+            record_event(database, document, "fuzzer")
+        except InvalidEvent:
+            continue
+        writer.note(document)
+        yield document

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from stackline.domain.errors import InvalidEvent
 from stackline.services.recording import record_event
 from stackline.store import presence as presence_module
 from stackline.store.database import make_engine, upgrade
@@ -24,7 +23,7 @@ from stackline.store.rebuild import projections_match_log
 from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
 from tests.integration.builders import acquired, invested, launched, registered
-from tests.integration.random_logs import LogWriter
+from tests.integration.random_logs import append_random_log
 
 SEEDS = range(10)
 PROPOSALS = 40
@@ -133,14 +132,7 @@ def test_after_every_append_of_random_logs_presence_equals_a_rebuild(
         database = Database(make_engine(fresh_database_url(backend, directory, postgres)))
         try:
             upgrade(database.engine)
-            writer = LogWriter(seed)
-            for _ in range(PROPOSALS):
-                document = writer.propose()
-                try:
-                    record_event(database, document, "fuzzer")
-                except InvalidEvent:
-                    continue
-                writer.note(document)
+            for document in append_random_log(database, seed, PROPOSALS):
                 appends += 1
                 assert "presence" not in stale_tables(database), (seed, document)
         finally:

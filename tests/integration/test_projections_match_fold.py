@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from stackline.domain.documents import parse_event
-from stackline.domain.errors import InvalidEvent
 from stackline.domain.filters import EventFilter
 from stackline.domain.fold import effective_events, fold_footprint
 from stackline.domain.graph import compose_graph
@@ -28,7 +27,6 @@ from stackline.domain.plans import plans_as_of
 from stackline.domain.stack import compose_matrix, compose_stack
 from stackline.domain.values import Layer
 from stackline.services import integration, integrity, stacks
-from stackline.services.recording import record_event
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
 from stackline.store.footprints import StoredFootprint, snapshot
@@ -36,21 +34,15 @@ from stackline.store.reads.history import closure, event_facts, footprint_histor
 from stackline.store.reads.plans import plan_events
 from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
-from tests.integration.random_logs import LogWriter
+from tests.integration.random_logs import append_random_log
 
 EXAMPLES = int(os.environ.get("STACKLINE_PROPERTY_EXAMPLES", "25"))
 SLUGS = sorted({f"c{i}" for i in range(6)})
 
 
 def write_random_log(database: Database, seed: int, proposals: int) -> None:
-    writer = LogWriter(seed)
-    for _ in range(proposals):
-        document = writer.propose()
-        try:
-            record_event(database, document, "fuzzer")
-        except InvalidEvent:
-            continue
-        writer.note(document)
+    for _ in append_random_log(database, seed, proposals):
+        pass
 
 
 def stored_events(database: Database) -> list:
