@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from stackline.services.recording import record_event
+from stackline.services.recording import LabelledEvent, import_events, record_event
 from stackline.store import presence as presence_module
 from stackline.store.database import make_engine, upgrade
 from stackline.store.rebuild import projections_match_log
 from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
-from tests.integration.builders import acquired, invested, launched, registered
+from tests.integration.builders import acquired, invested, launched, registered, retracted
 from tests.integration.random_logs import append_random_log
 
 SEEDS = range(10)
@@ -71,39 +71,75 @@ def industry(database: Database) -> Database:
     return database
 
 
-def test_a_second_model_on_a_quiet_day_changes_no_presence_row(industry: Database) -> None:
+@pytest.fixture
+def shortcuts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the writes that took the shortcut (left presence alone but for causes)."""
+    taken: list[int] = []
+    add_causes = presence_module.PresenceProjector._add_causes
+
+    def counted(self: presence_module.PresenceProjector) -> None:
+        taken.append(1)
+        add_causes(self)
+
+    monkeypatch.setattr(presence_module.PresenceProjector, "_add_causes", counted)
+    return taken
+
+
+def test_a_second_model_on_a_quiet_day_changes_no_presence_row(
+    industry: Database, shortcuts: list[int]
+) -> None:
     before = presence_rows(industry)
 
     record_event(industry, launched("model", "acme", "Acme Two", "2023-05-17"), "test")
 
+    assert shortcuts == [1]
     assert presence_rows(industry) == before
     assert stale_tables(industry) == {}
 
 
 def test_a_second_model_on_the_first_day_of_rows_joins_their_causes(
-    industry: Database,
+    industry: Database, shortcuts: list[int]
 ) -> None:
     # acme's, bigco's and fund's rows change on 2022-01-01 (fund's stake begins).
     second = launched("model", "acme", "Acme Two", "2022-01-01")
     record_event(industry, second, "test")
 
+    assert shortcuts == [1]
     assert second["id"] in causes_of(industry, "fund", "2022-01-01")
     assert stale_tables(industry) == {}
 
 
-def test_a_model_where_the_company_had_none_still_changes_its_rows(industry: Database) -> None:
+def test_a_model_retracted_in_the_same_import_is_no_cause(
+    industry: Database, shortcuts: list[int]
+) -> None:
+    second = launched("model", "acme", "Acme Two", "2022-01-01")
+    import_events(
+        industry,
+        [LabelledEvent("launch", second), LabelledEvent("retraction", retracted(second["id"]))],
+        "test",
+    )
+
+    assert second["id"] not in causes_of(industry, "fund", "2022-01-01")
+    assert stale_tables(industry) == {}
+
+
+def test_a_model_where_the_company_had_none_still_changes_its_rows(
+    industry: Database, shortcuts: list[int]
+) -> None:
     before = presence_rows(industry)
 
     record_event(industry, launched("chip", "acme", "Acme Chip", "2023-05-17"), "test")
 
+    assert shortcuts == []
     assert presence_rows(industry) != before
     assert stale_tables(industry) == {}
 
 
 def test_a_model_released_before_the_company_owned_one_changes_its_rows(
-    industry: Database,
+    industry: Database, shortcuts: list[int]
 ) -> None:
     record_event(industry, launched("model", "acme", "Acme Zero", "2018-01-01"), "test")
+    assert shortcuts == []
 
     with industry.reading() as uow:
         first_owned = uow.connection.execute(
@@ -114,16 +150,8 @@ def test_a_model_released_before_the_company_owned_one_changes_its_rows(
 
 
 def test_after_every_append_of_random_logs_presence_equals_a_rebuild(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, shortcuts: list[int]
 ) -> None:
-    shortcuts: list[int] = []
-    add_causes = presence_module.PresenceProjector._add_causes
-
-    def counted(self: presence_module.PresenceProjector) -> None:
-        shortcuts.append(1)
-        add_causes(self)
-
-    monkeypatch.setattr(presence_module.PresenceProjector, "_add_causes", counted)
     postgres = request.getfixturevalue("postgres_url") if backend == "postgres" else None
     appends = 0
     for seed in SEEDS:

@@ -20,12 +20,15 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from pathlib import Path
+from typing import Any
 
 import pytest
+from waitress import wasyncore
 
+from stackline.cli.worker import Serving
 from tests.pace import scaled
 from tests.reliability.figures import SuiteFigures
 from tests.reliability.server import EDITOR, Deployment, Server, editor_and_token
@@ -43,11 +46,22 @@ IDLE_TIMEOUT_S = 4
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
+    """A server with short timeouts, to see them work."""
+    yield from _serving(tmp_path, REQUEST_TIMEOUT_S, IDLE_TIMEOUT_S)
+
+
+@pytest.fixture
+def patient_server(tmp_path: Path) -> Iterator[Server]:
+    """A server that lets slow requests take their time: only buffering protects it."""
+    yield from _serving(tmp_path, 600, 600)
+
+
+def _serving(tmp_path: Path, request_timeout: float, idle_timeout: float) -> Iterator[Server]:
     deployment = Deployment.create(
         tmp_path / "slow-clients",
         f"sqlite:///{tmp_path / 'slow-clients' / 'stackline.db'}",
-        REQUEST_TIMEOUT=str(REQUEST_TIMEOUT_S),
-        IDLE_TIMEOUT=str(IDLE_TIMEOUT_S),
+        REQUEST_TIMEOUT=str(request_timeout),
+        IDLE_TIMEOUT=str(idle_timeout),
         MAX_EXPORTS="2",
     )
     try:
@@ -133,23 +147,25 @@ def _get(port: int, path: str, timeout: float) -> tuple[int, float]:
 
 
 def test_trickling_headers_and_bodies_leave_healthz_and_reads_answering(
-    server: Server, figures: SuiteFigures
+    patient_server: Server, figures: SuiteFigures
 ) -> None:
-    port = server.port
+    port = patient_server.port
     limit = scaled(PROBE_LIMIT_S)
     with ExitStack() as sockets:
-        for _ in range(TRICKLING_HEADERS):
-            sockets.callback(Trickler(port, _slow_headers(port)).close)
-        for _ in range(TRICKLING_BODIES):
-            sockets.callback(Trickler(port, _slow_body(port)).close)
+        tricklers = [Trickler(port, _slow_headers(port)) for _ in range(TRICKLING_HEADERS)]
+        tricklers += [Trickler(port, _slow_body(port)) for _ in range(TRICKLING_BODIES)]
+        for trickler in tricklers:
+            sockets.callback(trickler.close)
         time.sleep(1.0)  # every trickler has sent its first bytes
         probes = []
         for index in range(PROBES):
             path = "/healthz" if index % 3 else "/api/v1/companies/openai/stack"
             probes.append((path, *_get(port, path, timeout=limit + 3)))
             time.sleep(0.2)
+        cut_off = [t.closed_by_server_after for t in tricklers if t.closed_by_server_after]
     figures.add(faults_injected=TRICKLING_HEADERS + TRICKLING_BODIES, inputs_tried=PROBES)
 
+    assert cut_off == [], "tricklers were cut off: the probes did not run against all of them"
     slow = [(path, status, round(took, 2)) for path, status, took in probes if status != 200]
     slow += [(path, status, round(took, 2)) for path, status, took in probes if took > limit]
     assert slow == [], f"probes not answered within {limit:.1f} s while slow sockets trickled"
@@ -159,19 +175,22 @@ def test_a_request_that_does_not_arrive_in_time_is_cut_off_and_an_idle_one_close
     server: Server, figures: SuiteFigures
 ) -> None:
     port = server.port
+    grace = scaled(4.0)  # the server looks at its connections about once a second
     trickling = Trickler(port, _slow_headers(port), interval=0.2)  # 2 s in, far from done
-    idle = socket.create_connection(("127.0.0.1", port), timeout=5)
+    idle = socket.create_connection(("127.0.0.1", port), timeout=IDLE_TIMEOUT_S + grace)
     idle_opened = time.monotonic()
+    idle_closed: list[float] = []
+
+    def watch_idle() -> None:
+        with suppress(OSError):
+            if idle.recv(1) == b"":
+                idle_closed.append(time.monotonic() - idle_opened)
+
+    watcher = threading.Thread(target=watch_idle, daemon=True)
+    watcher.start()
     try:
-        grace = scaled(4.0)  # the server looks at its connections about once a second
         cut_off = trickling.wait_closed_by_server(REQUEST_TIMEOUT_S + grace)
-        idle.settimeout(IDLE_TIMEOUT_S + grace)
-        try:
-            idle_closed: float | None = (
-                time.monotonic() - idle_opened if idle.recv(1) == b"" else None
-            )
-        except TimeoutError:
-            idle_closed = None
+        watcher.join(timeout=IDLE_TIMEOUT_S + grace)
     finally:
         trickling.close()
         idle.close()
@@ -179,8 +198,8 @@ def test_a_request_that_does_not_arrive_in_time_is_cut_off_and_an_idle_one_close
 
     assert cut_off is not None, "a request trickling past the request timeout stayed open"
     assert cut_off >= REQUEST_TIMEOUT_S - 0.5
-    assert idle_closed is not None, "a connection that sent nothing stayed open"
-    assert idle_closed >= IDLE_TIMEOUT_S - 0.5
+    assert idle_closed, "a connection that sent nothing stayed open"
+    assert idle_closed[0] >= IDLE_TIMEOUT_S - 0.5
 
 
 def test_exports_nobody_reads_hold_no_export_slot_or_thread(
@@ -286,3 +305,56 @@ def test_behind_a_trusted_proxy_the_login_limit_counts_each_forwarded_address(
     # Trusted, the proxy's X-Forwarded-For is the client: another address is not locked out.
     # Not trusted, the header is ignored and every request comes from the proxy's one address.
     assert someone_else == (401 if trusted else 429)
+
+
+BIG_ANSWER_BYTES = 25 * 1024 * 1024  # past waitress's 16 MiB high-water mark
+
+
+def _big_or_small(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+    start_response("200 OK", [("Content-Type", "application/octet-stream")])
+    if environ["PATH_INFO"] == "/big":
+        chunk = b"x" * 65536
+        for _ in range(BIG_ANSWER_BYTES // len(chunk)):
+            yield chunk
+    else:
+        yield b"ok"
+
+
+def test_a_client_that_stops_reading_a_large_answer_gives_its_thread_back(
+    monkeypatch: pytest.MonkeyPatch, figures: SuiteFigures
+) -> None:
+    """In process, on one thread: past the high-water mark the thread waits for the client to
+    read; a client that reads nothing for the idle timeout is cut off, and the thread serves
+    the next request."""
+    monkeypatch.setenv("STACKLINE_IDLE_TIMEOUT", "2")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    serving = Serving.on(_big_or_small, [listener], threads=1, max_body_bytes=2**20)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            serving.step(0.2)
+
+    runner = threading.Thread(target=loop, daemon=True)
+    runner.start()
+    stalled = socket.socket()
+    try:
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.connect(("127.0.0.1", port))
+        stalled.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")  # and never read
+        time.sleep(1.0)
+        status, took = _get(port, "/small", timeout=scaled(15.0))
+    finally:
+        stalled.close()
+        stop.set()
+        runner.join(timeout=10)
+        serving.dispatcher.shutdown(timeout=1)
+        wasyncore.close_all(serving.channels)
+        listener.close()
+    figures.add(faults_injected=1, inputs_tried=1)
+
+    assert status == 200, "the only thread stayed with a client that read nothing"
+    assert took >= 1.0  # it waited for the stalled answer to be cut off (idle timeout 2 s)

@@ -24,8 +24,10 @@ import json
 import logging
 import os
 import resource
+import socket
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from gunicorn.workers.base import Worker
@@ -88,8 +90,13 @@ class _RefusalAnswer(ErrorTask):
     def execute(self) -> None:
         request: Any = self.request  # (the stub says an Error; it is the request refused)
         error = request.error
-        message = _REFUSALS.get(error.code) or f"The request could not be read: {error.body}."
-        if isinstance(request, _TimedRequest) and b" /api/" in request.start:
+        # An app that failed is answered with a fresh request: the one it served is first.
+        served = self.channel.requests[0] if self.channel.requests else request
+        if error.code >= 500:
+            message = "The server failed while answering; the error is in its log."
+        else:
+            message = _REFUSALS.get(error.code) or f"The request could not be read: {error.body}."
+        if isinstance(served, _TimedRequest) and b" /api/" in served.start:
             content_type = "application/json"
             code = error.reason.lower().replace(" ", "_")
             body = json.dumps({"error": code, "message": message, "details": []}).encode()
@@ -119,6 +126,11 @@ _REFUSALS = {
 class _Channel(HTTPChannel):
     parser_class = _TimedRequest
     error_task_class = _RefusalAnswer
+    server: _Server
+
+    def readable(self) -> bool:
+        """Read no new request once the worker is stopping (see `BufferingWorker._finish`)."""
+        return not self.server.stopping and bool(super().readable())
 
 
 class _Server(TcpWSGIServer):
@@ -126,30 +138,46 @@ class _Server(TcpWSGIServer):
 
     channel_class = _Channel
     request_timeout = DEFAULT_REQUEST_TIMEOUT_S
+    stopping = False
 
     def maintenance(self, now: float) -> None:
+        """Close what waitress's idle timeout leaves open: a request still arriving after the
+        request timeout, and an answer whose thread waits for a client that has read nothing
+        for the idle timeout (past the high-water mark a thread waits for the client to read;
+        closing wakes it, and it stops)."""
         super().maintenance(now)  # type: ignore[arg-type]  # (the stub says int; it is time.time())
         cutoff = time.monotonic() - self.request_timeout
+        stalled_since = now - self.adj.channel_timeout
         open_channels: dict[int, HTTPChannel] = self.active_channels  # type: ignore[assignment]
         for channel in list(open_channels.values()):
             partial = channel.request
-            if (
+            arriving_too_long = (
                 isinstance(partial, _TimedRequest)
                 and not channel.requests
                 and partial.first_byte_at < cutoff
-            ):
-                channel.will_close = True
+            )
+            stalled = (
+                bool(channel.requests)
+                and channel.total_outbufs_len >= self.adj.outbuf_high_watermark
+                and channel.last_activity < stalled_since
+            )
+            if arriving_too_long:
+                channel.will_close = True  # closed when next writable (nothing is queued)
+            elif stalled:
+                channel.handle_close()  # its socket will not turn writable: close it now
 
 
-def _connection_limit() -> int:
+def _connection_limit(listeners: int) -> int:
+    """Waitress's limit counts every entry of its map: each listener and its wake-up pipe too.
+    A connection may hold two files (its socket and a temp file for a large body or answer)."""
     wanted = int(setting("MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS))
     soft_limit, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft_limit == resource.RLIM_INFINITY:
-        return wanted
-    return max(1, min(wanted, soft_limit - _FILES_KEPT_BACK))
+    if soft_limit != resource.RLIM_INFINITY:
+        wanted = min(wanted, (soft_limit - _FILES_KEPT_BACK) // 2)
+    return max(1, wanted) + 2 * listeners
 
 
-def _adjustments(threads: int, max_body_bytes: int) -> Adjustments:
+def _adjustments(threads: int, max_body_bytes: int, listeners: int) -> Adjustments:
     trusted_proxy = setting("TRUSTED_PROXY")
     proxy: dict[str, Any] = {}
     if trusted_proxy:
@@ -163,7 +191,7 @@ def _adjustments(threads: int, max_body_bytes: int) -> Adjustments:
         threads=threads,
         channel_timeout=float(setting("IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT_S)),
         cleanup_interval=LOOP_TICK_S,
-        connection_limit=_connection_limit(),
+        connection_limit=_connection_limit(listeners),
         max_request_header_size=MAX_HEADER_BYTES,
         # Twice the app's own limit: the app answers a merely too-large body in JSON, and
         # waitress refuses a wildly larger one before buffering it.
@@ -174,51 +202,79 @@ def _adjustments(threads: int, max_body_bytes: int) -> Adjustments:
     )
 
 
+@dataclass
+class Serving:
+    """Waitress on some listening sockets: its servers, their connections and its threads."""
+
+    servers: list[_Server]
+    channels: dict[int, Any]
+    dispatcher: ThreadedTaskDispatcher
+
+    @classmethod
+    def on(
+        cls, app: WSGIApp, sockets: list[socket.socket], threads: int, max_body_bytes: int
+    ) -> Serving:
+        adjustments = _adjustments(threads, max_body_bytes, len(sockets))
+        dispatcher = ThreadedTaskDispatcher()
+        dispatcher.set_thread_count(threads)
+        channels: dict[int, Any] = {}
+        servers = [
+            _Server(
+                app, channels, _sock=listener, dispatcher=dispatcher, adj=adjustments,
+                bind_socket=False,
+                sockinfo=(listener.family, listener.type, listener.proto, None),
+            )
+            for listener in sockets
+        ]  # fmt: skip
+        for server in servers:
+            server.request_timeout = float(setting("REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_S))
+        return cls(servers, channels, dispatcher)
+
+    def step(self, timeout: float = LOOP_TICK_S) -> None:
+        """One turn of the event loop: accept, read, write, and (about once a second) close
+        what timed out."""
+        wasyncore.loop(timeout=timeout, map=self.channels, use_poll=True, count=1)
+
+
 class BufferingWorker(Worker):  # type: ignore[misc]
     """A gunicorn worker that serves through waitress (see the module's docstring)."""
 
     def run(self) -> None:
         max_body_bytes = int(getattr(self.wsgi, "config", {}).get("MAX_CONTENT_LENGTH") or 2**20)
-        adjustments = _adjustments(self.cfg.threads, max_body_bytes)
         logging.getLogger("waitress").handlers = self.log.error_log.handlers
-        dispatcher = ThreadedTaskDispatcher()
-        dispatcher.set_thread_count(self.cfg.threads)
-        channels: dict[int, Any] = {}
         app = _access_logged(self.wsgi, self.log) if self.cfg.accesslog else self.wsgi
-        servers = [
-            _Server(
-                app, channels, _sock=listener.sock, dispatcher=dispatcher, adj=adjustments,
-                bind_socket=False,
-                sockinfo=(listener.sock.family, listener.sock.type, listener.sock.proto, None),
-            )
-            for listener in self.sockets
-        ]  # fmt: skip
-        for server in servers:
-            server.request_timeout = float(setting("REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_S))
+        sockets = [listener.sock for listener in self.sockets]
+        serving = Serving.on(app, sockets, self.cfg.threads, max_body_bytes)
         try:
             while self.alive and self.ppid == os.getppid():
                 self.notify()
-                wasyncore.loop(timeout=LOOP_TICK_S, map=channels, use_poll=True, count=1)
-        finally:
-            self._finish(servers, channels, dispatcher)
+                serving.step()
+        except SystemExit:  # SIGINT / SIGQUIT: quit now
+            self._finish(serving, drain=False)
+            raise
+        self._finish(serving, drain=True)
 
-    def _finish(
-        self, servers: list[_Server], channels: dict[int, Any], dispatcher: ThreadedTaskDispatcher
-    ) -> None:
-        """Stop accepting, let requests already running finish and their answers go out (for
-        at most the graceful timeout), then close every connection."""
-        for server in servers:
+    def _finish(self, serving: Serving, drain: bool) -> None:
+        """Stop accepting and reading new requests, close idle connections, let requests
+        already running finish and their answers go out (within the graceful timeout, before
+        the master's SIGKILL), then close every connection."""
+        for server in serving.servers:
+            server.stopping = True
             server.del_channel()  # gunicorn's master keeps the listening socket itself
-        deadline = time.monotonic() + self.cfg.graceful_timeout
+        for channel in list(serving.channels.values()):
+            idle = isinstance(channel, _Channel) and not channel.requests
+            if idle and not channel.total_outbufs_len:
+                channel.handle_close()
+        deadline = time.monotonic() + (max(1.0, self.cfg.graceful_timeout - 2) if drain else 0)
         while time.monotonic() < deadline and (
-            dispatcher.active_count
-            or dispatcher.queue
-            or any(getattr(c, "total_outbufs_len", 0) for c in channels.values())
+            serving.dispatcher.active_count
+            or serving.dispatcher.queue
+            or any(getattr(c, "total_outbufs_len", 0) for c in serving.channels.values())
         ):
             self.notify()
-            wasyncore.loop(timeout=0.1, map=channels, use_poll=True, count=1)
-        dispatcher.shutdown(cancel_pending=True, timeout=1)
-        wasyncore.close_all(channels)
+            serving.step(0.1)
+        serving.dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(serving.channels)
 
 
 def _access_logged(app: WSGIApp, log: Any) -> WSGIApp:

@@ -149,7 +149,7 @@ def _add_partners(graph: Graph, footprint: Footprint) -> None:
 
 def _add_dependencies(graph: Graph, footprint: Footprint) -> None:
     existing = {key for key, node in graph.nodes.items() if node.type == "asset"}
-    merged: dict[tuple[str, str, str], Edge] = {}
+    records: dict[tuple[str, str, str], list[Edge]] = {}
     for dependency in footprint.dependencies:
         source, target = asset_id(dependency.dependent), asset_id(dependency.on)
         if source not in existing:
@@ -164,12 +164,9 @@ def _add_dependencies(graph: Graph, footprint: Footprint) -> None:
                                            on.name, "placeholder")  # fmt: skip
         edge = Edge(source, target, dependency.kind, dependency.since, dependency.status,
                     dependency.event_ids)  # fmt: skip
-        same = merged.get((source, target, dependency.kind))
-        if same is not None:  # one dependency recorded twice (a base_model and an explicit edge)
-            graph.edges.remove(same)
-            edge = _merged(same, edge)
-        merged[(source, target, dependency.kind)] = edge
-        graph.edges.append(edge)
+        records.setdefault((source, target, dependency.kind), []).append(edge)
+    # One dependency recorded more than once (a base_model and an explicit edge) is one edge.
+    graph.edges.extend(_merged(edges) for edges in records.values())
 
 
 def _plainer(name: str, other: str) -> bool:
@@ -178,14 +175,15 @@ def _plainer(name: str, other: str) -> bool:
     return (name != name.strip(), name) < (other != other.strip(), other)
 
 
-def _merged(one: Edge, other: Edge) -> Edge:
-    """One edge for two records of a dependency: the earlier start, the more advanced status
-    (`active` over anything announced), the events of both — the earlier record's first, so
-    the edge is the same whichever record comes first."""
-    first, second = sorted((one, other), key=_edge_order)
-    status = "active" if "active" in (one.status, other.status) else first.status
-    ids = tuple(dict.fromkeys((*first.event_ids, *second.event_ids)))
-    return Edge(one.source, one.target, one.kind, first.since, status, ids)
+def _merged(edges: list[Edge]) -> Edge:
+    """One edge for the records of a dependency: the earliest start, the most advanced status
+    (`active` over anything announced), the events of all — the earlier records' first, so
+    the edge is the same in whatever order the records come."""
+    ordered = sorted(edges, key=_edge_order)
+    first = ordered[0]
+    status = "active" if any(edge.status == "active" for edge in edges) else first.status
+    ids = tuple(dict.fromkeys(i for edge in ordered for i in edge.event_ids))
+    return Edge(first.source, first.target, first.kind, first.since, status, ids)
 
 
 def _node_order(node: Node) -> tuple[str, str]:

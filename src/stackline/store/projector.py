@@ -49,7 +49,9 @@ class Projector:
         self.since = min(record.occurred.start for record in (*batch, *voided_rows))
         self._points(batch, voided, voided_rows)
         self._units(batch, voided, voided_rows)
-        for record, withdrawn in [(r, False) for r in batch] + [(r, True) for r in voided_rows]:
+        # Withdrawn: voided by this batch, whether stored before or written in it.
+        withdrawals = [(r, r.id in voided) for r in batch] + [(r, True) for r in voided_rows]
+        for record, withdrawn in withdrawals:
             named = set(companies_in_payload(record.type, record.payload))
             self.presence.mentioned(str(record.id), record.type, named, record.occurred.start)
             changes_inputs = any(table in INPUT_TABLES for table, _ in point_rows(record))
