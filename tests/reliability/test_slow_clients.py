@@ -21,7 +21,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -320,18 +320,13 @@ def _big_or_small(environ: dict[str, Any], start_response: Callable[..., Any]) -
         yield b"ok"
 
 
-def test_a_client_that_stops_reading_a_large_answer_gives_its_thread_back(
-    monkeypatch: pytest.MonkeyPatch, figures: SuiteFigures
-) -> None:
-    """In process, on one thread: past the high-water mark the thread waits for the client to
-    read; a client that reads nothing for the idle timeout is cut off, and the thread serves
-    the next request."""
-    monkeypatch.setenv("STACKLINE_IDLE_TIMEOUT", "2")
+@contextmanager
+def serving_in_process(app: Callable[..., Any], threads: int = 1) -> Iterator[int]:
+    """The worker's server (`Serving`) on a 127.0.0.1 port, its loop on a thread; the port."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    port = listener.getsockname()[1]
-    serving = Serving.on(_big_or_small, [listener], threads=1, max_body_bytes=2**20)
+    serving = Serving.on(app, [listener], threads=threads, max_body_bytes=2**20)
     stop = threading.Event()
 
     def loop() -> None:
@@ -340,21 +335,64 @@ def test_a_client_that_stops_reading_a_large_answer_gives_its_thread_back(
 
     runner = threading.Thread(target=loop, daemon=True)
     runner.start()
-    stalled = socket.socket()
     try:
-        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        stalled.connect(("127.0.0.1", port))
-        stalled.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")  # and never read
-        time.sleep(1.0)
-        status, took = _get(port, "/small", timeout=scaled(15.0))
+        yield listener.getsockname()[1]
     finally:
-        stalled.close()
         stop.set()
         runner.join(timeout=10)
         serving.dispatcher.shutdown(timeout=1)
         wasyncore.close_all(serving.channels)
         listener.close()
+
+
+def test_a_client_that_stops_reading_a_large_answer_gives_its_thread_back(
+    monkeypatch: pytest.MonkeyPatch, figures: SuiteFigures
+) -> None:
+    """In process, on one thread: past the high-water mark the thread waits for the client to
+    read; a client that reads nothing for the idle timeout is cut off, and the thread serves
+    the next request."""
+    monkeypatch.setenv("STACKLINE_IDLE_TIMEOUT", "2")
+    stalled = socket.socket()
+    with serving_in_process(_big_or_small) as port:
+        try:
+            stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stalled.connect(("127.0.0.1", port))
+            stalled.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")  # and never read
+            time.sleep(1.0)
+            status, took = _get(port, "/small", timeout=scaled(15.0))
+        finally:
+            stalled.close()
     figures.add(faults_injected=1, inputs_tried=1)
 
     assert status == 200, "the only thread stayed with a client that read nothing"
     assert took >= 1.0  # it waited for the stalled answer to be cut off (idle timeout 2 s)
+
+
+def _failing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+    raise RuntimeError("a bug before the first byte")
+    yield b""  # (a generator, as the streamed export is)
+
+
+def test_an_app_failure_is_a_500_in_words_json_on_the_api(figures: SuiteFigures) -> None:
+    with serving_in_process(_failing) as port:
+        api = _raw(port, b"GET /api/v1/export HTTP/1.1\r\nHost: x\r\n\r\n")
+        page = _raw(port, b"GET /timeline HTTP/1.1\r\nHost: x\r\n\r\n")
+    figures.add(faults_injected=2)
+
+    status, headers, body = api
+    assert (status, headers["content-type"]) == (500, "application/json")
+    assert json.loads(body)["message"].startswith("The server failed while answering")
+    status, headers, body = page
+    assert (status, headers["content-type"]) == (500, "text/html; charset=utf-8")
+    assert b"The server failed while answering" in body
+
+
+def test_a_connection_limit_of_one_still_serves(
+    monkeypatch: pytest.MonkeyPatch, figures: SuiteFigures
+) -> None:
+    monkeypatch.setenv("STACKLINE_MAX_CONNECTIONS", "1")
+    with serving_in_process(_big_or_small) as port:
+        answers = [_get(port, "/small", timeout=scaled(5.0))[0] for _ in range(3)]
+    figures.add(inputs_tried=3)
+
+    assert answers == [200, 200, 200]
