@@ -4,13 +4,16 @@ Gunicorn keeps the processes: it binds the port, starts `--workers` of them, res
 dies and stops them on SIGTERM. Waitress serves HTTP inside each. It reads every request whole
 (headers and body) in its event loop and writes every answer from a buffer, so a worker thread
 only runs a request that has fully arrived: a client that trickles its request, or never reads
-its answer, holds a socket and a buffer, never a thread. (Gunicorn's own threaded worker gives
+its answer, holds a socket and a buffer, not a thread. (Gunicorn's own threaded worker gives
 such a client a thread until it is done: 40 trickling sockets stopped `/healthz` answering.)
+One exception: past waitress's 16 MiB high-water mark an answer's thread waits for the client
+to read, so a client that reads nothing for the idle timeout is cut off (`_Server.maintenance`).
 
 The limits, from the environment (`stackline.config`):
 - `STACKLINE_REQUEST_TIMEOUT` (60 s): a request must arrive whole within this many seconds of its
   first byte, or its connection is closed;
-- `STACKLINE_IDLE_TIMEOUT` (30 s): a connection with nothing to do is closed after this long;
+- `STACKLINE_IDLE_TIMEOUT` (30 s): a connection with nothing to do, or whose client reads nothing
+  of a large answer, is closed after this long;
 - `STACKLINE_MAX_CONNECTIONS` (1000 per worker, fewer when the open-file limit is lower): past
   it the worker stops accepting until some close;
 - `STACKLINE_TRUSTED_PROXY`: the address of the reverse proxy in front, whose
