@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Browsing, Server
+from tests.browser.conftest import PAGE_TIMEOUT_MS, Browsing, Server, running_server
 
 
 def test_the_forms_payload_fields_are_stacked_in_one_column(browsing: Browsing) -> None:
@@ -20,39 +21,46 @@ def test_the_forms_payload_fields_are_stacked_in_one_column(browsing: Browsing) 
     assert len(set(lefts)) == 1, f"payload fields start at {sorted(set(lefts))} px"
 
 
+CLOCK = "2026-06-30T12:00:00Z"  # the server's today: the chart spans 2026, whatever the date
+
+
 @pytest.fixture(scope="module")
-def company_of_this_year(server: Server) -> str:
-    """A company whose whole history lies in the current year (the chart spans one year)."""
-    today = datetime.now(UTC).date()
-    if (today.month, today.day) == (12, 31):
-        pytest.skip("on 31 December the chart's span reaches into the next year")
-    day = f"{today.year}-01-01"
-    events = [
-        {
-            "type": "company.registered",
-            "occurred_on": day,
-            "summary": "Newco is founded",
-            "sources": [{"title": "Browser tests"}],
-            "payload": {"company": "newco", "name": "Newco"},
-        },
-        {
-            "type": "product.launched",
-            "occurred_on": day,
-            "summary": "Newco launches Newchat",
-            "sources": [{"title": "Browser tests"}],
-            "payload": {"company": "newco", "product": "Newchat", "status": "available"},
-        },
-    ]
-    path = server.directory / "newco.json"
-    path.write_text(json.dumps(events), encoding="utf-8")
-    server.cli("import", str(path), "--as", "browser-tests")
-    return "newco"
+def clocked_server(tmp_path_factory: pytest.TempPathFactory, server: Server) -> Iterator[Server]:
+    """A server whose today is fixed, holding a company whose whole history lies in its year
+    (`server` first: it checks for Chromium)."""
+    with running_server(tmp_path_factory.mktemp("stackline-clocked"), clock=CLOCK) as running:
+        day = f"{CLOCK[:4]}-01-01"
+        events = [
+            {
+                "type": "company.registered",
+                "occurred_on": day,
+                "summary": "Newco is founded",
+                "sources": [{"title": "Browser tests"}],
+                "payload": {"company": "newco", "name": "Newco"},
+            },
+            {
+                "type": "product.launched",
+                "occurred_on": day,
+                "summary": "Newco launches Newchat",
+                "sources": [{"title": "Browser tests"}],
+                "payload": {"company": "newco", "product": "Newchat", "status": "available"},
+            },
+        ]
+        path = running.directory / "newco.json"
+        path.write_text(json.dumps(events), encoding="utf-8")
+        running.cli("import", str(path), "--as", "browser-tests")
+        yield running
 
 
 def test_the_layers_over_time_chart_always_labels_its_time_axis(
-    company_of_this_year: str, browsing: Browsing
+    clocked_server: Server, browser: Any
 ) -> None:
-    page = browsing.page().page
-    page.goto(f"/companies/{company_of_this_year}")
-    assert page.locator("svg.chart rect.bar").count() >= 1
-    assert page.locator("svg.chart text.tick-label").count() >= 1, "the time axis has no label"
+    context = browser.new_context(base_url=clocked_server.base_url)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto("/companies/newco")
+        assert page.locator("svg.chart rect.bar").count() >= 1
+        assert page.locator("svg.chart text.tick-label").count() >= 1, "the time axis has no label"
+    finally:
+        context.close()

@@ -131,19 +131,29 @@ def _slow_body(port: int) -> bytes:
 def _get(port: int, path: str, timeout: float) -> tuple[int, float]:
     """(status, seconds) of a plain GET on a fresh connection; status 0 when it did not answer."""
     started = time.monotonic()
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
-        connection.settimeout(timeout)
-        connection.sendall(
-            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
-        )
-        try:
-            answer = b""
-            while chunk := connection.recv(65536):
-                answer += chunk
-        except TimeoutError:
-            return 0, time.monotonic() - started
-    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    status, _, _ = _raw(port, request.encode(), timeout)
     return status, time.monotonic() - started
+
+
+def _raw(port: int, request: bytes, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+    """Send `request` as is on a fresh connection: (status, headers, body) of the answer;
+    status 0 when none came within `timeout`."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(request)
+        answer = b""
+        try:
+            with suppress(ConnectionResetError):
+                while chunk := connection.recv(65536):
+                    answer += chunk
+        except TimeoutError:
+            return 0, {}, b""
+    if not answer.startswith(b"HTTP/"):
+        return 0, {}, b""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return int(status_line.split(" ")[1]), headers, body
 
 
 def test_trickling_headers_and_bodies_leave_healthz_and_reads_answering(
@@ -233,20 +243,6 @@ def test_exports_nobody_reads_hold_no_export_slot_or_thread(
 
     assert status == 200, f"an export answered {status} while {NOT_READING} went unread"
     assert health == 200 and health_took <= scaled(PROBE_LIMIT_S)
-
-
-def _raw(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Send `request` as is on a fresh connection: (status, headers, body) of the answer."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(request)
-        answer = b""
-        with suppress(ConnectionResetError):
-            while chunk := connection.recv(65536):
-                answer += chunk
-    head, _, body = answer.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
-    return int(status_line.split(" ")[1]), headers, body
 
 
 def test_requests_too_large_to_read_are_refused_in_words_json_for_the_api(

@@ -229,8 +229,9 @@ class Serving:
             )
             for listener in sockets
         ]  # fmt: skip
+        request_timeout = float(setting("REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_S))
         for server in servers:
-            server.request_timeout = float(setting("REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_S))
+            server.request_timeout = request_timeout
         return cls(servers, channels, dispatcher)
 
     def step(self, timeout: float = LOOP_TICK_S) -> None:

@@ -54,10 +54,8 @@ class PresenceProjector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.changed: set[str] = set()  # companies whose presence inputs changed
-        self.named: set[str] = set()  # companies the write's events name (their rows' causes)
-        self.mentions: list[_Mention] = []  # the write's events, as causes
+        self.mentions: list[_Mention] = []  # the write's events, as causes of rows
         self.added: list[dict[str, Any]] = []  # stack rows of new units, nothing else changed
-        self.days: set[date] = set()  # the days the write's events take effect
         self.since: date | None = None  # the earliest day a change of this write takes effect
 
     def touched(self, companies: set[str], since: date) -> None:
@@ -69,15 +67,17 @@ class PresenceProjector:
         """An event of the write names `companies` and takes effect on `day`: it may be a cause
         of rows starting that day, whether or not it changes anyone's presence."""
         named = frozenset(c for c in companies if c)
-        self.named |= named
         self.mentions.append(_Mention(event_id, event_type, named, day))
-        self.days.add(day)
         self._from(day)
 
     def added_rows(self, rows: list[dict[str, Any]], since: date) -> None:
         """Stack rows of units that had none before (a new asset, a new partnership)."""
         self.added.extend(rows)
         self._from(since)
+
+    def _named(self) -> set[str]:
+        """The companies the write's events name."""
+        return {company for mention in self.mentions for company in mention.named}
 
     def _from(self, day: date) -> None:
         self.since = day if self.since is None else min(self.since, day)
@@ -95,9 +95,8 @@ class PresenceProjector:
             self._add_causes()
             affected = set()
         else:
-            affected = self._rolling_up(self.changed | self.named | holders)
-        self.changed, self.named, self.added, self.days, self.since = set(), set(), [], set(), None
-        self.mentions = []
+            affected = self._rolling_up(self.changed | self._named() | holders)
+        self.changed, self.mentions, self.added, self.since = set(), [], [], None
         if not affected:
             return
         inputs = self._inputs(self._reached(affected), since)
@@ -116,7 +115,7 @@ class PresenceProjector:
         companies its events reach, may gain causes — the write's events, last in `seq` order."""
         starting = [
             (company, _day(start), event_ids)
-            for day in sorted(self.days)
+            for day in sorted({mention.day for mention in self.mentions})
             for company, start, event_ids in self.sql.rows(
                 "SELECT company, valid_from, event_ids FROM presence WHERE valid_from = :day",
                 {"day": day.isoformat()},
@@ -124,7 +123,7 @@ class PresenceProjector:
         ]
         if not starting:  # most days start no row at all: no need to know who is reached
             return
-        reaching = self._rolling_up(self.named | {row["holder"] for row in self.added})
+        reaching = self._rolling_up(self._named() | {row["holder"] for row in self.added})
         starts = [
             (company, day, orjson.loads(event_ids))
             for company, day, event_ids in starting
@@ -149,20 +148,18 @@ class PresenceProjector:
         layer = row["layer"]
         if layer not in _LAYER_COLUMNS:
             return False
-        available = row["status"] in ("available", "active")
-        level = Row(layer, row["relation"], available, _day(row["valid_from"]), None).level
-        start, end = _day(row["valid_from"]), _maybe(row["valid_to"])
+        added = _as_row(layer, row["relation"], row["status"], row["valid_from"], row["valid_to"])
         held = self.sql.rows(
             f"SELECT valid_from, {layer} FROM presence WHERE company = :holder "
             "AND (valid_to IS NULL OR valid_to > :start)"
-            + ("" if end is None else " AND valid_from < :end")
+            + ("" if added.valid_to is None else " AND valid_from < :end")
             + " ORDER BY valid_from",
-            {"holder": row["holder"], "start": start.isoformat(), "end": _iso(end)},
+            {"holder": row["holder"], "start": row["valid_from"], "end": row["valid_to"]},
         )
         return (
             bool(held)
-            and _day(held[0][0]) <= start
-            and all(LEVEL_WORDS.index(word) >= level for _, word in held)
+            and _day(held[0][0]) <= added.valid_from
+            and all(LEVEL_WORDS.index(word) >= added.level for _, word in held)
         )
 
     def _replace_from(
@@ -279,8 +276,7 @@ class PresenceProjector:
             wanted,
             params,
         ):
-            available = status in ("available", "active")
-            inputs.rows[holder].append(Row(layer, relation, available, _day(start), _maybe(end)))
+            inputs.rows[holder].append(_as_row(layer, relation, status, start, end))
         for company, start, seq, name in self.sql.rows_in(
             "SELECT company, valid_from, seq, name FROM company_names WHERE company IN (:values)",
             wanted,
@@ -404,5 +400,6 @@ def _maybe(value: Any) -> date | None:
     return _day(value) if value is not None else None
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _as_row(layer: str, relation: str, status: str, start: Any, end: Any) -> Row:
+    """A stack_facts row as presence reads it: available or active, or merely planned."""
+    return Row(layer, relation, status in ("available", "active"), _day(start), _maybe(end))
