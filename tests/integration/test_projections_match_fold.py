@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from stackline.domain.documents import parse_event
 from stackline.domain.filters import EventFilter
-from stackline.domain.fold import effective_events, fold_footprint
+from stackline.domain.fold import effective_records, fold_footprint
 from stackline.domain.graph import compose_graph
 from stackline.domain.plans import plans_as_of
 from stackline.domain.stack import compose_matrix, compose_stack
@@ -30,7 +30,7 @@ from stackline.services import integration, integrity, stacks
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
 from stackline.store.footprints import StoredFootprint, snapshot
-from stackline.store.reads.history import closure, event_facts, footprint_history
+from stackline.store.reads.history import company_closure, event_facts, history_facts
 from stackline.store.reads.plans import plan_events
 from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
@@ -101,21 +101,21 @@ def check_log(database: Database, seed: int) -> None:
     rng = random.Random(seed)
     with database.reading() as uow:
         connection = uow.connection
-        histories = {slug: footprint_history(uow, closure(uow, slug)) for slug in SLUGS}
+        histories = {slug: history_facts(uow, company_closure(uow, slug)) for slug in SLUGS}
         for day in days_to_check(rng):
             reference = fold_footprint(log, day)
             stored = StoredFootprint(connection, day)
             for slug in SLUGS:
                 expected = compose_stack(reference, slug).as_dict()
                 assert compose_stack(stored, slug).as_dict() == expected, (seed, day, slug)
-                over_time = histories[slug].at(day)
+                over_time = histories[slug].on(day)
                 over_time.facts = event_facts(uow, set(reference.facts))
                 assert compose_stack(over_time, slug).as_dict() == expected, (seed, day, slug)
             assert stored_presence(connection, day) == folded_presence(reference), (seed, day)
             graph = compose_graph(snapshot(connection, day, with_supply_chain=True)).as_dict()
             assert graph == compose_graph(reference).as_dict(), (seed, day)
             plans = [p.as_dict() for p in plans_as_of(plan_events(uow, day), day)]
-            folded = plans_as_of(effective_events(log, day, None), day)
+            folded = plans_as_of(effective_records(log, day, None), day)
             assert plans == [p.as_dict() for p in folded], (seed, day)
             slugs = sorted(reference.companies)
             assert [

@@ -108,7 +108,10 @@ def test_an_edited_derived_column_is_caught_at_its_seq(
 def test_stale_projections_name_the_seqs_of_the_rows_that_differ(seeded: Database) -> None:
     with seeded.engine.connect() as connection:
         registered = connection.execute(
-            text("SELECT registration_seq FROM companies WHERE slug = 'broadcom'")
+            text(
+                "SELECT e.seq FROM companies c JOIN events e ON e.id = c.event_id "
+                "WHERE c.slug = 'broadcom'"
+            )
         ).scalar_one()
         connection.execute(text("DELETE FROM companies WHERE slug = 'broadcom'"))
         connection.commit()

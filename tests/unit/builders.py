@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from stackline.domain.catalog import REGISTRY
+from stackline.domain.catalog.registry import SOME_ID as REGISTRY_SOME_ID
 from stackline.domain.documents import parse_event
 from stackline.domain.events import Event
 from stackline.domain.fold import fold_footprint
@@ -15,40 +17,9 @@ from stackline.domain.values import Layer
 
 FIRST_RECORDED = datetime(2030, 1, 1, tzinfo=UTC)
 
-SOME_ID = "6f1c2a52-8f3e-4c1e-9c7b-0a3d5e2f4b61"
-MINIMAL_PAYLOADS = {
-    "company.registered": {"company": "openai", "name": "OpenAI"},
-    "company.renamed": {"company": "facebook", "name": "Meta"},
-    "chip.launched": {"company": "nvidia", "chip": "H100", "status": "available"},
-    "compute.launched": {
-        "company": "xai",
-        "facility": "Colossus",
-        "kind": "supercomputer",
-        "status": "announced",
-    },
-    "model.released": {"company": "meta", "model": "Llama 3", "access": "open_weights"},
-    "product.launched": {"company": "openai", "product": "ChatGPT", "status": "available"},
-    "asset.retired": {"company": "openai", "layer": "model", "asset": "GPT-3"},
-    "partnership.formed": {
-        "parties": ["openai", "microsoft"],
-        "layer": "compute",
-        "status": "active",
-    },
-    "partnership.activated": {"partnership": SOME_ID},
-    "partnership.ended": {"partnership": SOME_ID},
-    "acquisition.announced": {"acquirer": "xai", "target": "x"},
-    "acquisition.completed": {"acquirer": "xai", "target": "x"},
-    "acquisition.abandoned": {"announcement": SOME_ID},
-    "investment.made": {"investor": "microsoft", "investee": "openai"},
-    "dependency.formed": {
-        "from": {"company": "anysphere", "layer": "application", "asset": "Cursor"},
-        "on": {"company": "anthropic", "layer": "model", "asset": "Claude"},
-        "kind": "runs_on",
-        "status": "active",
-    },
-    "dependency.ended": {"dependency": SOME_ID},
-    "event.retracted": {"event": SOME_ID, "reason": "a duplicate"},
-}
+SOME_ID = REGISTRY_SOME_ID
+# A minimal valid payload of every type: each registry entry's own example.
+MINIMAL_PAYLOADS = {name: dict(entry.example) for name, entry in REGISTRY.items()}
 
 
 def raw_event(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from stackline.domain.fold import effective_events, fold_footprint
+from stackline.domain.fold import effective_records, fold_footprint
 from stackline.domain.stack import compose_stack
 from tests.unit.builders import Log, assets, day, entries, only_entry
 
@@ -16,7 +16,7 @@ def test_a_retracted_event_has_no_effect():
     launch = log.model("openai", "GPT-5", on="2024-01-01")
     log.retract(launch, on="2024-02-01")
     assert entries(log.stack("openai", "2024-01-15"), "model") == []
-    assert launch.id not in {e.id for e in effective_events(log.events, day("2025-01-01"), None)}
+    assert launch.id not in {e.id for e in effective_records(log.events, day("2025-01-01"), None)}
 
 
 def test_a_retraction_voids_its_target_even_before_its_own_date():
@@ -32,7 +32,7 @@ def test_a_retraction_is_never_an_effective_event():
     log = Log()
     log.register("a")
     retraction = log.retract(log.product("a", "X", on="2020-01-01"), on="2020-02-01")
-    effective = effective_events(log.events, day("2030-01-01"), None)
+    effective = effective_records(log.events, day("2030-01-01"), None)
     assert retraction.id not in {e.id for e in effective}
     assert [e.type for e in effective] == ["company.registered"]
 

@@ -77,10 +77,6 @@ class PartialDate:
             raise PartialDateError(f"{_quote(text)}: no such day; use {ACCEPTED_FORMS}")
         return cls(text, date(year, first_month, day), date(year, first_month, day))
 
-    @classmethod
-    def of_day(cls, day: date) -> PartialDate:
-        return cls(day.isoformat(), day, day)
-
     @property
     def effective(self) -> date:
         return self.start
@@ -152,6 +148,17 @@ def _month_span(match: re.Match[str]) -> tuple[int, int]:
 def _quote(text: str) -> str:
     shown = text if len(text) <= 40 else text[:40] + "…"
     return repr(shown)
+
+
+def day_of(value: object) -> date:
+    """A stored day as a `date`: SQLite hands back a `Date` column's ISO text, PostgreSQL a
+    date (the one place either becomes the other)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def maybe_day(value: object) -> date | None:
+    """`day_of`, keeping an open end (NULL) open."""
+    return None if value is None else day_of(value)
 
 
 def parse_day(text: str) -> date:

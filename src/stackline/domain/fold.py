@@ -1,146 +1,84 @@
-"""The reference fold (DESIGN §3): replay the effective events up to a day into a `Footprint`.
+"""The reference fold (DESIGN §3): the footprint of a day from a list of events, in memory.
 
-It is deliberately plain — one pass over the events in (effective date, seq) order — because it is
-the specification the stored projections are tested against.
+Known events (recorded by `known_on`) that are neither voided nor retractions are grouped into
+their units; each unit's facts come from its events through each type's effect (`units.py`,
+the registry), exactly as the store's projector computes them; the day's footprint is built
+from the facts holding on it (`fact_set.py`). The stored projections must give the same answer
+for every day and moment: the property tests hold incremental appends, voids, rebuilds, the SQL
+reads and the presence projection to it, and composition (`stack.py`) reads either.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
-from stackline.domain.events import (
-    AcquisitionCompleted,
-    AssetRetired,
-    CompanyRegistered,
-    CompanyRenamed,
-    DependencyEnded,
-    DependencyFormed,
-    Event,
-    EventRetracted,
-    InvestmentMade,
-    PartnershipActivated,
-    PartnershipEnded,
-    PartnershipFormed,
-)
-from stackline.domain.fold_output import FoldedAsset, event_id, footprint_of
-from stackline.domain.footprint import CompanyFacts, Footprint, ParentLink
-from stackline.domain.payloads import LAUNCH_PAYLOADS, LaunchPayload, launched_asset
-from stackline.domain.values import Layer, fold_name
+from stackline.domain.catalog import REGISTRY
+from stackline.domain.documents import event_document, format_timestamp
+from stackline.domain.events import EventBase
+from stackline.domain.fact_set import FactSet
+from stackline.domain.facts import Fact
+from stackline.domain.footprint import EventFacts, Footprint
+from stackline.domain.records import EventRecord, in_effect_order
+from stackline.domain.units import facts_of_unit
 
 
-def voided_ids(events: Iterable[Event]) -> set[UUID]:
-    """Targets of retractions, and events a later event supersedes."""
-    voided: set[UUID] = set()
-    for event in events:
-        if isinstance(event, EventRetracted):
-            voided.add(event.payload.event)
-        if event.supersedes is not None:
-            voided.add(event.supersedes)
-    return voided
-
-
-def effective_events(
-    events: Iterable[Event], as_of: date, known_on: datetime | None
-) -> list[Event]:
-    known = [e for e in events if known_on is None or (e.recorded_at and e.recorded_at <= known_on)]
-    voided = voided_ids(known)
-    chosen = [
-        e
-        for e in known
-        if e.id not in voided and e.type != "event.retracted" and e.occurred_on.start <= as_of
+def as_records(events: Iterable[EventBase | EventRecord]) -> list[EventRecord]:
+    """Events as records (models are turned into their export form first)."""
+    return [
+        e if isinstance(e, EventRecord) else EventRecord.of_document(event_document(e))
+        for e in events
     ]
-    return sorted(chosen, key=lambda e: (e.occurred_on.start, e.seq or 0))
 
 
-@dataclass
-class World:
-    """What the effective events say, applied one by one in (effective date, seq) order."""
+def live_records(records: Iterable[EventRecord], known_on: datetime | None) -> list[EventRecord]:
+    """The events recorded by `known_on` (all, without it) that no known event voids, less the
+    retractions themselves, in `seq` order."""
+    cutoff = format_timestamp(known_on) if known_on is not None else None
+    known = [r for r in records if cutoff is None or (r.recorded_at or "") <= cutoff]
+    voided = {target for r in known if (target := r.voids()) is not None}
+    live = [r for r in known if r.id not in voided and not REGISTRY[r.type].voids_by_payload]
+    return sorted(live, key=lambda r: r.seq)
 
-    companies: dict[str, CompanyFacts] = field(default_factory=dict)
-    parents: dict[str, ParentLink] = field(default_factory=dict)
-    assets: dict[tuple[str, Layer, str], FoldedAsset] = field(default_factory=dict)
-    partnerships: dict[UUID, PartnershipFormed] = field(default_factory=dict)
-    activations: dict[UUID, PartnershipActivated] = field(default_factory=dict)
-    investments: dict[tuple[str, str], list[InvestmentMade]] = field(default_factory=dict)
-    dependencies: dict[UUID, DependencyFormed] = field(default_factory=dict)
 
-    def apply(self, event: Event) -> None:
-        if isinstance(event, CompanyRegistered):
-            registered = event.payload
-            self.companies[registered.company] = CompanyFacts(
-                registered.company, registered.name, registered.kind, event.occurred_on
-            )
-        elif isinstance(event, CompanyRenamed):
-            old = self.companies[event.payload.company]
-            self.companies[old.slug] = CompanyFacts(
-                old.slug, event.payload.name, old.kind, old.founded
-            )
-        elif isinstance(event, AcquisitionCompleted):
-            deal = event.payload
-            self.parents[deal.target] = ParentLink(
-                deal.acquirer, deal.target, event_id(event), event.occurred_on
-            )
-        elif isinstance(event, AssetRetired):
-            retired = event.payload
-            self.assets.pop((retired.company, retired.layer, fold_name(retired.asset)), None)
-        elif isinstance(event.payload, LAUNCH_PAYLOADS):
-            self._launch(event, event.payload)
-        else:
-            self._apply_deal(event)
+def effective_records(
+    events: Iterable[EventBase | EventRecord], as_of: date, known_on: datetime | None = None
+) -> list[EventRecord]:
+    """Live events effective by `as_of`, in effect order (effective date, then `seq`)."""
+    live = live_records(as_records(events), known_on)
+    return in_effect_order([r for r in live if r.occurred.start <= as_of])
 
-    def _apply_deal(self, event: Event) -> None:
-        if isinstance(event, PartnershipFormed):
-            self.partnerships[event_id(event)] = event
-        elif isinstance(event, PartnershipActivated):
-            if event.payload.partnership in self.partnerships:
-                self.activations.setdefault(event.payload.partnership, event)
-        elif isinstance(event, PartnershipEnded):
-            self.partnerships.pop(event.payload.partnership, None)
-        elif isinstance(event, InvestmentMade):
-            key = (event.payload.investor, event.payload.investee)
-            self.investments.setdefault(key, []).append(event)
-        elif isinstance(event, DependencyFormed):
-            self.dependencies[event_id(event)] = event
-        elif isinstance(event, DependencyEnded):
-            self.dependencies.pop(event.payload.dependency, None)
 
-    def _launch(self, event: Event, payload: LaunchPayload) -> None:
-        layer, name, kind = launched_asset(payload)
-        status = getattr(payload, "status", None) or "available"
-        partners = {p: event.occurred_on for p in getattr(payload, "partners", None) or ()}
-        base = getattr(payload, "base_model", None)
-        key = (payload.company, layer, fold_name(name))
-        asset = self.assets.get(key)
-        if asset is None:
-            self.assets[key] = FoldedAsset(
-                payload.company, layer, name, kind, status, event.occurred_on,
-                [event_id(event)], partners, base, event.occurred_on if base else None,
-                event.occurred_on, event_id(event) if base else None,
-            )  # fmt: skip
-            return
-        if status != asset.status:
-            asset.status_since = event.occurred_on
-        asset.name, asset.kind, asset.status = name, kind, status
-        asset.event_ids.append(event_id(event))
-        for partner, since in partners.items():
-            asset.partners.setdefault(partner, since)
-        if base is not None and asset.base is None:
-            asset.base, asset.base_since, asset.base_event = (
-                base,
-                event.occurred_on,
-                event_id(event),
-            )
+def facts_of(records: Iterable[EventRecord]) -> list[Fact]:
+    """Every fact of the units the live `records` belong to."""
+    by_unit: dict[str, list[EventRecord]] = defaultdict(list)
+    for record in records:
+        unit = REGISTRY.unit_of(record)
+        if unit is not None:
+            by_unit[unit].append(record)
+    found: list[Fact] = []
+    for unit, unit_records in by_unit.items():
+        found.extend(facts_of_unit(unit, unit_records, REGISTRY.effect))
+    return found
+
+
+def fold_facts(
+    events: Iterable[EventBase | EventRecord], known_on: datetime | None = None
+) -> FactSet:
+    return FactSet(facts_of(live_records(as_records(events), known_on)))
 
 
 def fold_footprint(
-    events: Iterable[Event], as_of: date, known_on: datetime | None = None
+    events: Iterable[EventBase | EventRecord], as_of: date, known_on: datetime | None = None
 ) -> Footprint:
     """The footprint of every company on `as_of`, from the events known at `known_on`."""
-    effective = effective_events(events, as_of, known_on)
-    world = World()
-    for event in effective:
-        world.apply(event)
-    return footprint_of(world, effective, as_of)
+    live = live_records(as_records(events), known_on)
+    footprint = FactSet(facts_of(live)).on(as_of)
+    footprint.facts = {
+        UUID(r.id): EventFacts(r.occurred.end, r.confidence)
+        for r in live
+        if r.occurred.start <= as_of
+    }
+    return footprint

@@ -17,18 +17,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import (
-    AcquisitionAbandoned,
-    AcquisitionAnnounced,
-    AcquisitionCompleted,
-    Event,
-    PartnershipActivated,
-    PartnershipEnded,
-    PartnershipFormed,
-)
-from stackline.domain.payloads import LAUNCH_PAYLOADS, launched_asset
-from stackline.domain.values import fold_name
+from stackline.domain.records import EventRecord
 
 
 @dataclass(frozen=True)
@@ -53,87 +44,71 @@ class Plan:
         }  # fmt: skip
 
 
-def plans_as_of(effective: Sequence[Event], as_of: date) -> list[Plan]:
+def plans_as_of(effective: Sequence[EventRecord], as_of: date) -> list[Plan]:
     """The plans among `effective` (live events dated by `as_of`, in effect order) and their
     outcome on `as_of`."""
     found = []
-    for index, event in enumerate(effective):
-        plan = _plan_of(event, effective[index + 1 :], as_of)
+    for index, record in enumerate(effective):
+        plan = _plan_of(record, effective[index + 1 :], as_of)
         if plan is not None:
             found.append(plan)
     return sorted(found, key=lambda p: (p.target_on.start, p.announced_on.start, str(p.event_id)))
 
 
-def _plan_of(event: Event, later: Sequence[Event], as_of: date) -> Plan | None:
-    payload: Any = event.payload
-    target_on = getattr(payload, "target_on", None)
-    if target_on is None or (getattr(payload, "status", "announced") or "available") != "announced":
+def _plan_of(record: EventRecord, later: Sequence[EventRecord], as_of: date) -> Plan | None:
+    entry, p = REGISTRY[record.type], record.payload
+    if not entry.is_plan(p):
         return None
-    assert event.id is not None
-    if isinstance(payload, LAUNCH_PAYLOADS):
-        layer, name, _ = launched_asset(payload)
-        delivered = _first(later, lambda e: _delivers_asset(e, payload.company, layer, name))
-        return _outcome(
-            event, payload.company, layer.value, name, target_on, delivered, None, as_of
-        )
-    if isinstance(event, PartnershipFormed):
-        p = event.payload
-        started = _first(
-            later, lambda e: _targets(e, PartnershipActivated, "partnership", event.id)
-        )
-        ended = _first(later, lambda e: _targets(e, PartnershipEnded, "partnership", event.id))
-        gave_up = ended if ended is not None and started is None else None
-        company = p.provider or p.parties[0]
-        return _outcome(event, company, p.layer.value, p.asset, target_on, started, gave_up, as_of)
-    if isinstance(event, AcquisitionAnnounced):
-        deal = event.payload
-        done = _first(later, lambda e: isinstance(e, AcquisitionCompleted)
-                      and (e.payload.acquirer, e.payload.target) == (deal.acquirer, deal.target))  # fmt: skip
-        gave_up = _first(
-            later, lambda e: _targets(e, AcquisitionAbandoned, "announcement", event.id)
-        )
-        return _outcome(event, deal.acquirer, None, deal.target, target_on, done, gave_up, as_of)
-    return None
+    target_on = PartialDate.parse(p["target_on"])
+    layer = entry.layer(p)
+    if entry.asset_field is not None:  # a launch: delivered when its asset becomes available
+        unit = REGISTRY.unit_of(record)
+        delivered = _first(later, lambda e: REGISTRY.unit_of(e) == unit and _available(e))
+        return _outcome(record, p["company"], layer, p[entry.asset_field], target_on,
+                        delivered, None, as_of)  # fmt: skip
+    if record.type == "acquisition.announced":
+        pair = (p["acquirer"], p["target"])
+        done = _first(later, lambda e: e.type == "acquisition.completed"
+                      and (e.payload["acquirer"], e.payload["target"]) == pair)  # fmt: skip
+        gave_up = _first(later, lambda e: _acts_on(e, "acquisition.abandoned", record.id))
+        return _outcome(record, pair[0], None, pair[1], target_on, done, gave_up, as_of)
+    started = _first(later, lambda e: _acts_on(e, "partnership.activated", record.id))
+    ended = _first(later, lambda e: _acts_on(e, "partnership.ended", record.id))
+    gave_up = ended if ended is not None and started is None else None
+    company = p.get("provider") or p["parties"][0]
+    return _outcome(record, company, layer, p.get("asset"), target_on, started, gave_up, as_of)
 
 
 def _outcome(
-    plan: Event, company: str, layer: str | None, asset: str | None, target: PartialDate,
-    delivered: Event | None, abandoned: Event | None, as_of: date,
+    plan: EventRecord, company: str, layer: str | None, asset: str | None, target: PartialDate,
+    delivered: EventRecord | None, abandoned: EventRecord | None, as_of: date,
 ) -> Plan:  # fmt: skip
-    assert plan.id is not None
+    plan_id, announced = UUID(plan.id), plan.occurred
     if delivered is not None:
-        day = delivered.occurred_on.start
+        day = delivered.occurred.start
         slip = 0 if target.start <= day <= target.end else _days_outside(day, target)
-        return Plan(plan.id, company, layer, asset, plan.occurred_on, target,
-                    delivered.occurred_on, slip, "delivered")  # fmt: skip
+        return Plan(plan_id, company, layer, asset, announced, target, delivered.occurred, slip,
+                    "delivered")  # fmt: skip
     if abandoned is not None:
-        return Plan(
-            plan.id, company, layer, asset, plan.occurred_on, target, None, None, "abandoned"
-        )
+        return Plan(plan_id, company, layer, asset, announced, target, None, None, "abandoned")
     if target.end < as_of:
-        return Plan(plan.id, company, layer, asset, plan.occurred_on, target, None,
+        return Plan(plan_id, company, layer, asset, announced, target, None,
                     (as_of - target.end).days, "overdue")  # fmt: skip
-    return Plan(plan.id, company, layer, asset, plan.occurred_on, target, None, None, "pending")
+    return Plan(plan_id, company, layer, asset, announced, target, None, None, "pending")
 
 
 def _days_outside(day: date, target: PartialDate) -> int:
     return (day - target.end).days if day > target.end else (day - target.start).days
 
 
-def _delivers_asset(event: Event, company: str, layer: Any, name: str) -> bool:
-    payload: Any = event.payload
-    if not isinstance(payload, LAUNCH_PAYLOADS) or payload.company != company:
-        return False
-    other_layer, other_name, _ = launched_asset(payload)
-    status = getattr(payload, "status", None) or "available"
-    return (
-        other_layer == layer and fold_name(other_name) == fold_name(name) and status == "available"
-    )
+def _available(record: EventRecord) -> bool:
+    return REGISTRY[record.type].status_of(record.payload) == "available"
 
 
-def _targets(event: Event, kind: type[Event], field: str, target: UUID | None) -> bool:
-    return isinstance(event, kind) and getattr(event.payload, field) == target
+def _acts_on(record: EventRecord, event_type: str, target: str) -> bool:
+    field = REGISTRY[event_type].target_field
+    return record.type == event_type and field is not None and record.payload[field] == target
 
 
-def _first(events: Sequence[Event], matches: Any) -> Event | None:
-    return next((event for event in events if matches(event)), None)
+def _first(records: Sequence[EventRecord], matches: Any) -> EventRecord | None:
+    return next((record for record in records if matches(record)), None)

@@ -132,26 +132,26 @@ class Row:
         return OWNED if self.relation == "owned" else PARTNER
 
 
+Span = tuple[date, date | None, str]  # [valid_from, valid_to) and what holds: a name, an owner
+
+
 @dataclass
 class PresenceInputs:
     """Everything presence is composed from, for a set of companies and what they reach."""
 
     founded: dict[str, date] = field(default_factory=dict)
     rows: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
-    # Ownership: (valid_from, seq, acquirer) per target; (valid_from, seq, name) per company.
-    links: dict[str, list[tuple[date, int, str]]] = field(default_factory=lambda: defaultdict(list))
-    names: dict[str, list[tuple[date, int, str]]] = field(default_factory=lambda: defaultdict(list))
+    # Ownership: the spans of each target's owners; names: the spans of each company's names.
+    links: dict[str, list[Span]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[str, list[Span]] = field(default_factory=lambda: defaultdict(list))
     holdings: dict[str, list[tuple[str, date]]] = field(default_factory=lambda: defaultdict(list))
 
     def owned_spans(self) -> dict[str, list[tuple[str, date, date | None]]]:
-        """For each owner, (child, start, end): a link holds until the child's next link."""
+        """For each owner, (child, start, end): the days it owned the child."""
         spans: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
         for child, links in self.links.items():
-            ordered = sorted(links)
-            for index, (start, _, acquirer) in enumerate(ordered):
-                end = ordered[index + 1][0] if index + 1 < len(ordered) else None
-                if end is None or end > start:
-                    spans[acquirer].append((child, start, end))
+            for start, end, acquirer in links:
+                spans[acquirer].append((child, start, end))
         return spans
 
 
@@ -273,13 +273,13 @@ def matrix_rows(
     parents = sorted(inputs.links.get(company, []))
     names = sorted(inputs.names.get(company, []))
     days = {start} | {d for f in layers.values() for d, _ in f.points}
-    days |= {d for d, _, _ in parents} | {d for d, _, _ in names}
+    days |= {d for span in (*parents, *names) for d in span[:2] if d is not None}
     ordered = sorted(d for d in days if d >= start)
     rows: list[PresenceRow] = []
     for day in ordered:
         presence = {layer: LEVEL_WORDS[f.at(day)] for layer, f in layers.items()}
-        parent = _latest(parents, day)
-        name = _latest(names, day) or company
+        parent = _holding(parents, day)
+        name = _holding(names, day) or company
         if rows and (rows[-1].presence, rows[-1].parent, rows[-1].name) == (presence, parent, name):
             continue
         if rows:
@@ -288,9 +288,13 @@ def matrix_rows(
     return rows
 
 
-def _latest(dated: list[tuple[date, int, str]], day: date) -> str | None:
-    index = bisect_right(dated, (day, _TOP, "")) - 1
-    return dated[index][2] if index >= 0 else None
+def _holding(spans: list[Span], day: date) -> str | None:
+    """What holds on `day` among spans that do not overlap, sorted by their start."""
+    index = bisect_right(spans, day, key=lambda span: span[0]) - 1
+    if index < 0:
+        return None
+    end = spans[index][1]
+    return spans[index][2] if end is None or day < end else None
 
 
 def _ending(row: PresenceRow, day: date) -> PresenceRow:

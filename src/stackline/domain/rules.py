@@ -1,71 +1,38 @@
 """The rules an event must pass to be appended (DESIGN §2), checked against the log's state.
 
-`check_append` is pure: the store supplies a `RuleContext` answering from its tables, inside the
-append transaction, after the effects of any event the new one voids have been withdrawn.
+The rules every event passes are here (its date, the companies it names, what it voids, what it
+acts on, its `ends_on`); each type adds its own in its registry entry (`catalog/`). All are pure:
+the store supplies a `RuleContext` answering from its tables, inside the append transaction,
+after the effects of any event the new one voids have been withdrawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Protocol
+from typing import Any
 from uuid import UUID
 
-from stackline.domain.dates import PartialDate
+from stackline.domain.catalog import REGISTRY
 from stackline.domain.errors import FieldProblem, InvalidEvent
-from stackline.domain.events import (
-    AcquisitionCompleted,
-    AssetRetired,
-    CompanyRegistered,
-    DependencyFormed,
-    Event,
-    EventRetracted,
-    PartnershipFormed,
-    company_fields,
-)
-from stackline.domain.follow_up_rules import follow_up_problems
-from stackline.domain.values import Layer, fold_name
+from stackline.domain.events import EventBase, company_fields
+from stackline.domain.rule_context import RuleContext
 
 
-class RuleContext(Protocol):
-    def founding(self, slug: str) -> PartialDate | None:
-        """The founding date of a registered company (None when not registered)."""
-
-    def find(self, event_id: UUID) -> Event | None: ...
-
-    def is_voided(self, event_id: UUID) -> bool: ...
-
-    def earliest_reference(self, slug: str) -> date | None:
-        """The effective date of the earliest live event, other than registrations, naming slug."""
-
-    def parent_chain(self, slug: str, on: date) -> list[str]: ...
-
-    def ever_ancestors(self, slug: str) -> set[str]: ...
-
-    def ownership_change_dates(self, slugs: set[str], after: date) -> list[date]: ...
-
-    def followed_by(self, target: UUID, event_type: str) -> bool:
-        """Whether a live event of `event_type` acts on `target` (ends it, activates it, …)."""
-
-    def acquired_since(self, acquirer: str, target: str, since: date) -> bool:
-        """Whether a live acquisition.completed of `target` by `acquirer` is dated `since` or later."""
-
-    def holds_asset(self, company: str, layer: Layer, asset_key: str, on: date) -> bool: ...
-
-
-def voided_by(event: Event) -> UUID | None:
+def voided_by(event: EventBase) -> UUID | None:
     """The earlier event this one voids: a retraction's target, or the event it supersedes."""
-    if isinstance(event, EventRetracted):
-        return event.payload.event
+    if REGISTRY[event.type].voids_by_payload:
+        target: UUID = event.payload.event
+        return target
     return event.supersedes
 
 
-def check_voiding(event: Event, context: RuleContext) -> None:
+def check_voiding(event: EventBase, context: RuleContext) -> None:
     """Check the event this one would void; run before that event's effects are withdrawn."""
     target = voided_by(event)
     if target is None:
         return
-    path = "payload.event" if isinstance(event, EventRetracted) else "supersedes"
+    path = "payload.event" if REGISTRY[event.type].voids_by_payload else "supersedes"
     problems = list(_check_target(path, target, context, event))
     if problems:
         raise InvalidEvent(f"{event.type} event cannot void {target}", problems)
@@ -81,49 +48,31 @@ def parent_chain(parent_on: Callable[[str, date], str | None], slug: str, on: da
     return chain
 
 
-def check_append(event: Event, context: RuleContext, recorded_on: date) -> None:
+def check_append(event: EventBase, context: RuleContext, recorded_on: date) -> None:
     """Raise `InvalidEvent` (422) listing every broken rule, or return when the event may go in."""
     problems = list(_problems(event, context, recorded_on))
     if problems:
         raise InvalidEvent(f"{event.type} event breaks {len(problems)} rule(s)", problems)
 
 
-def _problems(event: Event, context: RuleContext, recorded_on: date) -> Iterator[FieldProblem]:
+def _problems(event: EventBase, context: RuleContext, recorded_on: date) -> Iterator[FieldProblem]:
     if event.occurred_on.start > recorded_on:
         yield FieldProblem(
             "occurred_on",
             f"starts after today ({recorded_on}); record plans as announcements with target_on",
         )
     yield from _check_companies(event, context)
-    yield from follow_up_problems(event, context)
-    if isinstance(event, CompanyRegistered):
-        if context.founding(event.payload.company) is not None:
-            yield FieldProblem(
-                "payload.company", f"{event.payload.company!r} is already registered"
-            )
-        else:
-            first = context.earliest_reference(event.payload.company)
-            if first is not None and first < event.occurred_on.start:
-                yield FieldProblem("occurred_on", f"events name this company from {first}")
-    elif isinstance(event, AcquisitionCompleted):
-        yield from _check_cycle(event, context)
-    elif isinstance(event, PartnershipFormed | DependencyFormed):
-        ends = event.payload.ends_on
-        if ends is not None and ends.start < event.occurred_on.start:
-            yield FieldProblem("payload.ends_on", "must not start before the event itself")
-    if isinstance(event, DependencyFormed):
-        yield from _check_dependency_assets(event, context)
-    elif isinstance(event, AssetRetired):
-        p = event.payload
-        if not context.holds_asset(p.company, p.layer, fold_name(p.asset), event.occurred_on.start):
-            yield FieldProblem(
-                "payload.asset",
-                f"{p.company!r} holds no {p.layer.value} asset {p.asset!r} on {event.occurred_on.start}",
-            )
+    yield from _check_follow_up(event, context)
+    ends = getattr(event.payload, "ends_on", None)
+    if ends is not None and ends.start < event.occurred_on.start:
+        yield FieldProblem("payload.ends_on", "must not start before the event itself")
+    for rule in REGISTRY[event.type].rules:
+        yield from rule(event, context)
 
 
-def _check_companies(event: Event, context: RuleContext) -> Iterator[FieldProblem]:
-    registering = event.payload.company if isinstance(event, CompanyRegistered) else None
+def _check_companies(event: EventBase, context: RuleContext) -> Iterator[FieldProblem]:
+    registers = REGISTRY[event.type].registers
+    registering = getattr(event.payload, registers) if registers else None
     for path, slug in company_fields(event):
         if slug == registering:
             continue
@@ -136,55 +85,58 @@ def _check_companies(event: Event, context: RuleContext) -> Iterator[FieldProble
             )
 
 
+def _check_follow_up(event: EventBase, context: RuleContext) -> Iterator[FieldProblem]:
+    """An event acting on an earlier one (activating or ending a partnership, ending a
+    dependency, abandoning an acquisition) needs that event live, of the right type, not
+    already finished, and not dated after it."""
+    entry = REGISTRY[event.type]
+    rule, field = entry.follows, entry.target_field
+    if rule is None or field is None:
+        return
+    path = f"payload.{field}"
+    target_id: UUID = getattr(event.payload, field)
+    target: Any = context.find(target_id)
+    if target is None or target.type != rule.target_type:
+        article = "an" if rule.noun[0] in "aeiou" else "a"
+        yield FieldProblem(
+            path, f"not {article} {rule.noun}: no {rule.target_type} event {target_id}"
+        )
+        return
+    if context.is_voided(target_id):
+        yield FieldProblem(path, f"the {rule.noun} was retracted or corrected")
+        return
+    for finished in rule.finished_by:
+        if context.followed_by(target_id, finished):
+            yield FieldProblem(path, f"the {rule.noun} is already {finished.rsplit('.', 1)[1]}")
+            return
+    if event.occurred_on.start < target.occurred_on.start:
+        yield FieldProblem("occurred_on", f"the {rule.noun} dates from {target.occurred_on}")
+        return
+    if rule.check is not None:
+        yield from rule.check(event, target, context)
+
+
 def _check_target(
-    path: str, target_id: UUID, context: RuleContext, voiding: Event
+    path: str, target_id: UUID, context: RuleContext, voiding: EventBase
 ) -> Iterator[FieldProblem]:
-    target = context.find(target_id)
+    target: Any = context.find(target_id)
     if target is None:
         yield FieldProblem(path, f"no event {target_id}")
-    elif isinstance(target, EventRetracted):
+    elif REGISTRY[target.type].voids_by_payload:
         yield FieldProblem(path, "a retraction cannot be retracted or superseded")
     elif context.is_voided(target_id):
         yield FieldProblem(path, f"event {target_id} is already voided")
-    elif isinstance(target, CompanyRegistered) and not _registers_again(voiding, target):
-        first = context.earliest_reference(target.payload.company)
-        if first is not None:
-            yield FieldProblem(
-                path, f"live events still name {target.payload.company!r}; void those first"
-            )
+    elif (registers := REGISTRY[target.type].registers) and not _registers_again(
+        voiding, target, registers
+    ):
+        slug = getattr(target.payload, registers)
+        if context.earliest_reference(slug) is not None:
+            yield FieldProblem(path, f"live events still name {slug!r}; void those first")
 
 
-def _check_cycle(event: AcquisitionCompleted, context: RuleContext) -> Iterator[FieldProblem]:
-    """Refuse a link that makes the target its own owner on its date or any later one."""
-    acquirer, target = event.payload.acquirer, event.payload.target
-    ancestors = context.ever_ancestors(acquirer)
-    if target not in ancestors:
-        return
-    start = event.occurred_on.start
-    for day in [start, *context.ownership_change_dates(ancestors | {acquirer}, start)]:
-        if target in context.parent_chain(acquirer, day):
-            yield FieldProblem(
-                "payload.target", f"{target!r} owns {acquirer!r} on {day}: an ownership cycle"
-            )
-            return
-
-
-def _check_dependency_assets(
-    event: DependencyFormed, context: RuleContext
-) -> Iterator[FieldProblem]:
-    """Both assets must exist (launched, not retired) on the dependency's date."""
-    day = event.occurred_on.start
-    for side, ref in (("from", event.payload.from_), ("on", event.payload.on)):
-        if not context.holds_asset(ref.company, ref.layer, fold_name(ref.asset), day):
-            yield FieldProblem(
-                f"payload.{side}.asset",
-                f"{ref.company!r} has no {ref.layer.value} asset {ref.asset!r} on {day}",
-            )
-
-
-def _registers_again(voiding: Event, registration: CompanyRegistered) -> bool:
+def _registers_again(voiding: EventBase, registration: Any, field: str) -> bool:
     """A correction that registers the same company again keeps the events naming it valid."""
-    return (
-        isinstance(voiding, CompanyRegistered)
-        and voiding.payload.company == registration.payload.company
+    same: bool = voiding.type == registration.type and getattr(voiding.payload, field) == getattr(
+        registration.payload, field
     )
+    return same

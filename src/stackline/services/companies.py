@@ -13,15 +13,15 @@ from typing import Any
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
+from stackline.domain.fact_set import FactSet
 from stackline.domain.filters import EventFilter
 from stackline.domain.footprint import DependencyEdge, Footprint, FootprintSource
-from stackline.domain.footprint_history import FootprintHistory
 from stackline.domain.stack import Stack, compose_stack
 from stackline.services.history import HistoryPoint, layer_history
 from stackline.services.stacks import holding_companies, known_footprint, require_company
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
-from stackline.store.reads.history import closure, event_facts, footprint_history
+from stackline.store.reads.history import company_closure, event_facts, history_facts
 from stackline.store.units_of_work import Database, Reading
 
 EVENTS_SHOWN = 200
@@ -53,7 +53,7 @@ def company_page(
     """Everything `/companies/<slug>` shows; `UnknownCompany` when no registration names it."""
     with db.reading() as uow:
         require_company(uow, slug)
-        history = footprint_history(uow, closure(uow, slug))
+        history = history_facts(uow, company_closure(uow, slug))
         stack = _stack(uow, history, slug, as_of, known_on)
         diff, diff_events = None, []
         if compare is not None:
@@ -66,7 +66,7 @@ def company_page(
         chart = layer_history(uow, slug, max(as_of, today), known_on)
         change_days = history.change_days()
         holders = {slug} | holding_companies(stack)
-        depends = [d for d in history.at(as_of).dependencies if d.dependent.company in holders]
+        depends = [d for d in history.on(as_of).dependencies if d.dependent.company in holders]
         events, next_after = event_reads.events_page(
             uow, EventFilter(company=slug, include_voided=True), 0, EVENTS_SHOWN
         )
@@ -79,11 +79,11 @@ def company_page(
 
 
 def _stack(
-    uow: Reading, history: FootprintHistory, slug: str, day: date, known_on: datetime | None
+    uow: Reading, history: FactSet, slug: str, day: date, known_on: datetime | None
 ) -> Stack:
     source: FootprintSource
     if known_on is None:
-        footprint: Footprint = history.at(day)
+        footprint: Footprint = history.on(day)
         ids = {i for entries in footprint.entries.values() for e in entries for i in e.event_ids}
         ids |= {link.event_id for links in footprint.children.values() for link in links}
         ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}

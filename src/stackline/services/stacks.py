@@ -14,14 +14,14 @@ from weakref import WeakKeyDictionary
 
 from stackline.domain.diff import StackDiff, diff_stacks
 from stackline.domain.errors import UnknownCompany
-from stackline.domain.events import Event
 from stackline.domain.fold import fold_footprint
 from stackline.domain.footprint import Footprint, FootprintSource
 from stackline.domain.presence import PresenceRow
+from stackline.domain.records import EventRecord
 from stackline.domain.stack import MatrixRow, Stack, compose_stack
 from stackline.domain.values import LAYERS
 from stackline.services.caching import BoundedCache
-from stackline.store.footprints import StoredFootprint, events_known_on
+from stackline.store.footprints import StoredFootprint, records_known_on
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.reads import presence as presence_reads
@@ -36,12 +36,12 @@ def source_on(uow: Reading, as_of: date, known_on: datetime | None) -> Footprint
     return known_footprint(uow, as_of, known_on)
 
 
-def known_events(uow: Reading, known_on: datetime) -> list[Event]:
+def known_events(uow: Reading, known_on: datetime) -> list[EventRecord]:
     """The events recorded by `known_on` (read once per unit of work)."""
     key = ("known_events", known_on)
     if key not in uow.memo:
-        uow.memo[key] = events_known_on(uow.connection, known_on)
-    found: list[Event] = uow.memo[key]
+        uow.memo[key] = records_known_on(uow.connection, known_on)
+    found: list[EventRecord] = uow.memo[key]
     return found
 
 

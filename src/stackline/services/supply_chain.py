@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from stackline.domain.fold import effective_events
+from stackline.domain.fold import effective_records
 from stackline.domain.graph import Graph, compose_graph
 from stackline.domain.plans import Plan, plans_as_of
 from stackline.services.stacks import known_events, known_footprint, require_company
@@ -35,5 +35,5 @@ def plans_of(db: Database, as_of: date, known_on: datetime | None = None) -> lis
         if known_on is None:
             events = plan_events(uow, as_of)
         else:
-            events = effective_events(known_events(uow, known_on), as_of, known_on)
+            events = effective_records(known_events(uow, known_on), as_of, known_on)
     return plans_as_of(events, as_of)

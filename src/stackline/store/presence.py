@@ -16,13 +16,12 @@ nothing is recomposed. Otherwise the write takes the general path.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Set
-from datetime import date, timedelta
-from typing import Any, NamedTuple
+from datetime import date
+from typing import Any
 
 import orjson
 
+from stackline.domain.dates import day_of, maybe_day
 from stackline.domain.presence import (
     LEVEL_WORDS,
     PresenceComposer,
@@ -32,15 +31,12 @@ from stackline.domain.presence import (
     matrix_rows,
 )
 from stackline.domain.values import LAYERS
+from stackline.store.presence_causes import DayIndex, Mention, Reach
 from stackline.store.statements import Sql, json_text
-from stackline.store.tables import companies, company_names, investments, ownership_links, presence
+from stackline.store.tables import presence
+from stackline.store.temporal import closure
 
 _LIVE = "id NOT IN (SELECT event_id FROM voids)"
-ONE_DAY = timedelta(days=1)
-# Events that change no company's presence but their own row (its founding, its name).
-OWN_ONLY = frozenset({"company.registered", "company.renamed"})
-# The point tables presence is composed from (with stack_facts): see `_inputs`.
-INPUT_TABLES = frozenset({companies, company_names, ownership_links, investments})
 _LAYER_COLUMNS = frozenset(layer.value for layer in LAYERS)
 
 
@@ -54,7 +50,7 @@ class PresenceProjector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.changed: set[str] = set()  # companies whose presence inputs changed
-        self.mentions: list[_Mention] = []  # the write's events, as causes of rows
+        self.mentions: list[Mention] = []  # the write's events, as causes of rows
         self.added: list[dict[str, Any]] = []  # stack rows of new units, nothing else changed
         self.since: date | None = None  # the earliest day a change of this write takes effect
 
@@ -63,11 +59,13 @@ class PresenceProjector:
         self.changed |= {c for c in companies if c}
         self._from(since)
 
-    def mentioned(self, event_id: str, event_type: str, companies: set[str], day: date) -> None:
+    def mentioned(
+        self, seq: int, event_id: str, event_type: str, companies: set[str], day: date
+    ) -> None:
         """An event of the write names `companies` and takes effect on `day`: it may be a cause
         of rows starting that day, whether or not it changes anyone's presence."""
         named = frozenset(c for c in companies if c)
-        self.mentions.append(_Mention(event_id, event_type, named, day))
+        self.mentions.append(Mention(seq, event_id, event_type, named, day))
         self._from(day)
 
     def added_rows(self, rows: list[dict[str, Any]], since: date) -> None:
@@ -114,7 +112,7 @@ class PresenceProjector:
         """No one's presence moved: only rows that start on one of the write's days, of
         companies its events reach, may gain causes — the write's events, last in `seq` order."""
         starting = [
-            (company, _day(start), event_ids)
+            (company, day_of(start), event_ids)
             for day in sorted({mention.day for mention in self.mentions})
             for company, start, event_ids in self.sql.rows(
                 "SELECT company, valid_from, event_ids FROM presence WHERE valid_from = :day",
@@ -132,9 +130,9 @@ class PresenceProjector:
         if not starts:
             return
         reach = Reach(self._ownership_inputs(self._reached({company for company, *_ in starts})))
+        index = DayIndex(self.mentions)
         for company, day, event_ids in starts:
-            reached = reach.of(company, day) | reach.of(company, day - ONE_DAY)
-            new = [m.event_id for m in self.mentions if m.day == day and m.causes(company, reached)]
+            new = index.causes(company, day, reach.around(company, day))
             if new:
                 self.sql.run(
                     "UPDATE presence SET event_ids = :ids WHERE company = :company "
@@ -158,7 +156,7 @@ class PresenceProjector:
         )
         return (
             bool(held)
-            and _day(held[0][0]) <= added.valid_from
+            and day_of(held[0][0]) <= added.valid_from
             and all(LEVEL_WORDS.index(word) >= added.level for _, word in held)
         )
 
@@ -205,13 +203,14 @@ class PresenceProjector:
             self.sql.run(
                 "UPDATE presence SET valid_to = :end WHERE company = :company AND valid_from = "
                 ":start",
-                {"end": end, "company": company, "start": _day(start).isoformat()},
+                {"end": end, "company": company, "start": day_of(start).isoformat()},
             )
             rows.extend(new)
         return rows
 
     def _rolling_up(self, companies: set[str]) -> set[str]:
-        owners = self._upwards(companies)
+        """`companies`, everyone who ever owned one, those owners' investors, and theirs."""
+        owners = closure(self.sql.connection, companies, "above")
         investors = {
             row[0]
             for row in self.sql.rows_in(
@@ -219,25 +218,13 @@ class PresenceProjector:
                 sorted(owners),
             )
         }
-        return owners | self._upwards(investors)
-
-    def _upwards(self, companies: set[str]) -> set[str]:
-        """`companies` and every company that ever owned one of them, transitively."""
-        found, frontier = set(companies), set(companies)
-        while frontier:
-            rows = self.sql.rows_in(
-                "SELECT DISTINCT acquirer FROM ownership_links WHERE target IN (:values)",
-                sorted(frontier),
-            )
-            frontier = {row[0] for row in rows} - found
-            found |= frontier
-        return found
+        return owners | closure(self.sql.connection, investors, "above")
 
     def _reached(self, companies: set[str]) -> set[str]:
         """What the presence of `companies` is composed from: each one's ownership tree (everyone
         it ever owned, transitively), and the ownership tree of every company one of those ever
         invested in. A stake does not chain: an investee's own stakes are not the investor's."""
-        owned = self._downwards(companies)
+        owned = closure(self.sql.connection, companies, "below")
         investees = {
             row[0]
             for row in self.sql.rows_in(
@@ -245,19 +232,7 @@ class PresenceProjector:
                 sorted(owned),
             )
         }
-        return owned | self._downwards(investees)
-
-    def _downwards(self, companies: set[str]) -> set[str]:
-        """`companies` and every company one of them ever owned, transitively."""
-        found, frontier = set(companies), set(companies)
-        while frontier:
-            rows = self.sql.rows_in(
-                "SELECT DISTINCT target FROM ownership_links WHERE acquirer IN (:values)",
-                sorted(frontier),
-            )
-            frontier = {row[0] for row in rows} - found
-            found |= frontier
-        return found
+        return owned | closure(self.sql.connection, investees, "below")
 
     def _inputs(self, companies: set[str], since: date | None) -> PresenceInputs:
         """What presence is composed from; with `since`, only stack rows that hold on some day
@@ -269,7 +244,7 @@ class PresenceProjector:
         for slug, founded in self.sql.rows_in(
             "SELECT slug, founded_start FROM companies WHERE slug IN (:values)", wanted
         ):
-            inputs.founded[slug] = _day(founded)
+            inputs.founded[slug] = day_of(founded)
         for holder, layer, relation, status, start, end in self.sql.rows_in(
             "SELECT holder, layer, relation, status, valid_from, valid_to FROM stack_facts "
             f"WHERE holder IN (:values){recent}",
@@ -277,108 +252,56 @@ class PresenceProjector:
             params,
         ):
             inputs.rows[holder].append(_as_row(layer, relation, status, start, end))
-        for company, start, seq, name in self.sql.rows_in(
-            "SELECT company, valid_from, seq, name FROM company_names WHERE company IN (:values)",
+        for company, start, end, name in self.sql.rows_in(
+            "SELECT company, valid_from, valid_to, name FROM company_names "
+            "WHERE company IN (:values)",
             wanted,
         ):
-            inputs.names[company].append((_day(start), seq, name))
+            inputs.names[company].append((day_of(start), maybe_day(end), name))
         return inputs
 
     def _ownership_inputs(self, companies: set[str]) -> PresenceInputs:
         """Who owned and held stakes in whom (what `Reach` needs), for `companies`."""
         inputs = PresenceInputs()
         wanted = sorted(companies)
-        for target, start, seq, acquirer in self.sql.rows_in(
-            "SELECT target, valid_from, seq, acquirer FROM ownership_links WHERE target IN (:values)",
+        for target, start, end, acquirer in self.sql.rows_in(
+            "SELECT target, valid_from, valid_to, acquirer FROM ownership_links "
+            "WHERE target IN (:values)",
             wanted,
         ):
-            inputs.links[target].append((_day(start), seq, acquirer))
+            inputs.links[target].append((day_of(start), maybe_day(end), acquirer))
         for investor, investee, start in self.sql.rows_in(
             "SELECT investor, investee, valid_from FROM investments WHERE investor IN (:values)",
             wanted,
         ):
-            inputs.holdings[investor].append((investee, _day(start)))
+            inputs.holdings[investor].append((investee, day_of(start)))
         return inputs
 
     def _causes(
         self, starts: list[tuple[str, date]], inputs: PresenceInputs
     ) -> dict[tuple[str, date], list[str]]:
-        """For each row, by its (company, first day), the live events effective on that day
-        that name a company its presence is composed from that day or the day before (`Reach`:
-        what it gains or loses); a founding or a rename counts only for its own company's row.
-        Rows with no such event are left out."""
+        """For each row, by its (company, first day), its causes (`presence_causes`); rows
+        with none are left out. The day's events are read once, through the day index."""
         days = sorted({start.isoformat() for _, start in starts})
-        on_day: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
-        for event_id, event_type, effective_on, company in self.sql.rows_in(
-            "SELECT e.id, e.type, e.effective_on, ec.company FROM events e JOIN event_companies "
-            f"ec ON ec.seq = e.seq WHERE e.effective_on IN (:values) AND e.{_LIVE} ORDER BY e.seq",
+        named: dict[str, tuple[int, str, str, date, set[str]]] = {}
+        for seq, event_id, event_type, effective_on, company in self.sql.rows_in(
+            "SELECT e.seq, e.id, e.type, e.effective_on, ec.company FROM events e JOIN "
+            "event_companies ec ON ec.seq = e.seq WHERE e.effective_on IN (:values) "
+            f"AND e.{_LIVE}",
             days,
         ):
-            named = on_day[_day(effective_on).isoformat()].setdefault(event_id, (event_type, set()))
-            named[1].add(company)
+            found = named.setdefault(
+                event_id, (seq, event_id, event_type, day_of(effective_on), set())
+            )
+            found[4].add(company)
+        index = DayIndex(Mention(s, i, t, frozenset(c), d) for s, i, t, d, c in named.values())
         reach = Reach(inputs)
         causes: dict[tuple[str, date], list[str]] = {}
         for company, day in starts:
-            events = on_day.get(day.isoformat(), {})
-            if events:
-                reached = reach.of(company, day) | reach.of(company, day - ONE_DAY)
-                causes[(company, day)] = [
-                    event_id
-                    for event_id, (event_type, named) in events.items()
-                    if is_cause(event_type, named, company, reached)
-                ]
+            found_causes = index.causes(company, day, reach.around(company, day))
+            if found_causes:
+                causes[(company, day)] = found_causes
         return causes
-
-
-def is_cause(event_type: str, named: Set[str], company: str, reached: Set[str]) -> bool:
-    """Whether an event naming `named`, effective on a row's first day, is one of its causes."""
-    if event_type in OWN_ONLY:
-        return company in named
-    return not named.isdisjoint(reached)
-
-
-class _Mention(NamedTuple):
-    """An event of the write being finished, as a possible cause of rows."""
-
-    event_id: str
-    event_type: str
-    named: frozenset[str]
-    day: date
-
-    def causes(self, company: str, reached: Set[str]) -> bool:
-        return is_cause(self.event_type, self.named, company, reached)
-
-
-class Reach:
-    """What a company's presence is composed from on a day (see `PresenceProjector._reached`):
-    itself, the companies it owns that day (transitively), and the ownership trees of the
-    companies any of those holds a stake in by then."""
-
-    def __init__(self, inputs: PresenceInputs) -> None:
-        self.spans = inputs.owned_spans()
-        self.holdings = inputs.holdings
-        self._found: dict[tuple[str, date], frozenset[str]] = {}
-
-    def down(self, company: str, day: date) -> set[str]:
-        found, frontier = {company}, [company]
-        while frontier:
-            for child, start, end in self.spans.get(frontier.pop(), ()):
-                if start <= day and (end is None or day < end) and child not in found:
-                    found.add(child)
-                    frontier.append(child)
-        return found
-
-    def of(self, company: str, day: date) -> frozenset[str]:
-        key = (company, day)
-        if key not in self._found:
-            owned = self.down(company, day)
-            found = set(owned)
-            for member in owned:
-                for investee, since in self.holdings.get(member, ()):
-                    if since <= day:
-                        found |= self.down(investee, day)
-            self._found[key] = frozenset(found)
-        return self._found[key]
 
 
 def _stored(row: PresenceRow, causes: dict[tuple[str, date], list[str]]) -> dict[str, Any]:
@@ -392,14 +315,6 @@ def _stored(row: PresenceRow, causes: dict[tuple[str, date], list[str]]) -> dict
     }  # fmt: skip
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _maybe(value: Any) -> date | None:
-    return _day(value) if value is not None else None
-
-
 def _as_row(layer: str, relation: str, status: str, start: Any, end: Any) -> Row:
     """A stack_facts row as presence reads it: available or active, or merely planned."""
-    return Row(layer, relation, status in ("available", "active"), _day(start), _maybe(end))
+    return Row(layer, relation, status in ("available", "active"), day_of(start), maybe_day(end))

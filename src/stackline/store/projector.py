@@ -2,12 +2,13 @@
 
 Marten's "one projection, several lifecycles": the same `apply` serves a single append (a batch
 of one), an import (a batch per flush) and a rebuild (the whole log, a batch at a time, into
-empty tables). It dispatches on `catalog.EVENT_PROJECTIONS`:
+empty tables). What each type does comes from its registry entry (`domain/catalog`):
 1. `event_companies` and `voids` index every event and every voiding;
-2. point rows of voided events are deleted, and those of the batch's live events inserted;
+2. a plan's row belongs to its event alone: written when it is appended, deleted when voided;
 3. every unit the batch touches — its own events' units and the units of events it voids — is
-   recomputed from that unit's live events: those already stored, read by one indexed query,
-   and the batch's own, never read back.
+   recomputed from that unit's live events (those already stored, read by one indexed query,
+   and the batch's own, never read back) through each type's effect, and its facts replace
+   the unit's rows.
 The caller has inserted the batch's event rows; everything runs in the caller's transaction.
 """
 
@@ -16,18 +17,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Table
-
-from stackline.domain.events import companies_in_payload
+from stackline.domain.catalog import REGISTRY
+from stackline.domain.facts import HeldFact, PlanFact
 from stackline.domain.records import EventRecord
-from stackline.store.catalog import POINT_TABLES, point_rows, unit_of
-from stackline.store.presence import INPUT_TABLES, PresenceProjector
+from stackline.domain.units import facts_of_unit, unit_kind
+from stackline.store.fact_rows import UNIT_TABLES, fact_row
+from stackline.store.presence import PresenceProjector
 from stackline.store.rows import RECORD_COLUMNS, record_of_row
 from stackline.store.statements import Sql
-from stackline.store.tables import event_companies, stack_facts, voids
-from stackline.store.units import UNIT_TABLES, unit_rows
+from stackline.store.tables import event_companies, plans, voids
+
+# Units whose facts are what presence is composed from besides the stack rows: a company's
+# founding and names, its owners, its stakes. A change there recomposes the companies named.
+_PRESENCE_INPUT_KINDS = frozenset({"company", "parent", "stake"})
+
+
+def plan_fact(record: EventRecord) -> PlanFact | None:
+    """The plan an announcement is (one row per plan, DESIGN §8), or None."""
+    entry = REGISTRY[record.type]
+    if not entry.is_plan(record.payload):
+        return None
+    unit = REGISTRY.unit_of(record)
+    kind = unit_kind(unit) if unit is not None else "acquisition"
+    company = entry.companies(record.payload)[0]
+    return PlanFact(record.seq, record.id, kind, company, record.start)
 
 
 class Projector:
@@ -36,7 +50,6 @@ class Projector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.presence = PresenceProjector(sql)
-        self.since = date.max  # the earliest effective date of the batch being applied
 
     def apply(self, batch: Sequence[EventRecord]) -> None:
         """Project `batch` (consecutive, in `seq` order, rows already inserted)."""
@@ -46,17 +59,19 @@ class Projector:
         self._index(batch, voided)
         voided_rows = self._voided_stored(voided, batch[0].seq)
         # Nothing the batch does (or undoes) takes effect before its earliest event.
-        self.since = min(record.occurred.start for record in (*batch, *voided_rows))
-        self._points(batch, voided, voided_rows)
-        self._units(batch, voided, voided_rows)
+        since = min(record.occurred.start for record in (*batch, *voided_rows))
+        self._plans(batch, voided, voided_rows)
+        self._units(batch, voided, voided_rows, since)
         # Withdrawn: voided by this batch, whether stored before or written in it.
         withdrawals = [(r, r.id in voided) for r in batch] + [(r, True) for r in voided_rows]
         for record, withdrawn in withdrawals:
-            named = set(companies_in_payload(record.type, record.payload))
-            self.presence.mentioned(str(record.id), record.type, named, record.occurred.start)
-            changes_inputs = any(table in INPUT_TABLES for table, _ in point_rows(record))
-            if changes_inputs or withdrawn or record.voids():
-                self.presence.touched(named, self.since)
+            named = set(REGISTRY[record.type].companies(record.payload))
+            self.presence.mentioned(
+                record.seq, record.id, record.type, named, record.occurred.start
+            )
+            unit = REGISTRY.unit_of(record)
+            if withdrawn or record.voids() or (unit and unit_kind(unit) in _PRESENCE_INPUT_KINDS):
+                self.presence.touched(named, since)
 
     def finish(self, everyone: bool = False) -> None:
         """Bring the presence projection up to date with everything applied (all of it, for a
@@ -67,7 +82,7 @@ class Projector:
         links = [
             {"company": slug, "seq": record.seq}
             for record in batch
-            for slug in companies_in_payload(record.type, record.payload)
+            for slug in REGISTRY[record.type].companies(record.payload)
         ]
         self.sql.insert(event_companies, links)
         self.sql.insert(voids, [{"event_id": t, "voided_by": by} for t, by in voided.items()])
@@ -83,60 +98,64 @@ class Projector:
         )
         return [record_of_row(row) for row in rows]
 
-    def _points(
-        self,
-        batch: Sequence[EventRecord],
-        voided: dict[str, str],
-        voided_rows: list[EventRecord],
+    def _plans(
+        self, batch: Sequence[EventRecord], voided: dict[str, str], voided_rows: list[EventRecord]
     ) -> None:
-        withdrawn = [r.seq for r in voided_rows if point_rows(r)]
-        for table, seq_column in POINT_TABLES.items():
-            if withdrawn:
-                self.sql.run_in(
-                    f"DELETE FROM {table.name} WHERE {seq_column} IN (:values)", withdrawn
-                )
-        grouped: dict[Table, list[dict[str, Any]]] = defaultdict(list)
-        for record in batch:
-            if record.id not in voided:
-                for table, row in point_rows(record):
-                    grouped[table].append(row)
-        for table in POINT_TABLES:  # in dependency order: companies first
-            self.sql.insert(table, grouped.get(table, []))
+        withdrawn = [r.seq for r in voided_rows if plan_fact(r) is not None]
+        self.sql.run_in("DELETE FROM plans WHERE seq IN (:values)", withdrawn)
+        found = [plan_fact(r) for r in batch if r.id not in voided]
+        self.sql.insert(plans, [fact_row(fact)[1] for fact in found if fact is not None])
 
     def _units(
         self,
         batch: Sequence[EventRecord],
         voided: dict[str, str],
         voided_rows: list[EventRecord],
+        since: date,
     ) -> None:
         own: dict[str, list[EventRecord]] = defaultdict(list)
         for record in batch:
-            unit = unit_of(record)
-            if unit is not None:
+            if (unit := REGISTRY.unit_of(record)) is not None:
                 own[unit].append(record)
-        touched = set(own) | {u for r in voided_rows if (u := unit_of(r)) is not None}
-        touched |= {u for r in batch if r.id in voided and (u := unit_of(r)) is not None}
+        touched = set(own) | {u for r in voided_rows if (u := REGISTRY.unit_of(r)) is not None}
         if not touched:
             return
         stored = self._stored_unit_records(sorted(touched), batch[0].seq)
-        had_rows = set(stored) | {u for r in voided_rows if (u := unit_of(r)) is not None}
-        holders = self.sql.rows_in(
-            "SELECT DISTINCT holder FROM stack_facts WHERE unit IN (:values)", sorted(had_rows)
-        )
-        self.presence.touched({row[0] for row in holders}, self.since)
-        for table in UNIT_TABLES:
-            self.sql.run_in(f"DELETE FROM {table.name} WHERE unit IN (:values)", sorted(had_rows))
-        written: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        held_before = self._held_before(sorted(touched))
+        self.presence.touched({holder for holders in held_before.values() for holder in holders},
+                              since)  # fmt: skip
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for unit in sorted(touched):
+            by_kind[unit_kind(unit)].append(unit)
+        for kind, units in by_kind.items():
+            for table in UNIT_TABLES[kind]:
+                self.sql.run_in(f"DELETE FROM {table.name} WHERE unit IN (:values)", units)
+        written = defaultdict(list)
+        new_rows: list[dict[str, object]] = []
         for unit in sorted(touched):
             records = [r for r in (*stored.get(unit, ()), *own.get(unit, ())) if r.id not in voided]
-            for table, rows in unit_rows(unit, records).items():
-                written[table].extend(rows)
-        for table in UNIT_TABLES:
-            self.sql.insert(table, written[table])
-        replaced = [row for row in written[stack_facts] if row["unit"] in had_rows]
-        self.presence.touched({row["holder"] for row in replaced}, self.since)
-        new = [row for row in written[stack_facts] if row["unit"] not in had_rows]
-        self.presence.added_rows(new, self.since)
+            for fact in facts_of_unit(unit, records, REGISTRY.effect):
+                table, row = fact_row(fact)
+                written[table].append(row)
+                if isinstance(fact, HeldFact):
+                    if unit in held_before:
+                        self.presence.touched({fact.holder}, since)
+                    else:
+                        new_rows.append(row)
+        for tables in UNIT_TABLES.values():
+            for table in tables:
+                self.sql.insert(table, written.pop(table, []))
+        self.presence.added_rows(new_rows, since)
+
+    def _held_before(self, units: list[str]) -> dict[str, set[str]]:
+        """The holders of the stack rows each unit had before this batch (units with none are
+        left out: what they add may change no one's presence)."""
+        held: dict[str, set[str]] = defaultdict(set)
+        for unit, holder in self.sql.rows_in(
+            "SELECT unit, holder FROM stack_facts WHERE unit IN (:values)", units
+        ):
+            held[unit].add(holder)
+        return held
 
     def _stored_unit_records(
         self, units: list[str], first_seq: int

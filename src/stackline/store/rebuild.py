@@ -22,7 +22,7 @@ from stackline.store.tables import PROJECTION_TABLES, events, projection_state
 
 REBUILD_CHUNK = 20_000
 # Bump when what the projector writes changes: databases built by an older one are rebuilt.
-PROJECTOR_VERSION = 4
+PROJECTOR_VERSION = 5
 STATE_NAME = "projections"
 
 
@@ -80,7 +80,7 @@ def projection_contents(connection: Connection) -> dict[str, list[tuple[Any, ...
     return contents
 
 
-SEQ_COLUMNS = ("seq", "registration_seq")
+SEQ_COLUMNS = ("seq",)
 ID_COLUMNS = ("event_id", "voided_by")
 MAX_NAMED_SEQS = 20
 
@@ -113,13 +113,19 @@ def _seqs_behind(
     differing.subtract(Counter(rebuilt))
     seqs: set[int] = set()
     ids: set[str] = set()
+    units: set[str] = set()
     for row in (row for row, count in differing.items() if count != 0):
         values = dict(zip(names, row, strict=True))
         seqs.update(int(values[n]) for n in SEQ_COLUMNS if values.get(n, "None") != "None")
         ids.update(values[n] for n in ID_COLUMNS if values.get(n, "None") != "None")
         if values.get("event_ids", "None") != "None":
             ids.update(orjson.loads(values["event_ids"]))
+        if values.get("unit", "None") != "None":
+            units.add(values["unit"])
     if ids:
         found = connection.execute(select(events.c.seq).where(events.c.id.in_(sorted(ids))))
+        seqs.update(found.scalars())
+    if units:  # the events of the units whose rows differ
+        found = connection.execute(select(events.c.seq).where(events.c.unit.in_(sorted(units))))
         seqs.update(found.scalars())
     return sorted(seqs)[:MAX_NAMED_SEQS]

@@ -16,21 +16,14 @@ from uuid import UUID
 import orjson
 from sqlalchemy import Row
 
+from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import (
-    EVENT_ADAPTER,
-    EVENT_CLASSES,
-    TARGET_FIELDS,
-    Event,
-    layer_in_payload,
-)
+from stackline.domain.events import EVENT_CLASSES, TARGET_FIELDS, Event, layer_in_payload
 from stackline.domain.records import EventRecord
 from stackline.domain.values import Source
-from stackline.store.catalog import unit_of
 from stackline.store.statements import json_text
 
-DERIVED_COLUMNS = ("effective_on", "period_end", "layer", "target_id", "unit")
-RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes"
+RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes, recorded_at"
 
 
 def derived_columns(record: EventRecord) -> dict[str, Any]:
@@ -42,7 +35,7 @@ def derived_columns(record: EventRecord) -> dict[str, Any]:
         "period_end": record.occurred.end.isoformat(),
         "layer": layer_in_payload(record.type, payload),
         "target_id": str(payload[target_field]) if target_field else None,
-        "unit": unit_of(record),
+        "unit": REGISTRY.unit_of(record),
     }
 
 
@@ -62,10 +55,18 @@ def event_row(document: dict[str, Any], record: EventRecord | None = None) -> di
 
 def record_of_row(row: tuple[Any, ...]) -> EventRecord:
     """An `EventRecord` from a row selected as `RECORD_COLUMNS`."""
-    seq, event_id, event_type, occurred_on, confidence, payload, supersedes = row
+    seq, event_id, event_type, occurred_on, confidence, payload, supersedes, recorded_at = row
     return EventRecord(
         seq, event_id, event_type, PartialDate.parse(occurred_on), confidence,
-        orjson.loads(payload), supersedes,
+        orjson.loads(payload), supersedes, recorded_at,
+    )  # fmt: skip
+
+
+def record_of_event_row(row: Any) -> EventRecord:
+    """An `EventRecord` from a whole row of `events` (selected as `select(events)`)."""
+    return EventRecord(
+        row.seq, row.id, row.type, PartialDate.parse(row.occurred_on), row.confidence,
+        orjson.loads(row.payload), row.supersedes, row.recorded_at,
     )  # fmt: skip
 
 
@@ -96,7 +97,7 @@ def row_event(row: Row[Any] | Mapping[str, Any]) -> Event:
 
     Every row was validated on its way in, and `verify` catches rows changed since; skipping a
     second validation makes reading the log (rebuilds, projections, "known on" folds) several
-    times faster. `validated_row_event` re-validates, for callers that want to be sure.
+    times faster.
     """
     values = row if isinstance(row, Mapping) else row._mapping
     event_class: Any = EVENT_CLASSES[values["type"]]
@@ -122,10 +123,6 @@ def row_event(row: Row[Any] | Mapping[str, Any]) -> Event:
         hash=values["hash"],
     )
     return event
-
-
-def validated_row_event(row: Row[Any]) -> Event:
-    return EVENT_ADAPTER.validate_python(row_document(row))
 
 
 def _source(stored: dict[str, Any]) -> dict[str, Any]:

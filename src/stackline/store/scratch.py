@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection, select
+
+from stackline.domain.documents import format_timestamp
 from stackline.domain.events import Event
 from stackline.store.database import make_engine
-from stackline.store.footprints import events_known_on
-from stackline.store.tables import metadata
+from stackline.store.rows import row_event
+from stackline.store.tables import events, metadata
 from stackline.store.units_of_work import Database, Reading
 from stackline.store.writer import LogWriter
 
@@ -58,6 +61,18 @@ def scratch_database(events: list[Event]) -> Iterator[Database]:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def events_known_on(connection: Connection, known_on: datetime) -> list[Event]:
+    """Every event recorded by `known_on`, in `seq` order, as models (to append them again)."""
+    query = (
+        select(events)
+        .where(events.c.recorded_at <= format_timestamp(known_on))
+        .order_by(events.c.seq)
+        .execution_options(yield_per=5000)
+    )
+    with connection.execute(query) as rows:
+        return [row_event(row) for row in rows]
 
 
 def _as_is(_label: str, error: Exception) -> Exception:

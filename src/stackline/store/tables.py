@@ -76,49 +76,62 @@ voids = Table(
     Column("voided_by", String(36), nullable=False),
 )
 
+# A registered company: the `company:<slug>` unit's registration (its names are below).
 companies = Table(
     "companies",
     metadata,
     Column("slug", String(63), primary_key=True),
-    Column("registration_seq", Integer, nullable=False),
+    Column("unit", String(300), nullable=False, index=True),
     Column("founded_on", String(10), nullable=False),
     Column("founded_start", Date, nullable=False),
     Column("kind", String(20)),
+    Column("event_id", String(36), nullable=False),
 )
 
+# Each company's name over [valid_from, valid_to): its registration's, then each rename's.
 company_names = Table(
     "company_names",
     metadata,
-    Column("company", String(63), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("valid_from", Date, nullable=False),
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("company", String(63), nullable=False),
     Column("name", String(200), nullable=False),
-    Index("ix_company_names_lookup", "company", "valid_from", "seq"),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Index("ix_company_names_company", "company", "valid_from"),
 )
 
+# Each company's owner over [valid_from, valid_to): an acquisition of it holds until the next.
 ownership_links = Table(
     "ownership_links",
     metadata,
-    Column("target", String(63), primary_key=True),
-    Column("seq", Integer, primary_key=True),
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("target", String(63), nullable=False),
     Column("acquirer", String(63), nullable=False),
-    Column("valid_from", Date, nullable=False),
     Column("occurred_on", String(10), nullable=False),
     Column("event_id", String(36), nullable=False),
-    Index("ix_ownership_links_target", "target", "valid_from", "seq"),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Index("ix_ownership_links_target", "target", "valid_from"),
     Index("ix_ownership_links_acquirer", "acquirer", "valid_from"),
 )
 
+# An investor's stake in an investee over [valid_from, valid_to): the investments effective by
+# then (`event_ids`, in effect order), since the first (`since`).
 investments = Table(
     "investments",
     metadata,
-    Column("investor", String(63), primary_key=True),
-    Column("seq", Integer, primary_key=True),
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("investor", String(63), nullable=False),
     Column("investee", String(63), nullable=False),
+    Column("since", String(10), nullable=False),
+    Column("event_ids", Text, nullable=False),
     Column("valid_from", Date, nullable=False),
-    Column("occurred_on", String(10), nullable=False),
-    Column("event_id", String(36), nullable=False),
+    Column("valid_to", Date),
     Index("ix_investments_investor", "investor", "valid_from"),
+    Index("ix_investments_investee", "investee", "valid_from"),
 )
 
 # Owned and partner entries of each company, each valid over [valid_from, valid_to).

@@ -4,53 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.footprint import CompanyFacts
 from stackline.store.tables import companies, company_names, ownership_links
+from stackline.store.temporal import on_day
 from stackline.store.units_of_work import Reading
 
 END_OF_TIME = date(2100, 12, 31)
 
 
 def names_on(uow: Reading, day: date) -> dict[str, str]:
-    """Every company's name on `day` (its latest rename by then), in one query."""
-    ranked = (
-        select(
-            company_names.c.company,
-            company_names.c.name,
-            func.row_number()
-            .over(
-                partition_by=company_names.c.company,
-                order_by=(company_names.c.valid_from.desc(), company_names.c.seq.desc()),
-            )
-            .label("rank"),
-        )
-        .where(company_names.c.valid_from <= day)
-        .subquery()
-    )
-    rows = uow.connection.execute(select(ranked.c.company, ranked.c.name).where(ranked.c.rank == 1))
-    return {row.company: row.name for row in rows}
+    """Every company's name on `day`, in one query."""
+    query = select(company_names.c.company, company_names.c.name).where(on_day(company_names, day))
+    return {row.company: row.name for row in uow.connection.execute(query)}
 
 
 def parents_on(uow: Reading, day: date) -> dict[str, str]:
-    """Every company's owner on `day` (its latest acquisition by then), in one query."""
-    ranked = (
-        select(
-            ownership_links.c.target,
-            ownership_links.c.acquirer,
-            func.row_number()
-            .over(
-                partition_by=ownership_links.c.target,
-                order_by=(ownership_links.c.valid_from.desc(), ownership_links.c.seq.desc()),
-            )
-            .label("rank"),
-        )
-        .where(ownership_links.c.valid_from <= day)
-        .subquery()
+    """Every company's owner on `day`, in one query."""
+    query = select(ownership_links.c.target, ownership_links.c.acquirer).where(
+        on_day(ownership_links, day)
     )
-    query = select(ranked.c.target, ranked.c.acquirer).where(ranked.c.rank == 1)
     return {row.target: row.acquirer for row in uow.connection.execute(query)}
 
 

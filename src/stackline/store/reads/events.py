@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import Select, exists, func, or_, select
 
+from stackline.domain.dates import day_of
 from stackline.domain.events import listed_fields
 from stackline.domain.filters import EventFilter
 from stackline.store.rows import row_document
 from stackline.store.tables import event_companies, events, ownership_links, voids
+from stackline.store.temporal import on_day
 from stackline.store.units_of_work import Reading
 
 EXPORT_BATCH = 2000
@@ -47,19 +49,12 @@ def _names(company: str) -> Any:
 
 
 def _named_subsidiary(company: str) -> tuple[Any, ...]:
-    """An event names a company whose latest ownership link on the event's day is to `company`."""
-    later = ownership_links.alias("later")
+    """An event names a company that `company` owns on the event's day."""
     return (
         event_companies.c.seq == events.c.seq,
         ownership_links.c.target == event_companies.c.company,
         ownership_links.c.acquirer == company,
-        ownership_links.c.valid_from <= events.c.effective_on,
-        ~exists().where(
-            later.c.target == ownership_links.c.target,
-            later.c.valid_from <= events.c.effective_on,
-            tuple_(later.c.valid_from, later.c.seq)
-            > tuple_(ownership_links.c.valid_from, ownership_links.c.seq),
-        ),
+        on_day(ownership_links, events.c.effective_on),
     )
 
 
@@ -108,13 +103,13 @@ def events_by_date(
     rows = uow.connection.execute(query.order_by(*order).limit(limit + 1)).all()
     page = [_document(row) for row in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
-    return page, ((_day(last.effective_on), last.seq) if last is not None else None)
+    return page, ((day_of(last.effective_on), last.seq) if last is not None else None)
 
 
 def effective_day_of(uow: Reading, seq: int) -> date | None:
     """The effective date of the event at `seq` (None if there is none)."""
     found = uow.connection.scalar(select(events.c.effective_on).where(events.c.seq == seq))
-    return _day(found) if found is not None else None
+    return day_of(found) if found is not None else None
 
 
 def count_events(uow: Reading, chosen: EventFilter) -> int:
@@ -214,14 +209,14 @@ def neighbour_days(uow: Reading, day: date) -> tuple[date | None, date | None]:
     after = uow.connection.scalar(
         _live_days().where(events.c.effective_on > day).order_by(events.c.effective_on).limit(1)
     )
-    return (_day(before) if before else None, _day(after) if after else None)
+    return (day_of(before) if before else None, day_of(after) if after else None)
 
 
 def day_span(uow: Reading) -> tuple[date, date] | None:
     """The first and the last effective date of a live event (None for an empty log)."""
     first = uow.connection.scalar(_live_days().order_by(events.c.effective_on).limit(1))
     last = uow.connection.scalar(_live_days().order_by(events.c.effective_on.desc()).limit(1))
-    return (_day(first), _day(last)) if first is not None and last is not None else None
+    return (day_of(first), day_of(last)) if first is not None and last is not None else None
 
 
 def voided_by(uow: Reading, event_id: str) -> list[str]:
@@ -234,7 +229,3 @@ def log_head(uow: Reading) -> int:
     """The last `seq` (0 for an empty log): any append changes it."""
     head = uow.connection.scalar(select(events.c.seq).order_by(events.c.seq.desc()).limit(1))
     return int(head or 0)
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -12,13 +12,13 @@ from datetime import date
 import orjson
 from sqlalchemy import and_, exists, or_, select
 
-from stackline.domain.events import Event
-from stackline.store.rows import row_event
+from stackline.domain.records import EventRecord
+from stackline.store.rows import record_of_event_row
 from stackline.store.tables import event_companies, events, plans, voids
 from stackline.store.units_of_work import Reading
 
 
-def plan_events(uow: Reading, as_of: date) -> list[Event]:
+def plan_events(uow: Reading, as_of: date) -> list[EventRecord]:
     """Live plans dated by `as_of` and the live events that may deliver or abandon them, in
     effect order."""
     live = ~exists().where(voids.c.event_id == events.c.id)
@@ -53,4 +53,4 @@ def plan_events(uow: Reading, as_of: date) -> list[Event]:
     )
     rows = {row.seq: row for row in [*announced, *outcomes]}
     ordered = sorted(rows.values(), key=lambda row: (str(row.effective_on), row.seq))
-    return [row_event(row) for row in ordered]
+    return [record_of_event_row(row) for row in ordered]

@@ -12,11 +12,13 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import func, select
 
+from stackline.domain.dates import day_of, maybe_day
 from stackline.domain.presence import PresenceRow
 from stackline.domain.values import LAYER_NAMES
 from stackline.store.tables import presence
+from stackline.store.temporal import on_day, overlapping
 from stackline.store.units_of_work import Reading
 
 _LAYER_COLUMNS = [presence.c[name] for name in LAYER_NAMES]
@@ -26,26 +28,11 @@ _ROW_COLUMNS = [
 ]  # fmt: skip
 
 
-def _holding(day: date) -> ColumnElement[bool]:
-    return and_(
-        presence.c.valid_from <= day,
-        or_(presence.c.valid_to.is_(None), presence.c.valid_to > day),
-    )
-
-
-def _overlapping(start: date, end: date) -> ColumnElement[bool]:
-    """Rows holding on some day of `[start, end]`."""
-    return and_(
-        presence.c.valid_from <= end,
-        or_(presence.c.valid_to.is_(None), presence.c.valid_to > start),
-    )
-
-
 def _row(found: Any) -> PresenceRow:
     """A row of `_ROW_COLUMNS` (unpacked by position: far cheaper than by name)."""
     company, start, end, hardware, compute, model, application, parent, name = found[:9]
     layers = {"hardware": hardware, "compute": compute, "model": model, "application": application}
-    return PresenceRow(company, _day(start), _maybe_day(end), layers, parent, name)
+    return PresenceRow(company, day_of(start), maybe_day(end), layers, parent, name)
 
 
 def matrix_rows(
@@ -57,7 +44,7 @@ def matrix_rows(
 ) -> list[PresenceRow]:
     """The companies' rows holding on `day`, most integrated first (top-level ones unless
     asked), `limit` of them from `offset`."""
-    query = select(*_ROW_COLUMNS).where(_holding(day)).order_by(presence.c.rank_key)
+    query = select(*_ROW_COLUMNS).where(on_day(presence, day)).order_by(presence.c.rank_key)
     if not include_subsidiaries:
         query = query.where(presence.c.parent.is_(None))
     if limit is not None:
@@ -69,7 +56,7 @@ def rows_on(uow: Reading, day: date, companies: list[str]) -> dict[str, Presence
     """The rows of `companies` holding on `day` (none for a company that did not exist)."""
     if not companies:
         return {}
-    query = select(*_ROW_COLUMNS).where(_holding(day), presence.c.company.in_(companies))
+    query = select(*_ROW_COLUMNS).where(on_day(presence, day), presence.c.company.in_(companies))
     return {found.company: _row(found) for found in uow.connection.execute(query)}
 
 
@@ -106,7 +93,7 @@ def series_rows(
     them with `include_subsidiaries`)."""
     query = (
         select(*_ROW_COLUMNS, presence.c.event_ids)
-        .where(_overlapping(start, end))
+        .where(overlapping(presence, start, end))
         .order_by(presence.c.company, presence.c.valid_from)
     )
     if companies is not None:
@@ -114,7 +101,7 @@ def series_rows(
     elif not include_subsidiaries:
         top_level = (
             select(presence.c.company)
-            .where(_overlapping(start, end), presence.c.parent.is_(None))
+            .where(overlapping(presence, start, end), presence.c.parent.is_(None))
             .distinct()
         )
         query = query.where(presence.c.company.in_(top_level))
@@ -125,12 +112,4 @@ def series_rows(
 def first_row_day(uow: Reading) -> date | None:
     """The earliest day any company has a row (its founding)."""
     found = uow.connection.execute(select(func.min(presence.c.valid_from))).scalar_one()
-    return _day(found) if found is not None else None
-
-
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _maybe_day(value: Any) -> date | None:
-    return _day(value) if value is not None else None
+    return day_of(found) if found is not None else None

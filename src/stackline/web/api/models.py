@@ -8,58 +8,25 @@ domain's own value models (`Source`, the payloads) are reused, so there is one s
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
 from stackline.domain.events import EVENT_TYPES
-from stackline.domain.payloads import (
-    AcquisitionAbandonedPayload,
-    AcquisitionAnnouncedPayload,
-    AcquisitionCompletedPayload,
-    AssetRetiredPayload,
-    ChipLaunchedPayload,
-    CompanyRegisteredPayload,
-    CompanyRenamedPayload,
-    ComputeLaunchedPayload,
-    DependencyEndedPayload,
-    DependencyFormedPayload,
-    EventRetractedPayload,
-    InvestmentMadePayload,
-    ModelReleasedPayload,
-    PartnershipActivatedPayload,
-    PartnershipEndedPayload,
-    PartnershipFormedPayload,
-    ProductLaunchedPayload,
-)
 from stackline.domain.values import SLUG_PATTERN, Confidence, Layer, Source
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 EventType = Annotated[str, Field(json_schema_extra={"enum": list(EVENT_TYPES)})]
 Presence = Literal["owned", "partner", "stake", "planned", "none"]
-Payload = (
-    CompanyRegisteredPayload
-    | CompanyRenamedPayload
-    | ChipLaunchedPayload
-    | ComputeLaunchedPayload
-    | ModelReleasedPayload
-    | ProductLaunchedPayload
-    | AssetRetiredPayload
-    | PartnershipFormedPayload
-    | PartnershipActivatedPayload
-    | PartnershipEndedPayload
-    | AcquisitionAnnouncedPayload
-    | AcquisitionCompletedPayload
-    | AcquisitionAbandonedPayload
-    | InvestmentMadePayload
-    | DependencyFormedPayload
-    | DependencyEndedPayload
-    | EventRetractedPayload
-)
+if TYPE_CHECKING:
+    Payload = Any
+else:  # every type's payload model, from the registry
+    Payload = Union[tuple(entry.payload for entry in REGISTRY.values())]  # noqa: UP007
 
 
 class Answer(BaseModel):
