@@ -21,22 +21,45 @@ from stackline.store.units_of_work import Database
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
-# In CI, property tests and schemathesis draw the same examples on every run, so a red build
-# always means a change broke something; run locally, they keep exploring new examples.
-settings.register_profile("ci", derandomize=True, deadline=None)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# Property tests and schemathesis draw the same examples on every run, locally as in CI, so a
+# red run always means a change broke something. `--hypothesis-profile=explore` draws fresh
+# examples (and more of them) to look for new failures; `quick` draws few, for the inner loop.
+settings.register_profile("deterministic", derandomize=True, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None, max_examples=500)
+settings.register_profile("quick", derandomize=True, deadline=None, max_examples=5)
+settings.load_profile("deterministic")
 
 
 SLOW_SUITES = ("tests/browser/", "tests/reliability/")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking `backend` runs on SQLite, and on PostgreSQL too when it is `storage`
+    -specific (the log, the projector, migrations, integrity: what each dialect does its own
+    way) — unless it names its backends itself."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if any(
+        mark.args and mark.args[0] == "backend"
+        for mark in metafunc.definition.iter_markers("parametrize")
+    ):
+        return
+    storage = metafunc.definition.get_closest_marker("storage") is not None
+    metafunc.parametrize(
+        "backend", ["sqlite", "postgres"] if storage else ["sqlite"], indirect=True
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser and reliability tests start real servers and browsers: they are `slow`, so
-    `pytest -m "not slow"` runs the unit, integration and web suites alone."""
+    `pytest -m "not slow"` runs the unit, integration and web suites alone. Tests on
+    PostgreSQL are `postgres`: `-m "not postgres"` leaves them out."""
     for item in items:
         if any(suite in item.nodeid for suite in SLOW_SUITES):
             item.add_marker(pytest.mark.slow)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgres":
+            item.add_marker(pytest.mark.postgres)
 
 
 def _postgres_admin_url() -> str:
@@ -106,7 +129,7 @@ def fresh_database_url(backend: str, directory: Path, postgres: str | None) -> s
     return postgres
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgres":
         request.getfixturevalue("postgres_url")

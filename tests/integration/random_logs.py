@@ -1,8 +1,16 @@
 """Random but plausible event logs: backdated events, acquisition chains, partnerships that end,
-retractions, supersessions, renames and retirements. Deterministic for a given seed."""
+retractions, supersessions, renames and retirements. Deterministic for a given seed.
+
+Every action draws from a random stream of its own, and the next action is the winner of a race
+in which each draws from a stream of its own too: adding an action (a new event type) adds a
+competitor but changes no other action's numbers, so most of an old seed's log stays as it was.
+Regressions are pinned as logs, not seeds (`pinned_logs/`), so they reproduce whatever changes
+here. Every type of the registry must have an action that proposes it (`PROPOSED_TYPES`).
+"""
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -31,11 +39,28 @@ def partial(rng: random.Random, day: date) -> str:
     return str(day.year)
 
 
-class LogWriter:
+# The actions a random log takes, with their weights, and the event types each proposes.
+ACTIONS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "launch": (8, ("chip.launched", "compute.launched", "model.released", "product.launched")),
+    "relaunch": (3, ()), "retire": (2, ("asset.retired",)),
+    "acquire": (3, ("acquisition.completed",)), "partner": (3, ("partnership.formed",)),
+    "end": (2, ("partnership.ended",)), "invest": (2, ("investment.made",)),
+    "rename": (1, ("company.renamed",)), "retract": (1, ("event.retracted",)),
+    "supersede": (1, ()), "announce": (1, ("acquisition.announced",)),
+    "activate": (2, ("partnership.activated",)), "abandon": (1, ("acquisition.abandoned",)),
+    "depend": (3, ("dependency.formed",)), "undepend": (2, ("dependency.ended",)),
+    "plan": (1, ()),
+}  # fmt: skip
+PROPOSED_TYPES = {"company.registered"} | {t for _, types in ACTIONS.values() for t in types}
+
+
+class RandomLog:
     """Proposes events; the store may refuse some (that is part of the test)."""
 
     def __init__(self, seed: int, companies: int = 6) -> None:
-        self.rng = random.Random(seed)
+        self.seed = seed
+        self.streams: dict[str, random.Random] = {}
+        self.rng = self.stream("companies")
         self.slugs = [f"c{i}" for i in range(companies)]
         self.registered: list[str] = []
         self.assets: list[tuple[str, str, str]] = []
@@ -44,41 +69,34 @@ class LogWriter:
         self.dependencies: list[str] = []
         self.ids: list[str] = []
 
+    def stream(self, name: str) -> random.Random:
+        """The random stream of one action (or of the race between them)."""
+        if name not in self.streams:
+            self.streams[name] = random.Random(f"{self.seed}:{name}")
+        return self.streams[name]
+
     def day(self) -> date:
         return date(2010, 1, 1) + timedelta(days=self.rng.randrange(0, 16 * 365))
 
     def propose(self) -> dict[str, Any]:
-        rng = self.rng
         unregistered = [s for s in self.slugs if s not in self.registered]
-        if unregistered and (len(self.registered) < 2 or rng.random() < 0.15):
+        registering = self.stream("register").random()
+        if unregistered and (len(self.registered) < 2 or registering < 0.15):
             slug = unregistered[0]
+            self.rng = self.stream("register")
             return event(
                 "company.registered",
-                str(rng.randint(2005, 2012)),
+                str(self.rng.randint(2005, 2012)),
                 {"company": slug, "name": slug.upper()},
             )
-        choice = rng.choices(
-            [
-                "launch",
-                "relaunch",
-                "retire",
-                "acquire",
-                "partner",
-                "end",
-                "invest",
-                "rename",
-                "retract",
-                "supersede",
-                "announce",
-                "activate",
-                "abandon",
-                "depend",
-                "undepend",
-                "plan",
-            ],
-            weights=[8, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1, 2, 1, 3, 1, 1],
-        )[0]
-        return getattr(self, f"_{choice}")()
+        action = min(ACTIONS, key=self._race_time)
+        self.rng = self.stream(action)
+        proposed: dict[str, Any] = getattr(self, f"_{action}")()
+        return proposed
+
+    def _race_time(self, action: str) -> float:
+        """An exponential clock of the action's weight, drawn from its own race stream."""
+        return -math.log(1.0 - self.stream("race:" + action).random()) / ACTIONS[action][0]
 
     def note(self, document: dict[str, Any]) -> None:
         """Remember an accepted event so later proposals can refer to it."""
@@ -298,7 +316,7 @@ class LogWriter:
 def append_random_log(database: Database, seed: int, proposals: int) -> Iterator[dict[str, Any]]:
     """Propose `proposals` events through the real store, yielding each one it accepts (just
     after its append) and skipping the ones it refuses."""
-    writer = LogWriter(seed)
+    writer = RandomLog(seed)
     for _ in range(proposals):
         document = writer.propose()
         try:

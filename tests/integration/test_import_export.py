@@ -20,6 +20,9 @@ from tests.conftest import fresh_database_url
 from tests.integration.builders import launched, registered, retracted
 from tests.integration.test_log import count
 
+# Storage-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.storage
+
 
 def export_document(database: Database, **filters: Any) -> dict[str, Any]:
     chosen = EventFilter(include_voided=True, **filters)

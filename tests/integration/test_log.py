@@ -25,6 +25,9 @@ from tests.integration.builders import (
     retracted,
 )
 
+# Storage-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.storage
+
 
 def count(database: Database) -> int:
     with read_transaction(database.engine) as connection:
@@ -204,3 +207,10 @@ def test_the_event_table_refuses_raw_updates_and_deletes(database: Database) -> 
     with pytest.raises(Exception, match="immutable"), database.engine.begin() as connection:
         connection.execute(events.delete())
     assert exported(database)[0]["summary"].startswith("company.registered")
+
+
+def test_the_random_logs_propose_every_type_of_the_registry() -> None:
+    from stackline.domain.catalog import REGISTRY
+    from tests.integration.random_logs import PROPOSED_TYPES
+
+    assert set(REGISTRY) == PROPOSED_TYPES

@@ -13,6 +13,9 @@ from stackline.store.tables import metadata
 from stackline.store.units_of_work import Database
 from tests.integration.builders import registered
 
+# Storage-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.storage
+
 
 def alembic_config(database: Database) -> tuple[Config, object]:
     config = Config()

@@ -31,10 +31,14 @@ from stackline.store.rebuild import projection_contents
 from stackline.store.units_of_work import Database
 from stackline.store.writer import LogWriter
 from tests.conftest import fresh_database_url
-from tests.integration.random_logs import LogWriter as Proposer
+from tests.examples import examples
+from tests.integration.random_logs import RandomLog as Proposer
 from tests.integration.test_projections_match_fold import stored_events
 
-EXAMPLES = 12
+# Storage-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.storage
+
+EXAMPLES = examples(12)
 PROPOSALS = 45
 
 

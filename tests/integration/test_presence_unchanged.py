@@ -22,10 +22,14 @@ from stackline.store.database import make_engine, upgrade
 from stackline.store.rebuild import projections_match_log
 from stackline.store.units_of_work import Database
 from tests.conftest import fresh_database_url
+from tests.examples import examples
 from tests.integration.builders import acquired, invested, launched, registered, retracted
 from tests.integration.random_logs import append_random_log
 
-SEEDS = range(10)
+# Storage-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.storage
+
+SEEDS = range(examples(10))
 PROPOSALS = 40
 
 

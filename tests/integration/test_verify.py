@@ -12,6 +12,9 @@ from stackline.services import integrity
 from stackline.services.runtime import load_seed
 from stackline.store.units_of_work import Database
 
+# Storage-specific: every test here runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.storage
+
 DROP = {
     "sqlite": ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"],
     "postgresql": ["DROP TRIGGER events_no_update_delete ON events"],

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stackline.domain.documents import canonical_json, python_canonical_json
+from tests.examples import examples
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 SCALARS = (
@@ -28,7 +29,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(JSON_VALUES)
 def test_canonical_json_is_byte_for_byte_pythons_sorted_compact_json(value: Any) -> None:
     assert canonical_json(value) == python_canonical_json(value)

@@ -12,6 +12,7 @@ from stackline.domain.catalog import REGISTRY
 from stackline.domain.fold import as_records
 from stackline.domain.records import EventRecord, in_effect_order
 from stackline.domain.units import holding, segments
+from tests.examples import examples
 from tests.unit.builders import Log, day
 
 START = day("2024-01-01")
@@ -162,7 +163,7 @@ ASSET_STEPS = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(ASSET_STEPS)
 def test_an_assets_segments_hold_exactly_what_a_day_by_day_replay_holds(steps):
     log = Log()
@@ -180,7 +181,7 @@ def test_an_assets_segments_hold_exactly_what_a_day_by_day_replay_holds(steps):
         assert holding(found, on) == replayed_on(records, on), on
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.integers(0, 30),
     st.one_of(st.none(), st.integers(0, 30)),

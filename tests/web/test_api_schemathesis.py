@@ -54,7 +54,12 @@ def schemathesis_config() -> SchemathesisConfig:
     }
     return SchemathesisConfig.from_dict(
         {
-            "generation": {"max-examples": EXAMPLES},
+            # The same cases on every run (as every property test here); set
+            # STACKLINE_SCHEMATHESIS_EXPLORE=1 to draw fresh ones.
+            "generation": {
+                "max-examples": EXAMPLES,
+                "deterministic": not os.environ.get("STACKLINE_SCHEMATHESIS_EXPLORE"),
+            },
             "dictionaries": {name: {"values": values} for name, values in seed.items()},
             "parameters": {
                 key: {"dictionary": name, "probability": 0.5} for key, name in drawn_from.items()

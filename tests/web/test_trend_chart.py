@@ -24,6 +24,7 @@ from stackline.web.pages.trend_chart import (
     fit_text,
     trend_chart,
 )
+from tests.examples import examples
 
 START, END = date(2020, 1, 1), date(2021, 12, 31)
 PLOT_RIGHT = PLOT_LEFT + PLOT_WIDTH
@@ -329,7 +330,7 @@ def leaders_on(series: list[CompanySeries], day: date) -> tuple[set[str], tuple[
     return {slug for slug, values in held.items() if values == lead}, lead
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(series_lists())
 def test_any_input_names_on_every_day_exactly_the_leaders_of_that_day(
     series: list[CompanySeries],

@@ -10,10 +10,11 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
@@ -159,14 +160,40 @@ def _create_private(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision, under the write lock, so processes
-    starting together migrate one after the other (the later ones find nothing to do)."""
-    from alembic import command
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(migrations_directory()))
+    return config
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration's revision (read from `migrations/` once per process)."""
+    from alembic.script import ScriptDirectory
+
+    head: str | None = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    return head
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision, under the write lock, so processes
+    starting together migrate one after the other (the later ones find nothing to do). A
+    database already at the newest revision costs one query, not a run of Alembic."""
+    from alembic import command
+
     with write_transaction(engine) as connection:
+        if schema_revision(connection) == head_revision():
+            return
+        config = _alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The database's Alembic revision (None: no schema yet)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found: str | None = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return found

@@ -1,14 +1,14 @@
 """The export: the filtered timeline streamed as a download, and the JSON Schema of its format.
 
-The schema ships inside the package (`schemas/export.schema.json`) and is generated from
-`models.ExportDocument`; a test keeps the two the same.
+The schema is generated from `models.ExportDocument`, whose payloads come from the event
+registry: a new event type is in it without a file to regenerate.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from importlib import resources
+from functools import cache
 from typing import Any
 
 from flask import Response, current_app, stream_with_context
@@ -25,7 +25,6 @@ from stackline.web.api.params import ExportQuery
 from stackline.web.context import clock, streaming_database
 from stackline.web.errors import json_error
 
-EXPORT_SCHEMA = "export.schema.json"
 FILENAMES = {
     "stackline": ("stackline-export.json", "application/json"),
     "timelinejs": ("stackline-timelinejs.json", "application/json"),
@@ -62,8 +61,10 @@ def export_json_schema() -> dict[str, Any]:
     }
 
 
-def shipped_export_schema() -> str:
-    return resources.files(__package__).joinpath("schemas", EXPORT_SCHEMA).read_text("utf-8")
+@cache
+def export_schema_text() -> str:
+    """The schema as the API serves it (generated once per process)."""
+    return json.dumps(export_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _export_responses() -> ResponseDict:
@@ -132,11 +133,4 @@ def export(query: ExportQuery) -> Response:
 )
 def export_schema() -> Response:
     """The JSON Schema (draft 2020-12) that every `format=stackline` export validates against."""
-    return Response(shipped_export_schema(), mimetype="application/schema+json")
-
-
-def write_export_schema() -> None:
-    """Regenerate the shipped schema file after changing `ExportDocument` (used by the tests)."""
-    target = resources.files(__package__).joinpath("schemas", EXPORT_SCHEMA)
-    with resources.as_file(target) as path:
-        path.write_text(json.dumps(export_json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return Response(export_schema_text(), mimetype="application/schema+json")
