@@ -125,11 +125,11 @@ def contents(database: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 def assert_stacks_equal_the_fold(database: Database, rng: random.Random) -> None:
     log = stored_events(database)
-    with read_transaction(database.engine) as connection:
+    with database.reading() as uow:
         for _ in range(4):
             day = date(2009, 1, 1).replace(year=rng.randint(2009, 2026))
             reference = fold_footprint(log, day)
-            stored = StoredFootprint(connection, day)
+            stored = StoredFootprint(uow, day)
             for slug in sorted(reference.companies):
                 expected = compose_stack(reference, slug).as_dict()
                 assert compose_stack(stored, slug).as_dict() == expected, (day, slug)

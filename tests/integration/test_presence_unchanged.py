@@ -48,7 +48,7 @@ def presence_rows(database: Database) -> list[tuple[Any, ...]]:
 
 def stale_tables(database: Database) -> dict[str, list[int]]:
     with database.writing() as uow:  # the rebuild it compares with is rolled back
-        return projections_match_log(uow.connection)
+        return projections_match_log(uow)
 
 
 def causes_of(database: Database, company: str, day: str) -> list[str]:

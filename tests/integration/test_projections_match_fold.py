@@ -113,7 +113,7 @@ def check_written_log(database: Database, seed: int) -> None:
         histories = {slug: history_facts(uow, company_closure(uow, slug)) for slug in SLUGS}
         for day in days_to_check(rng):
             reference = fold_footprint(log, day)
-            stored = StoredFootprint(connection, day)
+            stored = StoredFootprint(uow, day)
             for slug in SLUGS:
                 expected = compose_stack(reference, slug).as_dict()
                 assert compose_stack(stored, slug).as_dict() == expected, (seed, day, slug)
@@ -121,15 +121,15 @@ def check_written_log(database: Database, seed: int) -> None:
                 over_time.facts = event_facts(uow, set(reference.facts))
                 assert compose_stack(over_time, slug).as_dict() == expected, (seed, day, slug)
             assert stored_presence(connection, day) == folded_presence(reference), (seed, day)
-            graph = compose_graph(snapshot(connection, day, with_supply_chain=True)).as_dict()
+            graph = compose_graph(snapshot(uow, day, with_supply_chain=True)).as_dict()
             assert graph == compose_graph(reference).as_dict(), (seed, day)
             plans = [p.as_dict() for p in plans_as_of(plan_events(uow, day), day)]
             folded = plans_as_of(effective_records(log, day, None), day)
             assert plans == [p.as_dict() for p in folded], (seed, day)
             slugs = sorted(reference.companies)
-            assert [
-                r.as_dict() for r in compose_matrix(snapshot(connection, day), slugs, True)
-            ] == [r.as_dict() for r in compose_matrix(reference, slugs, True)]
+            assert [r.as_dict() for r in compose_matrix(snapshot(uow, day), slugs, True)] == [
+                r.as_dict() for r in compose_matrix(reference, slugs, True)
+            ]
     check_integration_series(database, log, rng)
     registered = sorted(fold_footprint(log, date(2100, 1, 1)).companies)
     moments = [e.recorded_at for e in rng.sample(log, k=min(3, len(log)))]

@@ -15,6 +15,7 @@ import pytest
 from stackline.domain.documents import parse_event
 from stackline.domain.errors import StacklineError
 from stackline.domain.events import EVENT_CLASSES
+from tests.unit.builders import raw_event
 
 LIBRARY_PHRASES = (
     "Input should", "String should", "Tuple should", "List should", "Value should",
@@ -137,3 +138,15 @@ def test_money_text_is_bounded_and_read_without_backtracking() -> None:
             parse_money(text)
     assert time.perf_counter() - start < 1.0  # refused at once, however it is padded
     assert parse_money("  1.25   B   per   month ") == {"amount": 1250000000, "basis": "per_month"}
+
+
+def test_a_malformed_hash_is_called_a_malformed_hash_not_a_company_slug() -> None:
+    raw = {**raw_event("company.registered"), "hash": "not-hex"}
+    assert ("hash", "not a hash: 64 lower-case hexadecimal digits") in problems(raw)
+
+
+def test_a_malformed_currency_says_how_to_write_one() -> None:
+    payload = {"investor": "microsoft", "investee": "openai",
+               "amount": {"amount": 1, "currency": "usd"}}  # fmt: skip
+    found = dict(problems(raw_event("investment.made", payload)))
+    assert found["payload.amount.currency"].startswith("a three-letter currency code")

@@ -15,7 +15,6 @@ from stackline.domain.dates import (
     PARTIAL_DATE_PATTERN,
     PartialDate,
     PartialDateError,
-    parse_day,
 )
 
 FORM_NAMES = ("YYYY", "YYYY-Hn", "YYYY-Qn", "YYYY-MM", "YYYY-MM-DD")
@@ -140,7 +139,6 @@ def test_every_form_of_a_day_denotes_a_period_containing_that_day(day):
         parsed = PartialDate.parse(text)
         assert parsed.start <= day <= parsed.end, text
         assert parsed.effective == parsed.start
-    assert parse_day(day.isoformat()) == day
 
 
 NEAR_MISSES = st.from_regex(r"\A[0-9]{2,5}(-([HQ]?[0-9]{1,2})(-[0-9]{1,3})?)?\Z")
@@ -181,12 +179,6 @@ def _is_real_period(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def test_parse_day_accepts_only_a_single_day():
-    assert parse_day("2024-09-15") == date(2024, 9, 15)
-    with pytest.raises(PartialDateError):
-        parse_day("2024-09")
 
 
 def test_partial_dates_are_equal_when_their_texts_are():

@@ -6,14 +6,24 @@ import calendar
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
 
 from stackline.domain.dates import PartialDate, PartialDateError
 from stackline.domain.events import EVENT_ADAPTER, EVENT_TYPES, STORE_FIELDS
+from stackline.services import parameters
+from stackline.services.parameters import (
+    COMPANY_LIST,
+    DAY,
+    MOMENT,
+    SLUG,
+    TYPE_LIST,
+    WORDS,
+    TextForm,
+)
 from stackline.services.parameters import known_on as parse_known_on
-from stackline.web.api.params import MOMENT, PARTIAL_DATE, TYPE_LIST
 from tests.web.api_support import API
 
 OPERATIONS = {
@@ -118,12 +128,12 @@ def test_query_parameters_carry_their_exact_patterns(client: FlaskClient) -> Non
     spec = document(client)
     stack = found_operation(spec, "get", "/api/v1/companies/{slug}/stack")
     schemas = {p["name"]: p["schema"] for p in stack["parameters"]}
-    assert schemas["as_of"]["pattern"] == PARTIAL_DATE
-    assert schemas["known_on"]["pattern"] == MOMENT
+    assert schemas["as_of"]["pattern"] == DAY.pattern
+    assert schemas["known_on"]["pattern"] == MOMENT.pattern
     listing = found_operation(spec, "get", "/api/v1/events")
     schemas = {p["name"]: p["schema"] for p in listing["parameters"]}
     assert (schemas["limit"]["minimum"], schemas["limit"]["maximum"]) == (1, 1000)
-    assert schemas["type"]["pattern"] == TYPE_LIST
+    assert schemas["type"]["pattern"] == TYPE_LIST.pattern
     assert all("default" not in s or s["default"] is not None for s in schemas.values())
 
 
@@ -134,17 +144,63 @@ def test_the_day_pattern_matches_exactly_the_partial_dates_the_services_accept()
         candidates += [f"{year}-{month:02d}" for month in range(14)]
         candidates += [f"{year}-{month:02d}-{day:02d}" for month in range(14) for day in range(33)]
     for text in candidates:
-        assert bool(re.fullmatch(PARTIAL_DATE, text)) == _is_partial_date(text), text
+        assert bool(re.fullmatch(DAY.pattern, text)) == _is_partial_date(text), text
 
 
 def test_the_day_pattern_knows_every_leap_day_from_1900_to_2100() -> None:
     for year in range(1900, 2101):
-        assert bool(re.fullmatch(PARTIAL_DATE, f"{year}-02-29")) == calendar.isleap(year), year
+        assert bool(re.fullmatch(DAY.pattern, f"{year}-02-29")) == calendar.isleap(year), year
 
 
-@given(st.from_regex(MOMENT, fullmatch=True))
+@given(st.from_regex(MOMENT.pattern, fullmatch=True))
 def test_every_moment_the_pattern_admits_is_one_the_services_read(text: str) -> None:
     assert parse_known_on(text) is not None
+
+
+# Each text form and the parser that reads it (a BadParameter is a refusal).
+PARSERS: list[tuple[TextForm, Any]] = [
+    (DAY, parameters.day_from),
+    (MOMENT, parameters.known_on),
+    (TYPE_LIST, parameters.event_types),
+    (SLUG, parameters.company_slug),
+    (COMPANY_LIST, parameters.company_list),
+    (WORDS, parameters.search_text),
+]
+
+
+def _reads(parser: Any, text: str) -> bool:
+    try:
+        return parser(text) is not None or text == ""
+    except parameters.BadParameter:
+        return False
+
+
+@pytest.mark.parametrize("form,parser", PARSERS, ids=lambda item: getattr(item, "__name__", ""))
+def test_each_pattern_and_its_parser_agree_on_every_example(form: TextForm, parser: Any) -> None:
+    for text in form.reads:
+        assert re.fullmatch(form.pattern, text) and _reads(parser, text), text
+    for text in form.refuses:
+        assert not re.fullmatch(form.pattern, text), text
+        assert not text or not _reads(parser, text), text
+
+
+def test_every_documented_query_pattern_is_the_form_of_a_parser(client: FlaskClient) -> None:
+    spec = document(client)
+    known = {form.pattern for form, _ in PARSERS} | {parameters.CURSOR_PATTERN.pattern}
+    documented = {
+        parameter["schema"]["pattern"]
+        for methods in spec["paths"].values()
+        for operation in methods.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query" and "pattern" in parameter.get("schema", {})
+    }
+    assert documented and documented <= known, documented - known
+
+
+def test_a_search_with_a_nul_is_refused_by_the_document_and_by_the_api(client: FlaskClient) -> None:
+    assert not re.fullmatch(WORDS.pattern, "a\x00b")
+    answer = client.get("/api/v1/events?q=a%00b")
+    assert answer.status_code == 400
 
 
 def found_operation(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:

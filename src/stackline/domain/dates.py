@@ -159,11 +159,3 @@ def day_of(value: object) -> date:
 def maybe_day(value: object) -> date | None:
     """`day_of`, keeping an open end (NULL) open."""
     return None if value is None else day_of(value)
-
-
-def parse_day(text: str) -> date:
-    """A full `YYYY-MM-DD` day, as query parameters such as `as_of` carry it."""
-    parsed = PartialDate.parse(text)
-    if parsed.start != parsed.end:
-        raise PartialDateError(f"{_quote(text)} is not a single day; use YYYY-MM-DD")
-    return parsed.start

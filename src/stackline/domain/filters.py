@@ -37,10 +37,3 @@ class EventFilter:
             "include_voided": self.include_voided,
             **({"include_subsidiaries": True} if self.include_subsidiaries else {}),
         }
-
-    @property
-    def is_whole_log(self) -> bool:
-        """Whether it selects every event, voided ones included (a full export)."""
-        return self.include_voided and not any(
-            (self.company, self.layer, self.types, self.from_day, self.to_day, self.q)
-        )

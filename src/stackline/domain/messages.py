@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from stackline.domain.values import SLUG_PATTERN
+
 # Messages for a field whatever went wrong with it: lists whose only rule is their length.
 FIELD_MESSAGES = {
     "sources": "add at least one source (a title or a web address)",
@@ -18,6 +20,13 @@ FIELD_MESSAGES = {
 # Patterns the domain uses, by what they stand for.
 SLUG_WORDS = "not a company slug: use lower-case letters, digits and hyphens (e.g. acme-ai)"
 CURRENCY_WORDS = "a three-letter currency code such as USD or EUR"
+HASH_WORDS = "not a hash: 64 lower-case hexadecimal digits"
+# What each pattern the domain uses stands for, by the pattern.
+PATTERN_WORDS = {
+    SLUG_PATTERN: SLUG_WORDS,
+    r"^[A-Z]{3}$": CURRENCY_WORDS,
+    r"^[0-9a-f]{64}$": HASH_WORDS,
+}
 EVENT_ID_WORDS = "not a valid event id: paste the id shown on the event's page"
 EVENT_ID_FIELDS = ("id", "supersedes")
 
@@ -33,7 +42,7 @@ def human_message(field: str, kind: str, raw: str, context: dict[str, Any] | Non
     if kind in ("uuid_parsing", "uuid_type"):
         return EVENT_ID_WORDS if leaf in EVENT_ID_FIELDS else "not a valid event id"
     if kind == "string_pattern_mismatch":
-        return CURRENCY_WORDS if leaf == "currency" else SLUG_WORDS
+        return PATTERN_WORDS.get(context.get("pattern", ""), "not in the expected form")
     if kind in ("literal_error", "enum"):
         return "must be one of: " + _choices(context.get("expected", ""))
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):

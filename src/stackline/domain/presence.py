@@ -28,7 +28,7 @@ _TOP = 1 << 30  # above every level: bisecting (day, _TOP) finds the last point 
 
 
 @dataclass(frozen=True)
-class Steps:
+class StepFunction:
     """A step function of days: `points[i][1]` holds from `points[i][0]` until the next point;
     0 before the first."""
 
@@ -45,19 +45,19 @@ class Steps:
         ends.append(None)
         return [(start, end, level) for (start, level), end in zip(self.points, ends, strict=True)]
 
-    def within(self, start: date, end: date | None) -> Steps:
+    def within(self, start: date, end: date | None) -> StepFunction:
         """This function on `[start, end)`, 0 elsewhere."""
         points = [(start, self.at(start))]
         points += [p for p in self.points if p[0] > start and (end is None or p[0] < end)]
         if end is not None and end > start:
             points.append((end, 0))
         elif end is not None:
-            return Steps()
+            return StepFunction()
         return _steps(points)
 
 
-def _steps(points: Iterable[tuple[date, int]]) -> Steps:
-    """Steps from (day, level) points in day order: leading zeros and repeats dropped."""
+def _steps(points: Iterable[tuple[date, int]]) -> StepFunction:
+    """A step function from (day, level) points in day order: leading zeros and repeats dropped."""
     kept: list[tuple[date, int]] = []
     for day, level in points:
         if kept and kept[-1][0] == day:
@@ -65,10 +65,10 @@ def _steps(points: Iterable[tuple[date, int]]) -> Steps:
         if (kept and kept[-1][1] == level) or (not kept and level == 0):
             continue
         kept.append((day, level))
-    return Steps(tuple(kept))
+    return StepFunction(tuple(kept))
 
 
-def max_of_intervals(intervals: Iterable[tuple[date, date | None, int]]) -> Steps:
+def max_of_intervals(intervals: Iterable[tuple[date, date | None, int]]) -> StepFunction:
     """The step function that is, on each day, the highest level among the intervals holding it."""
     changes: list[tuple[date, int, int]] = []
     for start, end, level in intervals:
@@ -93,7 +93,7 @@ def _top(holding: list[int]) -> int:
     return 0
 
 
-def maximum(functions: Iterable[Steps]) -> Steps:
+def maximum(functions: Iterable[StepFunction]) -> StepFunction:
     """The pointwise maximum, by one sweep over every function's points."""
     changes = sorted(
         (day, index, level)
@@ -178,10 +178,10 @@ class PresenceComposer:
     def __init__(self, inputs: PresenceInputs) -> None:
         self.inputs = inputs
         self.spans = inputs.owned_spans()
-        self._presence: dict[tuple[str, str, Window], Steps] = {}
-        self._available: dict[tuple[str, str, Window], Steps] = {}
+        self._presence: dict[tuple[str, str, Window], StepFunction] = {}
+        self._available: dict[tuple[str, str, Window], StepFunction] = {}
 
-    def presence(self, company: str, layer: str, window: Window = EVER) -> Steps:
+    def presence(self, company: str, layer: str, window: Window = EVER) -> StepFunction:
         key = (company, layer, window)
         if key not in self._presence:
             parts = [self._own(company, layer), self._stake(company, layer)]
@@ -192,7 +192,7 @@ class PresenceComposer:
             self._presence[key] = maximum(parts)
         return self._presence[key]
 
-    def available_owned(self, company: str, layer: str, window: Window = EVER) -> Steps:
+    def available_owned(self, company: str, layer: str, window: Window = EVER) -> StepFunction:
         key = (company, layer, window)
         if key not in self._available:
             parts = [
@@ -209,15 +209,15 @@ class PresenceComposer:
             self._available[key] = maximum(parts)
         return self._available[key]
 
-    def _own(self, company: str, layer: str) -> Steps:
+    def _own(self, company: str, layer: str) -> StepFunction:
         rows = self.inputs.rows.get(company, [])
         return max_of_intervals(
             (r.valid_from, r.valid_to, r.level) for r in rows if r.layer == layer
         )
 
-    def _stake(self, company: str, layer: str) -> Steps:
+    def _stake(self, company: str, layer: str) -> StepFunction:
         return maximum(
-            Steps(
+            StepFunction(
                 tuple((day, STAKE if v else 0) for day, v in self.available_owned(i, layer).points)
             ).within(since, None)
             for i, since in self.inputs.holdings.get(company, [])

@@ -16,17 +16,17 @@ from stackline.store.units_of_work import Database
 def make_checkpoint(db: Database, key: bytes, now: datetime) -> Checkpoint:
     """Sign the log's head (seq, hash) at `now`, store it, and return it."""
     with db.writing() as uow:
-        found = stored.head(uow.connection)
+        found = stored.head(uow)
         if found is None:
             raise StacklineError("the log is empty: there is nothing to checkpoint yet")
         checkpoint = Checkpoint(found[0], found[1], format_timestamp(now)).signed(key)
-        stored.keep(uow.connection, checkpoint)
+        stored.keep(uow, checkpoint)
     return checkpoint
 
 
 def latest_checkpoint(db: Database) -> Checkpoint | None:
     with db.reading() as uow:
-        return stored.latest(uow.connection)
+        return stored.latest(uow)
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def extends(db: Database, checkpoint: Checkpoint, key: bytes | None) -> Extensio
     first event to the head (so nothing before it was rewritten and nothing after it broken)."""
     signature_checked = key is not None
     with db.reading() as uow:
-        found = stored.head(uow.connection)
+        found = stored.head(uow)
         head_seq = found[0] if found else 0
         if key is not None and not checkpoint.is_signed_by(key):
             problem: str | None = (
@@ -58,12 +58,12 @@ def extends(db: Database, checkpoint: Checkpoint, key: bytes | None) -> Extensio
                 f"the log ends at seq {head_seq} but the checkpoint reaches seq {checkpoint.seq}: "
                 "events were removed from its end"
             )
-        elif stored.hash_at(uow.connection, checkpoint.seq) != checkpoint.hash:
+        elif stored.hash_at(uow, checkpoint.seq) != checkpoint.hash:
             problem = (
                 f"event seq {checkpoint.seq} no longer has the hash the checkpoint records: "
                 "the log was rewritten up to there"
             )
         else:
-            chain = first_chain_problem(uow.connection)
+            chain = first_chain_problem(uow)
             problem = f"seq {chain.seq}: {chain.message}" if chain else None
     return Extension(problem, signature_checked, head_seq)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from stackline.store.chain import ChainProblem, first_chain_problem
 from stackline.store.reads.events import count_all_events
-from stackline.store.rebuild import projections_match_log, rebuild_projections
+from stackline.store.rebuild import projections_match_log
+from stackline.store.rebuild import rebuild as rebuild_projections
 from stackline.store.units_of_work import Database
 
 
@@ -36,11 +37,11 @@ class VerifyReport:
 def verify(db: Database, check_projections: bool = True) -> VerifyReport:
     with db.reading() as uow:
         count = count_all_events(uow)
-        problem = first_chain_problem(uow.connection)
+        problem = first_chain_problem(uow)
     mismatches: dict[str, list[int]] = {}
     if check_projections and problem is None:  # a broken log cannot be replayed meaningfully
         with db.writing() as uow:
-            mismatches = projections_match_log(uow.connection)
+            mismatches = projections_match_log(uow)
     return VerifyReport(count, problem, mismatches)
 
 
@@ -51,4 +52,4 @@ def count_events(db: Database) -> int:
 
 def rebuild(db: Database, progress: Callable[[int], None] | None = None) -> int:
     with db.writing() as uow:
-        return rebuild_projections(uow.connection, progress)
+        return rebuild_projections(uow, progress)

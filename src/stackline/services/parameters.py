@@ -3,6 +3,10 @@
 The CLI, the pages and the API hand their raw text here, so `--from 2024`, `?from=2024` and the
 API's `from=2024` mean the same day (the first of 2024), and a bad value is a `BadParameter`
 naming it in words, whichever door it came through.
+
+Each kind of text parameter states beside its parser the exact form it reads (`TextForm`: a
+pattern, its meaning in words, and examples it reads and refuses). The OpenAPI document takes
+its patterns from here, and a test holds each pattern and its parser to the same examples.
 """
 
 from __future__ import annotations
@@ -12,13 +16,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from stackline.domain.dates import DAY_FORM, MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError
+from stackline.domain.dates import (
+    DAY_FORM,
+    MAX_YEAR,
+    MIN_YEAR,
+    PARTIAL_DATE_PATTERN,
+    PERIOD_FORM,
+    PartialDate,
+    PartialDateError,
+)
 from stackline.domain.errors import FieldProblem, StacklineError
 from stackline.domain.events import EVENT_TYPES
 from stackline.domain.filters import EventFilter, EventOrder
-from stackline.domain.values import LAYERS
+from stackline.domain.values import LAYERS, SLUG_PATTERN
 
-MAX_QUERY_TEXT = 200
 MAX_SEQ = 2**31 - 1  # seq is a 32-bit integer column
 SORTS: tuple[EventOrder, ...] = ("seq", "date", "-date")
 
@@ -34,9 +45,66 @@ class BadParameter(StacklineError):
         return cls(f"bad {name}: {message}", [FieldProblem(name, message)])
 
 
+@dataclass(frozen=True)
+class TextForm:
+    """The exact text a parser reads: `pattern` matches a value if and only if it parses."""
+
+    pattern: str
+    meaning: str
+    reads: tuple[str, ...]  # examples it reads
+    refuses: tuple[str, ...]  # examples it refuses
+
+
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+_OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+_TYPE = "|".join(re.escape(name) for name in EVENT_TYPES)
+_SLUG = SLUG_PATTERN.removeprefix("^").removesuffix("$")
+# Text a person types to search: one line of up to 200 characters, no control characters.
+_WORDS = "[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]"
+
+DAY = TextForm(
+    PARTIAL_DATE_PATTERN,
+    "a day YYYY-MM-DD, or a period YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM (years 1900–2100)",
+    ("2024", "2024-H2", "2024-Q3", "2024-09", "2024-02-29", "1900", "2100-12-31"),
+    ("2024-13", "2023-02-29", "2024-Q5", "24", " 2024", "2101", "yesterday", "2024-1-1"),
+)
+MOMENT = TextForm(
+    rf"^({DAY_FORM}|{PERIOD_FORM}|{DAY_FORM}[T ]{_TIME}{_OFFSET}?)$",
+    "a timestamp YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM] (UTC when no offset is given), or a "
+    "day or period meaning the end of its last day, UTC",
+    ("2026-06-30T12:00:00Z", "2026-06-30 12:00", "2026-06-30T23:59:59.999999+02:00",
+     "2026-06-30", "2026"),
+    ("2026-06-30T24:00", "2026-06-30T12", "now", "2026-06-30T12:00:00+25:00", "1899"),
+)  # fmt: skip
+TYPE_LIST = TextForm(
+    rf"^({_TYPE})(,({_TYPE}))*$",
+    "a comma-separated list of event types: " + ", ".join(EVENT_TYPES),
+    ("chip.launched", "chip.launched,model.released"),
+    ("chip.launch", "chip.launched,", ",chip.launched", "Chip.Launched", ""),
+)
+SLUG = TextForm(
+    SLUG_PATTERN,
+    "a company slug: lower-case letters, digits and hyphens, 1–63 characters",
+    ("openai", "moonshot-ai", "x", "c3"),
+    ("OpenAI", "-openai", "open ai", "", "a" * 64),
+)
+COMPANY_LIST = TextForm(
+    rf"^{_SLUG}(,{_SLUG})*$",
+    "a comma-separated list of company slugs",
+    ("openai", "openai,anthropic"),
+    ("openai,", "OpenAI", "open ai"),
+)
+WORDS = TextForm(
+    f"^{_WORDS}{{1,{200}}}$",
+    "one line of 1–200 characters, without control characters",
+    ("Colossus", "GPT-5 «preview»", "x" * 200),
+    ("", "a\x00b", "a\nb", "x" * 201),
+)
+
+
 def _period(text: str, name: str) -> PartialDate:
     try:
-        return PartialDate.parse(text.strip())
+        return PartialDate.parse(text)
     except PartialDateError as error:
         raise BadParameter.of(name, str(error)) from None
 
@@ -56,7 +124,8 @@ def known_on(text: str | None) -> datetime | None:
     meaning the end of its last day, UTC. None (not given) means now."""
     if not text:
         return None
-    text = text.strip()
+    if not re.fullmatch(MOMENT.pattern, text):
+        raise BadParameter.of("known_on", "not a moment; use " + MOMENT.meaning)
     if "T" in text or " " in text:
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -74,13 +143,33 @@ def known_on(text: str | None) -> datetime | None:
 
 def event_types(text: str | None) -> tuple[str, ...]:
     """A comma list of event types, each one of the catalog."""
-    types = tuple(t.strip() for t in (text or "").split(",") if t.strip())
+    if not text:
+        return ()
+    types = tuple(text.split(","))
     unknown = [t for t in types if t not in EVENT_TYPES]
     if unknown:
         raise BadParameter.of(
             "type", f"unknown event type {unknown[0][:60]!r}; known types: {', '.join(EVENT_TYPES)}"
         )
     return types
+
+
+def search_text(text: str | None) -> str | None:
+    """Text a summary must contain (`q`): one line of at most 200 characters."""
+    if not text:
+        return None
+    if not re.fullmatch(WORDS.pattern, text):
+        raise BadParameter.of("q", "must be " + WORDS.meaning)
+    return text
+
+
+def company_slug(text: str | None, name: str = "company") -> str | None:
+    """One company's slug (whether it is registered is for the read to say: a 404)."""
+    if not text:
+        return None
+    if not re.fullmatch(SLUG_PATTERN, text):
+        raise BadParameter.of(name, "must be " + SLUG.meaning)
+    return text
 
 
 def layer(text: str | None) -> str | None:
@@ -95,15 +184,14 @@ def event_filter(
     args: Mapping[str, str | None], include_voided: bool, include_subsidiaries: bool = False
 ) -> EventFilter:
     """The filter named by `company`, `layer`, `type`, `from`, `to` and `q`."""
-    query = (args.get("q") or "").strip()
     until = args.get("to")
     return EventFilter(
-        company=(args.get("company") or "").strip() or None,
+        company=company_slug(args.get("company")),
         layer=layer(args.get("layer")),
         types=event_types(args.get("type")),
         from_day=day_from(args.get("from")),
         to_day=_period(until, "to").end if until else None,
-        q=query[:MAX_QUERY_TEXT] or None,
+        q=search_text(args.get("q")),
         include_voided=include_voided,
         include_subsidiaries=include_subsidiaries,
     )
@@ -125,7 +213,9 @@ def company_list(text: str | None) -> list[str] | None:
     """A comma list of company slugs (None when not given: every company)."""
     if not text:
         return None
-    slugs = list(dict.fromkeys(s.strip() for s in text.split(",") if s.strip()))
+    if not re.fullmatch(COMPANY_LIST.pattern, text):
+        raise BadParameter.of("company", "must be " + COMPANY_LIST.meaning)
+    slugs = list(dict.fromkeys(text.split(",")))
     if len(slugs) > MAX_LISTED_COMPANIES:
         raise BadParameter.of("company", f"names at most {MAX_LISTED_COMPANIES} companies")
     return slugs or None
@@ -173,7 +263,7 @@ def cursor(text: str | None) -> Position | None:
     """A position from a page's `next_cursor`."""
     if not text:
         return None
-    found = CURSOR_PATTERN.match(text.strip())
+    found = CURSOR_PATTERN.fullmatch(text)
     if found is None:
         raise BadParameter.of("cursor", "is not a cursor this API gave out")
     day_text, seq_text = found.group("day"), found.group("seq")

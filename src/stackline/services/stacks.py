@@ -32,7 +32,7 @@ from stackline.store.units_of_work import Database, Reading
 def source_on(uow: Reading, as_of: date, known_on: datetime | None) -> FootprintSource:
     """The day's footprint: from the projections, or folded from what was known then."""
     if known_on is None:
-        return StoredFootprint(uow.connection, as_of)
+        return StoredFootprint(uow, as_of)
     return known_footprint(uow, as_of, known_on)
 
 
@@ -40,7 +40,7 @@ def known_events(uow: Reading, known_on: datetime) -> list[EventRecord]:
     """The events recorded by `known_on` (read once per unit of work)."""
     key = ("known_events", known_on)
     if key not in uow.memo:
-        uow.memo[key] = records_known_on(uow.connection, known_on)
+        uow.memo[key] = records_known_on(uow, known_on)
     found: list[EventRecord] = uow.memo[key]
     return found
 

@@ -22,7 +22,7 @@ def graph_of(
         if company is not None:
             require_company(uow, company)
         if known_on is None:
-            footprint = snapshot(uow.connection, as_of, with_supply_chain=True)
+            footprint = snapshot(uow, as_of, with_supply_chain=True)
         else:
             footprint = known_footprint(uow, as_of, known_on)
     graph = compose_graph(footprint, known_on)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from stackline.domain.documents import compute_hash
 from stackline.domain.events import ZERO_HASH
 from stackline.domain.records import EventRecord
 from stackline.store.rows import derived_columns, row_document
 from stackline.store.tables import events
+from stackline.store.units_of_work import Reading
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,11 @@ class ChainProblem:
     message: str
 
 
-def first_chain_problem(connection: Connection) -> ChainProblem | None:
+def first_chain_problem(uow: Reading) -> ChainProblem | None:
     """Walk the log in `seq` order and return the first break in it, or None."""
     expected_seq, prev_hash, prev_recorded = 1, ZERO_HASH, ""
     query = select(events).order_by(events.c.seq).execution_options(yield_per=2000)
-    with connection.execute(query) as result:
+    with uow.connection.execute(query) as result:
         for row in result:
             document = row_document(row)
             problem = _link_problem(document, expected_seq, prev_hash, prev_recorded)

@@ -24,7 +24,6 @@ from stackline.store.failures import unavailable
 
 APPEND_LOCK_KEY = 0x57AC4C1E  # any constant shared by every process appending to one database
 WRITE_OPTION = "stackline_write"
-SINGLE_STATEMENT_OPTION = "stackline_single_statement"
 LOCK_TIMEOUT_OPTION = "stackline_lock_timeout"
 
 
@@ -68,8 +67,6 @@ def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         options = connection.get_execution_options()
-        if options.get(SINGLE_STATEMENT_OPTION):
-            return  # one statement reads a consistent state by itself
         # Straight on the DBAPI connection: it runs once per transaction, and SQLAlchemy's
         # execution layer would cost more than the statement.
         raw: Any = connection.connection.driver_connection
@@ -129,16 +126,6 @@ def _unavailable_as_such() -> Iterator[None]:
         if found is None:
             raise
         raise found from error
-
-
-@contextmanager
-def single_statement(engine: Engine) -> Iterator[Connection]:
-    """A connection for one read statement, without the cost of opening a transaction."""
-    options: dict[str, Any] = {SINGLE_STATEMENT_OPTION: True}
-    if not is_sqlite(engine):
-        options["isolation_level"] = "AUTOCOMMIT"
-    with engine.connect().execution_options(**options) as connection:
-        yield connection
 
 
 def migrations_directory() -> Path:

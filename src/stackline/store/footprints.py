@@ -47,6 +47,7 @@ from stackline.store.tables import (
     stack_facts,
 )
 from stackline.store.temporal import on_day
+from stackline.store.units_of_work import Reading
 
 IN_CHUNK = 500
 
@@ -54,8 +55,8 @@ IN_CHUNK = 500
 class StoredFootprint:
     """A `FootprintSource` answering from the projection tables, one query per question."""
 
-    def __init__(self, connection: Connection, as_of: date) -> None:
-        self.connection = connection
+    def __init__(self, uow: Reading, as_of: date) -> None:
+        self.connection = uow.connection
         self.as_of = as_of
         self._companies: dict[str, CompanyFacts | None] = {}
 
@@ -142,7 +143,7 @@ def event_facts(connection: Connection, ids: Iterable[UUID]) -> dict[UUID, Event
 
 
 def snapshot(
-    connection: Connection,
+    uow: Reading,
     as_of: date,
     with_event_facts: bool = False,
     with_supply_chain: bool = False,
@@ -154,6 +155,7 @@ def snapshot(
     event behind an entry) are loaded only when asked for; dependency edges too (the graph wants
     them, the matrix does not).
     """
+    connection = uow.connection
     facts = FactSet()
     tables: list[tuple[Any, Any]] = [
         (companies, company_fact), (company_names, name_fact), (ownership_links, link_fact),
@@ -182,7 +184,7 @@ def snapshot(
     return footprint
 
 
-def records_known_on(connection: Connection, known_on: datetime) -> list[EventRecord]:
+def records_known_on(uow: Reading, known_on: datetime) -> list[EventRecord]:
     """Every event recorded by `known_on`, in `seq` order (for folds of "what we knew then")."""
     cutoff = format_timestamp(known_on)
     query = (
@@ -200,5 +202,5 @@ def records_known_on(connection: Connection, known_on: datetime) -> list[EventRe
         .order_by(events.c.seq)
         .execution_options(yield_per=5000)
     )
-    with connection.execute(query) as rows:
+    with uow.connection.execute(query) as rows:
         return [record_of_row(tuple(row)) for row in rows]

@@ -19,6 +19,7 @@ from stackline.store.projector import Projector
 from stackline.store.rows import RECORD_COLUMNS, record_of_row
 from stackline.store.statements import Sql, chunks
 from stackline.store.tables import PROJECTION_TABLES, events, projection_state
+from stackline.store.units_of_work import Writing
 
 REBUILD_CHUNK = 20_000
 # Bump when what the projector writes changes: databases built by an older one are rebuilt.
@@ -45,6 +46,11 @@ def rebuild_projections(
     projector.finish(everyone=True)
     mark_current(connection)
     return count
+
+
+def rebuild(uow: Writing, progress: Callable[[int], None] | None = None) -> int:
+    """`rebuild_projections` in an open write unit (what `stackline rebuild` runs)."""
+    return rebuild_projections(uow.connection, progress)
 
 
 def mark_current(connection: Connection) -> None:
@@ -85,9 +91,10 @@ ID_COLUMNS = ("event_id", "voided_by")
 MAX_NAMED_SEQS = 20
 
 
-def projections_match_log(connection: Connection) -> dict[str, list[int]]:
+def projections_match_log(uow: Writing) -> dict[str, list[int]]:
     """Each projection table that differs from a fresh rebuild (rolled back), with the seqs of
     the events behind its differing rows (missing, extra or changed), at most 20 each."""
+    connection = uow.connection
     before = projection_contents(connection)
     savepoint = connection.begin_nested()
     try:

@@ -1,50 +1,37 @@
-"""What the API accepts in paths and query strings: exact patterns, and one model per operation.
+"""What the API accepts in paths and query strings: one model per operation.
 
-The patterns are exact — a string matches if and only if the services can read it — so the
-OpenAPI document tells clients (and schemathesis) precisely which values are valid. A value
-that does not match is a 400 naming the parameter (a path that does not match is a 404).
+Every text parameter's pattern is the exact form its parser reads (`services.parameters`:
+`DAY`, `MOMENT`, `TYPE_LIST`, …), so the OpenAPI document tells clients (and schemathesis)
+precisely which values are valid, and a test holds each pattern and its parser to the same
+examples. A value that does not match is a 400 naming the parameter (a path that does not
+match is a 404).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from stackline.domain.dates import DAY_FORM, PARTIAL_DATE_PATTERN, PERIOD_FORM
-from stackline.domain.events import EVENT_TYPES
 from stackline.domain.values import SLUG_PATTERN, Layer
-from stackline.services.parameters import CURSOR_PATTERN
-
-_DAY = DAY_FORM
-_PERIOD = PERIOD_FORM
-_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
-_OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
-
-PARTIAL_DATE = PARTIAL_DATE_PATTERN
-MOMENT = rf"^({_DAY}|{_PERIOD}|{_DAY}[T ]{_TIME}{_OFFSET}?)$"
-_TYPE = "|".join(re.escape(name) for name in EVENT_TYPES)
-TYPE_LIST = rf"^({_TYPE})(,({_TYPE}))*$"
-MAX_SEQ = 2**31 - 1  # seq is a 32-bit integer column
-
-DAY_HELP = (
-    "A day YYYY-MM-DD, or a period YYYY, YYYY-Hn, YYYY-Qn, YYYY-MM standing for its last day; "
-    "years 1900–2100"
+from stackline.services.parameters import (
+    COMPANY_LIST,
+    CURSOR_PATTERN,
+    DAY,
+    MAX_SEQ,
+    MOMENT,
+    SLUG,
+    TYPE_LIST,
+    WORDS,
 )
-MOMENT_HELP = (
-    "A timestamp YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM] (UTC when no offset is given), or a "
-    "day or period meaning the end of its last day, UTC"
-)
-# What a client is told when a value does not match one of the patterns above.
-PATTERN_MEANINGS = {
-    PARTIAL_DATE: DAY_HELP,
-    MOMENT: MOMENT_HELP,
-    TYPE_LIST: "a comma-separated list of event types: " + ", ".join(EVENT_TYPES),
-    SLUG_PATTERN: "a company slug: lower-case letters, digits and hyphens, 1–63 characters",
-}
+
+DAY_HELP = DAY.meaning[0].upper() + DAY.meaning[1:] + "; a period stands for its last day"
+MOMENT_HELP = MOMENT.meaning[0].upper() + MOMENT.meaning[1:]
+# What a client is told when a value does not match one of the patterns.
+PATTERN_MEANINGS = {form.pattern: form.meaning for form in (DAY, MOMENT, TYPE_LIST, SLUG,
+                                                              COMPANY_LIST, WORDS)}  # fmt: skip
 
 
 def _strict_boolean(value: object) -> object:
@@ -64,17 +51,16 @@ def _drop_null_defaults(schema: dict[str, Any]) -> None:
 
 
 Flag = Annotated[bool, BeforeValidator(_strict_boolean)]
-Day = Annotated[str, Field(pattern=PARTIAL_DATE)]
-Moment = Annotated[str, Field(pattern=MOMENT)]
-CompanySlug = Annotated[str, Field(pattern=SLUG_PATTERN)]
-TypeList = Annotated[str, Field(pattern=TYPE_LIST)]
-Words = Annotated[str, Field(min_length=1, max_length=200)]
+Day = Annotated[str, Field(pattern=DAY.pattern)]
+Moment = Annotated[str, Field(pattern=MOMENT.pattern)]
+CompanySlug = Annotated[str, Field(pattern=SLUG.pattern)]
+TypeList = Annotated[str, Field(pattern=TYPE_LIST.pattern)]
+Words = Annotated[str, Field(pattern=WORDS.pattern)]
 ExportFormat = Literal["stackline", "timelinejs", "csv"]
 TableFormat = Literal["json", "csv"]
 EventSort = Literal["seq", "date", "-date"]
 Cursor = Annotated[str, Field(pattern=CURSOR_PATTERN.pattern)]
-SLUG_LIST = SLUG_PATTERN.removeprefix("^").removesuffix("$")
-CompanyList = Annotated[str, Field(pattern=rf"^{SLUG_LIST}(,{SLUG_LIST})*$", max_length=13_000)]
+CompanyList = Annotated[str, Field(pattern=COMPANY_LIST.pattern, max_length=13_000)]
 
 
 def _day(description: str = DAY_HELP) -> Any:
