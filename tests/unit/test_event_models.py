@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
 
+from stackline.domain.catalog import REGISTRY
 from stackline.domain.documents import client_document, parse_event
 from stackline.domain.errors import InvalidEvent, MalformedDocument
 from stackline.domain.events import EVENT_CLASSES, EVENT_TYPES
@@ -182,3 +185,12 @@ def test_events_payloads_and_values_are_frozen():
 
 def test_a_recorded_at_without_a_time_zone_is_refused():
     assert "recorded_at" in problems(raw_event(recorded_at="2024-05-02T10:11:12"))
+
+
+def test_the_architecture_pages_catalog_lists_exactly_the_registered_types_and_layers() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "architecture.md").read_text()
+    rows = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| ([^|]+) \|", page, flags=re.MULTILINE)
+    assert [name for name, _ in rows] == list(EVENT_TYPES)
+    for name, layer in rows:
+        fixed = REGISTRY[name].fixed_layer
+        assert layer.strip() == (fixed.value if fixed else layer.strip()), name
