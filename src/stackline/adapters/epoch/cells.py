@@ -129,8 +129,8 @@ def parse_flag(text: str) -> bool:
     raise CellError(f"{text.strip()!r} is neither true nor false (use True or False)")
 
 
-_URL = re.compile(r"https?://[^\s<>\"'`]+")
-_TRAILING = ".,;:!*"
+_URL = re.compile(r"https?://[^\s<>\"`]+")
+_TRAILING = ".,;:!*'"
 
 
 def urls_in(text: str) -> list[str]:
