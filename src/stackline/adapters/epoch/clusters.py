@@ -64,6 +64,7 @@ class ClusterRow:
     location: str | None
     builds_upon: str
     duplicate_of: list[str]
+    possible_duplicate: bool
 
     @classmethod
     def parse(cls, key: str, row: Row) -> ClusterRow:
@@ -82,9 +83,10 @@ class ClusterRow:
             chip_count=whole(row.number("Chip quantity (primary)")),
             capacity_mw=megawatts(row.number("Power Capacity (MW)")),
             chip=row.name("Chip type (primary)"),
-            location=row.name("Location") or row.name("Country") or None,
+            location=row.words("Location") or row.words("Country") or None,
             builds_upon=row.name("Builds Upon"),
             duplicate_of=row.names("Possible Duplicate Of"),
+            possible_duplicate=row.flag("Possible Duplicate"),
         )
 
     def skip_reason(self) -> tuple[str, str] | None:
@@ -157,7 +159,7 @@ def cluster_candidates(file: LoadedFile, snapshot: Snapshot, outcomes: Outcomes)
         if skip is not None:
             outcomes.skip(cluster.row, cluster.key, *skip)
             continue
-        if cluster.row.flag("Possible Duplicate"):
+        if cluster.possible_duplicate:
             text = "marked a possible duplicate of no row named: read as a cluster of its own"
             outcomes.note(cluster.row, cluster.key, "possible duplicate", text)
         candidates.append(_candidate(cluster, chains, snapshot, outcomes))

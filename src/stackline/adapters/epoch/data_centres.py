@@ -102,10 +102,11 @@ def _milestones(timelines: LoadedFile) -> dict[str, list[Milestone]]:
         on = row.date("Date")
         if on is None:
             raise row.malformed("Date", "a timeline row needs its date")
+        if not handle:
+            raise row.malformed("Data center", "a timeline row needs its data centre's handle")
         power, h100e = megawatts(row.number("Power (MW)")), whole(row.number("H100 equivalents"))
-        if handle:
-            n = len(by_handle[handle]) + 1
-            by_handle[handle].append(Milestone(row, n, on, power, h100e))
+        n = len(by_handle[handle]) + 1
+        by_handle[handle].append(Milestone(row, n, on, power, h100e))
     for milestones in by_handle.values():
         milestones.sort(key=lambda m: (m.on.start, m.on.end))
     return by_handle
@@ -152,7 +153,7 @@ def _launch(site: Site, events: RowEvents, opening: Opening) -> None:
         "company": site.owner,
         "facility": site.title,
         "kind": "datacenter",
-        "location": site.row.name("Address") or None,
+        "location": site.row.words("Address") or None,
         "capacity_mw": first.power_mw,
         "h100e": first.h100e,
         "aliases": [site.key] if fold_name(site.key) != fold_name(site.title) else None,

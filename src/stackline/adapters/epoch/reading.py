@@ -100,7 +100,10 @@ class Candidate:
     events: tuple[CandidateEvent, ...]
 
     def event(self, role: str) -> CandidateEvent:
-        return next(event for event in self.events if event.role == role)
+        for event in self.events:
+            if event.role == role:
+                return event
+        raise KeyError(f"{self.key} has no event with the role {role!r}")
 
     @property
     def roles(self) -> tuple[str, ...]:

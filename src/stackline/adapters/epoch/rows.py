@@ -47,6 +47,10 @@ class Row:
         """The cell's text, trimmed (blank for a column the file does not have)."""
         return self.cells.get(column, "").strip()
 
+    def words(self, column: str) -> str:
+        """The cell's text on one line, runs of white space collapsed (quotes kept: `35°32'18"E`)."""
+        return " ".join(self.text(column).split())
+
     def name(self, column: str) -> str:
         return clean_name(self.text(column))
 
