@@ -46,12 +46,14 @@ def upgrade() -> None:
         sa.Column("unit", sa.String(length=300), nullable=False),
         sa.Column("company", sa.String(length=63), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("row_id", name=op.f("pk_company_names")),
     )
     op.create_index(op.f("ix_company_names_unit"), "company_names", ["unit"])
     op.create_index("ix_company_names_company", "company_names", ["company", "valid_from"])
+    op.create_index("ix_company_names_key", "company_names", ["name_key"])
     op.create_table(
         "ownership_links",
         sa.Column("row_id", sa.Integer(), autoincrement=True, nullable=False),

@@ -49,7 +49,8 @@ ACTIONS: dict[str, tuple[int, tuple[str, ...]]] = {
     "supersede": (1, ()), "announce": (1, ("acquisition.announced",)),
     "activate": (2, ("partnership.activated",)), "abandon": (1, ("acquisition.abandoned",)),
     "depend": (3, ("dependency.formed",)), "undepend": (2, ("dependency.ended",)),
-    "plan": (1, ()),
+    "plan": (1, ()), "alias_company": (1, ("company.aliased",)),
+    "alias_asset": (1, ("asset.aliased",)), "expand": (2, ("compute.expanded",)),
 }  # fmt: skip
 PROPOSED_TYPES = {"company.registered"} | {t for _, types in ACTIONS.values() for t in types}
 
@@ -245,6 +246,34 @@ class RandomLog:
             )
             payload["base_model"] = {"model": base[2], **({"company": base[0]} if base[0] else {})}
         return event("model.released", partial(self.rng, self.day()), payload)
+
+    def _alias_company(self) -> dict[str, Any]:
+        company = self._company()
+        aliases = [f"{company.upper()} Labs", f"{company} {self.rng.randint(1, 3)}"]
+        payload = {"company": company, "aliases": aliases[: self.rng.randint(1, 2)]}
+        return event("company.aliased", partial(self.rng, self.day()), payload)
+
+    def _alias_asset(self) -> dict[str, Any]:
+        if not self.assets:
+            return self._launch()
+        company, layer, name = self.rng.choice(self.assets)
+        payload = {"company": company, "layer": layer, "asset": name,
+                   "aliases": [f"{name} {self.rng.choice(['Pro', 'XL', '80GB'])}"]}  # fmt: skip
+        return event("asset.aliased", partial(self.rng, self.day()), payload)
+
+    def _expand(self) -> dict[str, Any]:
+        facilities = [a for a in self.assets if a[1] == "compute"]
+        if not facilities:
+            return self._launch()
+        company, _, name = self.rng.choice(facilities)
+        payload: dict[str, Any] = {"company": company, "facility": name,
+                                   "capacity_mw": self.rng.choice([50, 150, 300]),
+                                   "status": self.rng.choice(["available", "announced"])}  # fmt: skip
+        if self.rng.random() < 0.5:
+            payload["h100e"] = self.rng.choice([10_000, 100_000])
+        if payload["status"] == "announced" and self.rng.random() < 0.5:
+            payload["target_on"] = str(self.rng.randint(2015, 2027))
+        return event("compute.expanded", partial(self.rng, self.day()), payload)
 
     def _announce(self) -> dict[str, Any]:
         acquirer, target = self.rng.sample(self.registered, 2)

@@ -10,7 +10,8 @@ import pytest
 
 from stackline.domain.events import layer_in_payload
 from stackline.domain.filters import EventFilter
-from stackline.services.files import event_files, read_events, seed_directory
+from stackline.services import integrity
+from stackline.services.files import event_files, labelled_events, read_events, seed_directory
 from stackline.services.recording import ImportFailed, import_events
 from stackline.services.runtime import load_seed
 from stackline.services.timeline import export_chunks
@@ -151,3 +152,18 @@ def test_retractions_and_corrections_survive_the_round_trip(
     document = export_document(database)
     assert [e["seq"] for e in document["events"]] == [1, 2, 3, 4]
     assert import_file(database, write(tmp_path / "again.json", document)).created == 0
+
+
+def test_an_export_made_before_origins_existed_imports_verifies_and_keeps_every_hash(
+    database: Database,
+) -> None:
+    """Version-2 events (no `origin`) import as they are: the chain verifies, and exported
+    again each event is the same but for `origin: null` (upcast), hashes unchanged."""
+    old = Path(__file__).parent / "pinned_logs" / "seed-8318.json"
+    before = json.loads(old.read_text())
+    assert {e["schema_version"] for e in before["events"]} == {2}
+    assert all("origin" not in e for e in before["events"])
+    import_events(database, labelled_events(old.name, old.read_bytes()), "restorer")
+    assert integrity.verify(database).ok
+    after = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
+    assert [{**e, "origin": None} for e in before["events"]] == after["events"]

@@ -26,7 +26,8 @@ from stackline.domain.plans import plans_as_of
 from stackline.domain.stack import compose_matrix, compose_stack
 from stackline.domain.values import Layer
 from stackline.services import integration, integrity, stacks
-from stackline.services.recording import record_event
+from stackline.services.files import labelled_events
+from stackline.services.recording import import_events
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
 from stackline.store.footprints import StoredFootprint, snapshot
@@ -161,9 +162,11 @@ def test_stored_stacks_equal_the_fold_on_random_logs(
         database.dispose()
 
 
-# Logs that once found a bug, kept as the events they hold (a seed would draw another log as
-# soon as the generator changes): seed-719, two fine-tunes spelling their base differently (one
-# placeholder name); seed-8318, one dependency recorded twice (its events in one order).
+# Logs that once found a bug, kept as the sealed events they hold (exports made when they were
+# found: a seed would draw another log as soon as the generator changes, and the rules of a
+# later schema version would refuse some of their events): seed-719, two fine-tunes spelling
+# their base differently (one placeholder name); seed-8318, one dependency recorded twice (its
+# events in one order).
 PINNED_LOGS = sorted((Path(__file__).parent / "pinned_logs").glob("*.json"))
 
 
@@ -175,8 +178,7 @@ def test_stored_stacks_equal_the_fold_on_pinned_logs(
     database = Database(make_engine(fresh_database_url(backend, tmp_path, postgres)))
     try:
         upgrade(database.engine)
-        for document in json.loads(pinned.read_text()):
-            record_event(database, document, "fuzzer")
+        import_events(database, labelled_events(pinned.name, pinned.read_bytes()), "fuzzer")
         check_written_log(database, int(pinned.stem.split("-")[1]))
     finally:
         database.dispose()

@@ -44,17 +44,18 @@ def stored_event(**fields):
             },
             id=str(uuid4()),
             seq=7,
-            schema_version=1,
             summary="Über-deal — OpenAI × Microsoft",
             recorded_at="2024-05-02T10:11:12.000345Z",
             recorded_by="editor",
-            **{"prev_hash": "a" * 64, **fields},
+            **{"prev_hash": "a" * 64, "schema_version": 1, **fields},
         )
     )
 
 
 def by_hand(document: dict) -> str:
     hashed = {name: document[name] for name in HASHED}
+    if document.get("origin") is not None:  # hashed only when set (DESIGN §2, §9.1)
+        hashed["origin"] = document["origin"]
     text = json.dumps(hashed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -62,7 +63,8 @@ def by_hand(document: dict) -> str:
 def test_the_event_document_holds_every_hashed_field_and_the_hash():
     event = stored_event()
     document = event_document(event)
-    assert list(document) == [*HASHED, "hash"]
+    assert list(document) == [*HASHED[:11], "origin", *HASHED[11:], "hash"]
+    assert document["origin"] is None
     assert document["recorded_at"] == "2024-05-02T10:11:12.000345Z"
     assert document["occurred_on"] == "2024-05"
     assert document["id"] == str(event.id)
@@ -122,3 +124,30 @@ def test_the_hash_changes_when_the_event_is_parsed_with_another_field_value():
     assert isinstance(same.id, UUID) and same.recorded_at == datetime(
         2024, 5, 2, 10, 11, 12, 345, tzinfo=UTC
     )
+
+
+ORIGIN = {"dataset": "epoch-ai/gpu-clusters", "key": "xAI Colossus Memphis Phase 1",
+          "snapshot": "2026-03-06"}  # fmt: skip
+
+
+def test_an_origin_is_hashed_when_it_is_set_and_left_out_when_it_is_not():
+    plain = event_document(stored_event())
+    derived = event_document(stored_event(origin=ORIGIN, schema_version=3))
+    assert derived["origin"] == ORIGIN
+    assert compute_hash(derived) == by_hand(derived)
+    assert compute_hash({**derived, "origin": {**ORIGIN, "key": "other"}}) != compute_hash(derived)
+    # An event without one hashes as it did before origins existed: no `origin` key at all.
+    without = {name: plain[name] for name in HASHED}
+    text = json.dumps(without, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert compute_hash(plain) == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_an_event_of_an_older_version_is_upcast_to_the_current_shape_keeping_its_hash():
+    from stackline.domain.documents import importable
+
+    old = {k: v for k, v in event_document(stored_event(schema_version=2)).items() if k != "origin"}
+    old["hash"] = compute_hash({**old, "origin": None})
+    upcast = importable({**old, "voided_by": None})
+    assert upcast["origin"] is None and "voided_by" not in upcast
+    assert upcast["schema_version"] == 2
+    assert compute_hash(event_document(parse_event(upcast))) == old["hash"]

@@ -108,7 +108,8 @@ def test_one_event_has_every_envelope_field_and_voided_by(client: FlaskClient) -
     assert event == listed
     assert list(event) == [
         "seq", "id", "type", "schema_version", "occurred_on", "summary", "details", "confidence",
-        "sources", "payload", "supersedes", "recorded_at", "recorded_by", "prev_hash", "hash",
+        "sources", "payload", "supersedes", "origin", "recorded_at", "recorded_by", "prev_hash",
+        "hash",
         "voided_by", "layer", "companies",
     ]  # fmt: skip
     assert event["voided_by"] is None

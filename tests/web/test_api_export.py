@@ -24,7 +24,8 @@ from tests.web.conftest import make_app
 
 ENVELOPE = [
     "seq", "id", "type", "schema_version", "occurred_on", "summary", "details", "confidence",
-    "sources", "payload", "supersedes", "recorded_at", "recorded_by", "prev_hash", "hash",
+    "sources", "payload", "supersedes", "origin", "recorded_at", "recorded_by", "prev_hash",
+    "hash",
 ]  # fmt: skip
 
 

@@ -52,6 +52,7 @@ def expected_cells(event: dict[str, Any]) -> dict[str, str]:
         "voided_by": event["voided_by"] or "",
         "recorded_at": event["recorded_at"],
         "amount_basis": amount.get("basis", "total") if in_usd else "",
+        "origin": ";".join(event["origin"].values()) if event["origin"] else "",
     }
 
 

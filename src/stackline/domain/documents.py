@@ -11,13 +11,56 @@ import orjson
 from pydantic import ValidationError
 
 from stackline.domain.errors import FieldProblem, InvalidEvent, MalformedDocument
-from stackline.domain.events import CLIENT_FIELDS, EVENT_ADAPTER, EVENT_TYPES, Event
+from stackline.domain.events import (
+    CLIENT_FIELDS,
+    EVENT_ADAPTER,
+    EVENT_TYPES,
+    SCHEMA_VERSION,
+    Event,
+)
 from stackline.domain.messages import human_message
 
 HASHED_FIELDS = (
     "seq", "id", "type", "schema_version", "occurred_on", "summary", "details", "confidence",
     "sources", "payload", "supersedes", "recorded_at", "recorded_by", "prev_hash",
 )  # fmt: skip
+# Hashed too, but only when it is not null: events sealed before it existed keep their hashes.
+OPTIONAL_HASHED = ("origin",)
+# Every field of an event as the export writes it, in order.
+DOCUMENT_FIELDS = (*HASHED_FIELDS[:11], "origin", *HASHED_FIELDS[11:], "hash")
+# Fields a file may carry that are read and dropped: what a listing adds to an event.
+LISTED_ONLY = ("voided_by", "layer", "companies")
+
+
+def _same(document: dict[str, Any]) -> dict[str, Any]:
+    return document
+
+
+def _with_origin(document: dict[str, Any]) -> dict[str, Any]:
+    return {**document, "origin": document.get("origin")}
+
+
+# One step per schema version, turning an event of that version into the next one's shape
+# (its `schema_version` stays as sealed: the hash covers it). 1 → 2 changes nothing; 2 → 3
+# adds `origin` (null).
+UPCASTS = {1: _same, 2: _with_origin}
+
+
+def upcast(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored or exported event of any version in the current shape."""
+    version = document.get("schema_version")
+    if not isinstance(version, int):
+        return document  # a new event, not yet sealed: already the current shape
+    for step in range(max(version, 1), SCHEMA_VERSION):
+        document = UPCASTS[step](document)
+    return document
+
+
+def importable(raw: object) -> object:
+    """An event read from a file, upcast, with what listings add to it dropped."""
+    if not isinstance(raw, dict):
+        return raw
+    return upcast({k: v for k, v in raw.items() if k not in LISTED_ONLY})
 
 
 def parse_event(raw: object) -> Event:
@@ -77,6 +120,7 @@ def client_document(event: Event) -> dict[str, Any]:
         "sources": [source.model_dump(mode="json") for source in event.sources],
         "payload": event.payload.model_dump(mode="json", exclude_none=True),
         "supersedes": str(event.supersedes) if event.supersedes else None,
+        "origin": event.origin.model_dump(mode="json") if event.origin else None,
     }
 
 
@@ -91,7 +135,7 @@ def event_document(event: Event) -> dict[str, Any]:
         prev_hash=event.prev_hash,
         hash=event.hash,
     )
-    return {key: document[key] for key in (*HASHED_FIELDS, "hash")}
+    return {key: document[key] for key in DOCUMENT_FIELDS}
 
 
 _WHOLE = object()
@@ -132,6 +176,7 @@ def _needs_python_json(value: Any) -> bool:
 def compute_hash(document: dict[str, Any]) -> str:
     """sha256 of the canonical JSON of the hashed envelope fields (DESIGN §2, hash chain)."""
     hashed = {k: document[k] for k in HASHED_FIELDS}
+    hashed.update({k: document[k] for k in OPTIONAL_HASHED if document.get(k) is not None})
     return hashlib.sha256(canonical_json(hashed, numbers_in=document["payload"])).hexdigest()
 
 
@@ -139,4 +184,4 @@ def same_client_fields(a: Event, b: Event) -> bool:
     return client_document(a) == client_document(b)
 
 
-assert set(CLIENT_FIELDS) <= set(HASHED_FIELDS)
+assert set(CLIENT_FIELDS) <= set(DOCUMENT_FIELDS)

@@ -15,6 +15,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     Field,
+    StringConstraints,
     TypeAdapter,
     create_model,
     field_validator,
@@ -25,10 +26,18 @@ from stackline.domain.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from stackline.domain.values import Confidence, Frozen, Label, Layer, Source, Text
 
 # 2: the supply chain (dependencies, activations, abandonments, model announcements, targets).
-# Every event of version 1 is valid at version 2 as it was written, so old exports import as they
-# are and keep their hashes; new events are sealed as version 2.
-SCHEMA_VERSION = 2
+# 3: `origin` (events derived from a dataset row), aliases, expansions. Every event of an older
+# version is valid as it was written (`documents.upcast` gives it the current shape), so old
+# exports import as they are and keep their hashes; new events are sealed as version 3, and the
+# rules that would refuse old logs (a target before the announcement, alias clashes) hold from 3.
+SCHEMA_VERSION = 3
 ZERO_HASH = "0" * 64
+
+
+def _one_line(value: str) -> str:
+    if any(ord(c) < 32 or c in "\u2028\u2029" for c in value):
+        raise ValueError("must be one line without control characters")
+    return value
 
 
 def _within_calendar(moment: datetime) -> datetime:
@@ -41,6 +50,16 @@ def _within_calendar(moment: datetime) -> datetime:
     return moment
 
 
+class Origin(Frozen):
+    """Where an event derived from a dataset row comes from (DESIGN §9.1)."""
+
+    dataset: Annotated[
+        str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$", max_length=80)
+    ]
+    key: Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_one_line)]
+    snapshot: PartialDate
+
+
 class EventBase(Frozen):
     """The envelope: client fields, then the fields the store assigns (absent until stored)."""
 
@@ -51,6 +70,7 @@ class EventBase(Frozen):
     confidence: Confidence = "confirmed"
     sources: tuple[Source, ...] = Field(min_length=1, max_length=50)
     supersedes: UUID | None = None
+    origin: Origin | None = None  # set only by dataset imports and by import of export files
     seq: int | None = Field(default=None, ge=1)
     schema_version: int | None = None
     recorded_at: Annotated[AwareDatetime, AfterValidator(_within_calendar)] | None = None
@@ -111,7 +131,7 @@ TARGET_FIELDS: dict[str, str] = {
 
 CLIENT_FIELDS = (
     "id", "type", "occurred_on", "summary", "details", "confidence", "sources", "payload",
-    "supersedes",
+    "supersedes", "origin",
 )  # fmt: skip
 STORE_FIELDS = ("seq", "schema_version", "recorded_at", "recorded_by", "prev_hash", "hash")
 

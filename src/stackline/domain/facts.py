@@ -103,6 +103,19 @@ class StakeFact:
 
 
 @dataclass(frozen=True, slots=True)
+class AliasFact:
+    """Another name of a company (`layer` None) or of one of its assets (how a dataset spells
+    it), from the event that gave it."""
+
+    unit: str
+    company: str
+    layer: str | None
+    alias: str
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class PlanFact:
     """An announcement that is a plan (its outcome is told by `plans.py`); one per event."""
 
@@ -113,8 +126,8 @@ class PlanFact:
     valid_from: date
 
 
-Fact = HeldFact | EdgeFact | CompanyFact | NameFact | LinkFact | StakeFact
-IntervalFact = HeldFact | EdgeFact | NameFact | LinkFact | StakeFact
+Fact = HeldFact | EdgeFact | CompanyFact | NameFact | LinkFact | StakeFact | AliasFact
+IntervalFact = HeldFact | EdgeFact | NameFact | LinkFact | StakeFact | AliasFact
 
 
 def holds_on(fact: IntervalFact, day: date) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -26,11 +27,26 @@ from stackline.domain.units import facts_of_unit
 
 
 def as_records(events: Iterable[EventBase | EventRecord]) -> list[EventRecord]:
-    """Events as records (models are turned into their export form first)."""
-    return [
+    """Events as records (models are turned into their export form first), in `seq` order,
+    each with its unit (`with_units`)."""
+    records = [
         e if isinstance(e, EventRecord) else EventRecord.of_document(event_document(e))
         for e in events
     ]
+    return with_units(records)
+
+
+def with_units(records: Iterable[EventRecord]) -> list[EventRecord]:
+    """Records in `seq` order, each with the unit it belongs to: a correction and what acts on
+    either belong to the unit of the event at the root of the chain, so the units need the
+    events before them (as the store's `unit` column records them)."""
+    units: dict[str, str | None] = {}
+    found = []
+    for record in sorted(records, key=lambda r: r.seq):
+        unit = REGISTRY.unit_of(record, units.get)
+        units[record.id] = unit
+        found.append(record if record.unit == unit else replace(record, unit=unit))
+    return found
 
 
 def live_records(records: Iterable[EventRecord], known_on: datetime | None) -> list[EventRecord]:
@@ -55,9 +71,8 @@ def facts_of(records: Iterable[EventRecord]) -> list[Fact]:
     """Every fact of the units the live `records` belong to."""
     by_unit: dict[str, list[EventRecord]] = defaultdict(list)
     for record in records:
-        unit = REGISTRY.unit_of(record)
-        if unit is not None:
-            by_unit[unit].append(record)
+        if record.unit is not None:
+            by_unit[record.unit].append(record)
     found: list[Fact] = []
     for unit, unit_records in by_unit.items():
         found.extend(facts_of_unit(unit, unit_records, REGISTRY.effect))

@@ -9,13 +9,30 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from stackline.domain.values import Frozen, Layer, Name, Slug
+from stackline.domain.values import Frozen, Layer, Name, Slug, fold_name
 
-CompanyKind = Literal["lab", "hyperscaler", "chipmaker", "neocloud", "app", "conglomerate", "other"]
+CompanyKind = Literal[
+    "lab", "hyperscaler", "chipmaker", "neocloud", "app", "conglomerate", "academic",
+    "government", "other",
+]  # fmt: skip
 AssetStatus = Literal["announced", "available"]
 # Every list is bounded: a write is checked under the write lock, so its cost must be bounded.
 MAX_LISTED = 20
 Partners = Annotated[tuple[Slug, ...], Field(max_length=MAX_LISTED)]
+# Other names of a company or an asset (how a dataset spells it).
+MAX_ALIASES = 50
+Aliases = Annotated[tuple[Name, ...], Field(min_length=1, max_length=MAX_ALIASES)]
+
+
+def with_aliases(known: tuple[str, ...], added: object) -> tuple[str, ...]:
+    """`known` and the new names of `added` (a list or None), each folded name once, in order."""
+    seen = {fold_name(name) for name in known}
+    found = list(known)
+    for name in added if isinstance(added, list | tuple) else ():
+        if fold_name(name) not in seen:
+            seen.add(fold_name(name))
+            found.append(name)
+    return tuple(found)
 
 
 class BaseModelRef(Frozen):

@@ -61,9 +61,8 @@ def _plan_of(record: EventRecord, later: Sequence[EventRecord], as_of: date) -> 
         return None
     target_on = PartialDate.parse(p["target_on"])
     layer = entry.layer(p)
-    if entry.asset_field is not None:  # a launch: delivered when its asset becomes available
-        unit = REGISTRY.unit_of(record)
-        delivered = _first(later, lambda e: REGISTRY.unit_of(e) == unit and _available(e))
+    if entry.asset_field is not None:  # an asset: delivered when it becomes available
+        delivered = _first(later, lambda e: e.unit == record.unit and _available(e))
         return _outcome(record, p["company"], layer, p[entry.asset_field], target_on,
                         delivered, None, as_of)  # fmt: skip
     if record.type == "acquisition.announced":

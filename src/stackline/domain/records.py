@@ -27,6 +27,7 @@ class EventRecord:
     payload: dict[str, Any]
     supersedes: str | None = None
     recorded_at: str | None = None  # the stored timestamp text; None before sealing
+    unit: str | None = None  # the unit it belongs to (given when it is sealed; see `fold`)
 
     @classmethod
     def of_document(cls, document: dict[str, Any]) -> EventRecord:

@@ -41,3 +41,13 @@ class RuleContext(Protocol):
 
     def holds_asset(self, company: str, layer: str, asset: str, on: date) -> bool:
         """Whether the company holds the named asset (launched, not retired) on the day."""
+
+    def live_version(self, event_id: UUID) -> tuple[Any, list[str]]:
+        """The live event an earlier one stands for now — itself, or the correction that
+        superseded it, through the chain — with the ids of the chain (None: retracted)."""
+
+    def company_named(self, name: str) -> str | None:
+        """The company whose name, or one of whose aliases, folds to `name`'s folded form."""
+
+    def asset_named(self, company: str, layer: str, name: str) -> str | None:
+        """The unit of the company's asset in `layer` named, or aliased, `name` (folded)."""

@@ -66,6 +66,12 @@ def _problems(event: EventBase, context: RuleContext, recorded_on: date) -> Iter
     ends = getattr(event.payload, "ends_on", None)
     if ends is not None and ends.start < event.occurred_on.start:
         yield FieldProblem("payload.ends_on", "must not start before the event itself")
+    target = getattr(event.payload, "target_on", None)
+    sealed = event.schema_version  # rules new at version 3 hold from it (old logs import)
+    if target is not None and target.end < event.occurred_on.start and (sealed or 3) >= 3:
+        yield FieldProblem(
+            "payload.target_on", f"ends before the announcement ({event.occurred_on}) starts"
+        )
     for rule in REGISTRY[event.type].rules:
         yield from rule(event, context)
 
@@ -95,18 +101,23 @@ def _check_follow_up(event: EventBase, context: RuleContext) -> Iterator[FieldPr
         return
     path = f"payload.{field}"
     target_id: UUID = getattr(event.payload, field)
-    target: Any = context.find(target_id)
-    if target is None or target.type != rule.target_type:
-        article = "an" if rule.noun[0] in "aeiou" else "a"
+    named: Any = context.find(target_id)
+    article = "an" if rule.noun[0] in "aeiou" else "a"
+    if named is None or named.type != rule.target_type:
         yield FieldProblem(
             path, f"not {article} {rule.noun}: no {rule.target_type} event {target_id}"
         )
         return
-    if context.is_voided(target_id):
-        yield FieldProblem(path, f"the {rule.noun} was retracted or corrected")
+    # An event aimed at a corrected one acts on the correction (DESIGN §9.7).
+    target, chain = context.live_version(target_id)
+    if target is None:
+        yield FieldProblem(path, f"the {rule.noun} was retracted")
+        return
+    if target.type != rule.target_type:
+        yield FieldProblem(path, f"the {rule.noun} was corrected into a {target.type} event")
         return
     for finished in rule.finished_by:
-        if context.followed_by(target_id, finished):
+        if any(context.followed_by(UUID(link), finished) for link in chain):
             yield FieldProblem(path, f"the {rule.noun} is already {finished.rsplit('.', 1)[1]}")
             return
     if event.occurred_on.start < target.occurred_on.start:

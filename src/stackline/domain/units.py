@@ -19,6 +19,7 @@ from typing import Any
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.facts import (
+    AliasFact,
     CompanyFact,
     EdgeFact,
     Fact,
@@ -98,6 +99,12 @@ class AssetState:
     base_event: str | None = None
     status_since: PartialDate | None = None  # the launch that gave it its status
     ends: date | None = None  # the day it leaves the stack, when that is known ahead
+    aliases: tuple[str, ...] = ()  # other names it goes by (how a dataset spells it)
+    capacity_mw: float | None = None  # a facility's size: its launch's, then each expansion's
+    h100e: float | None = None
+    chip_count: float | None = None
+    announced_on: PartialDate | None = None  # the first launch that announced it
+    available_on: PartialDate | None = None  # the first event that made it available
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ class CompanyState:
     kind: str | None
     founded: PartialDate
     event_id: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,10 @@ def asset_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
                     owned, holder=partner, relation="partner", since=since, via=(state.owner,),
                     supplier=partner,
                 )  # fmt: skip
+        for alias in state.aliases:
+            yield AliasFact(
+                unit, state.owner, state.layer, alias, segment.valid_from, segment.valid_to
+            )
         if state.base is not None and state.base_since is not None:
             base_company, base_model = state.base
             yield EdgeFact(
@@ -212,7 +224,10 @@ def company_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
     first: CompanyState = found[0].state
     yield CompanyFact(unit, first.slug, first.founded, first.kind, first.event_id)
     for segment in found:
-        yield NameFact(unit, first.slug, segment.state.name, segment.valid_from, segment.valid_to)
+        state: CompanyState = segment.state
+        yield NameFact(unit, first.slug, state.name, segment.valid_from, segment.valid_to)
+        for alias in state.aliases:
+            yield AliasFact(unit, first.slug, None, alias, segment.valid_from, segment.valid_to)
 
 
 def link_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:

@@ -25,7 +25,7 @@ from stackline.domain.money import describe_money
 EVENT_COLUMNS = (
     "seq", "id", "type", "occurred_on", "effective_on", "layer", "companies", "summary",
     "confidence", "amount_usd", "source_urls", "supersedes", "voided_by", "recorded_at",
-    "amount_basis",
+    "amount_basis", "origin",
 )  # fmt: skip
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # TimelineJS3 orders groups by their first slide; the names at least say the stack's order.
@@ -58,7 +58,13 @@ def event_cells(document: dict[str, Any]) -> list[Any]:
         document.get("voided_by"),
         document["recorded_at"],
         amount.get("basis", "total") if in_usd else None,
+        _origin(document.get("origin")),
     ]
+
+
+def _origin(origin: dict[str, Any] | None) -> str | None:
+    """`dataset;key;snapshot` (lists are joined by `;` in these files), empty when curated."""
+    return f"{origin['dataset']};{origin['key']};{origin['snapshot']}" if origin else None
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:

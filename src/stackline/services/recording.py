@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from stackline.domain.documents import client_document, parse_event
-from stackline.domain.errors import StacklineError
+from stackline.domain.documents import client_document, importable, parse_event
+from stackline.domain.errors import FieldProblem, InvalidEvent, StacklineError
 from stackline.domain.events import Event
 from stackline.services.clock import SystemClock
 from stackline.store.reads import events as event_reads
@@ -18,13 +18,19 @@ from stackline.store.units_of_work import Database
 from stackline.store.writer import Appended, LogWriter
 
 RETRACTION_SOURCE = "Stackline editorial review"
+ORIGIN_REFUSED = "set only by dataset imports and by import of export files"
 
 
 def record_event(
     db: Database, raw: object, recorded_by: str, now: datetime | None = None
 ) -> Appended:
     """Validate and append one event; raises a `StacklineError` and writes nothing on any
-    problem. Everything that needs no look at the log is checked before the write lock."""
+    problem. Everything that needs no look at the log is checked before the write lock. An
+    event from a person or a client (the form, the API) may not say it comes from a dataset:
+    only dataset imports and import of export files set `origin`."""
+    if isinstance(raw, dict) and raw.get("origin") is not None:
+        problem = FieldProblem("origin", ORIGIN_REFUSED)
+        raise InvalidEvent("an event recorded by hand cannot claim a dataset origin", [problem])
     event: Event = raw if not isinstance(raw, dict) else parse_event(raw)  # type: ignore[assignment]
     with db.writing() as uow:
         return LogWriter(uow, now or SystemClock().now()).append(event, recorded_by)
@@ -145,7 +151,9 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def _parsed(item: LabelledEvent) -> Event:
+    """An event of a file: any schema version (upcast), `voided_by` and what lists add to an
+    event accepted and left out."""
     try:
-        return parse_event(item.raw)
+        return parse_event(importable(item.raw))
     except StacklineError as error:
         raise ImportFailed(item.origin, error) from None

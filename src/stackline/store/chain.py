@@ -5,11 +5,12 @@ what the content gives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 
+from stackline.domain.catalog import REGISTRY
 from stackline.domain.documents import compute_hash
 from stackline.domain.events import ZERO_HASH
 from stackline.domain.records import EventRecord
@@ -27,13 +28,14 @@ class ChainProblem:
 def first_chain_problem(uow: Reading) -> ChainProblem | None:
     """Walk the log in `seq` order and return the first break in it, or None."""
     expected_seq, prev_hash, prev_recorded = 1, ZERO_HASH, ""
+    units: dict[str, str | None] = {}  # what each event's content gives as its unit, so far
     query = select(events).order_by(events.c.seq).execution_options(yield_per=2000)
     with uow.connection.execute(query) as result:
         for row in result:
             document = row_document(row)
             problem = _link_problem(document, expected_seq, prev_hash, prev_recorded)
             if problem is None:
-                problem = _derived_problem(row, document)
+                problem = _derived_problem(row, document, units)
             if problem is not None:
                 return problem
             expected_seq, prev_hash = expected_seq + 1, document["hash"]
@@ -56,9 +58,14 @@ def _link_problem(
     return None
 
 
-def _derived_problem(row: Any, document: dict[str, Any]) -> ChainProblem | None:
+def _derived_problem(
+    row: Any, document: dict[str, Any], units: dict[str, str | None]
+) -> ChainProblem | None:
     try:
-        expected = derived_columns(EventRecord.of_document(document))
+        record = EventRecord.of_document(document)
+        unit = REGISTRY.unit_of(record, units.get)
+        units[record.id] = unit
+        expected = derived_columns(replace(record, unit=unit))
     except (ValueError, KeyError, TypeError) as error:
         return ChainProblem(document["seq"], f"its content cannot be read ({error})")
     stored = row._mapping

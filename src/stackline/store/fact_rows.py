@@ -14,6 +14,7 @@ from sqlalchemy import Table
 
 from stackline.domain.dates import PartialDate, day_of, maybe_day
 from stackline.domain.facts import (
+    AliasFact,
     CompanyFact,
     EdgeFact,
     Fact,
@@ -24,8 +25,10 @@ from stackline.domain.facts import (
     StakeFact,
 )
 from stackline.domain.units import asset_key
+from stackline.domain.values import fold_name
 from stackline.store.statements import json_text
 from stackline.store.tables import (
+    aliases,
     companies,
     company_names,
     dependencies,
@@ -37,16 +40,13 @@ from stackline.store.tables import (
 
 # The tables a kind of unit writes (and so clears when it is recomputed).
 UNIT_TABLES: dict[str, tuple[Table, ...]] = {
-    "asset": (stack_facts, dependencies),
+    "asset": (stack_facts, dependencies, aliases),
     "partnership": (stack_facts,),
     "dependency": (dependencies,),
-    "company": (companies, company_names),
+    "company": (companies, company_names, aliases),
     "parent": (ownership_links,),
     "stake": (investments,),
 }
-ALL_UNIT_TABLES: tuple[Table, ...] = (
-    companies, company_names, ownership_links, investments, stack_facts, dependencies,
-)  # fmt: skip
 _parse = PartialDate.parse
 
 
@@ -86,6 +86,7 @@ def fact_row(fact: Fact | PlanFact) -> tuple[Table, dict[str, Any]]:
     if isinstance(fact, NameFact):
         return company_names, {
             "unit": fact.unit, "company": fact.company, "name": fact.name,
+            "name_key": fold_name(fact.name),
             "valid_from": fact.valid_from.isoformat(), "valid_to": _iso(fact.valid_to),
         }  # fmt: skip
     if isinstance(fact, LinkFact):
@@ -93,6 +94,12 @@ def fact_row(fact: Fact | PlanFact) -> tuple[Table, dict[str, Any]]:
             "unit": fact.unit, "target": fact.target, "acquirer": fact.acquirer,
             "occurred_on": fact.occurred.text, "event_id": fact.event_id,
             "valid_from": fact.valid_from.isoformat(), "valid_to": _iso(fact.valid_to),
+        }  # fmt: skip
+    if isinstance(fact, AliasFact):
+        return aliases, {
+            "unit": fact.unit, "company": fact.company, "layer": fact.layer, "alias": fact.alias,
+            "alias_key": fold_name(fact.alias), "valid_from": fact.valid_from.isoformat(),
+            "valid_to": _iso(fact.valid_to),
         }  # fmt: skip
     if isinstance(fact, StakeFact):
         return investments, {
@@ -144,4 +151,11 @@ def stake_fact(row: Any) -> StakeFact:
     return StakeFact(
         row.unit, row.investor, row.investee, _parse(row.since),
         tuple(orjson.loads(row.event_ids)), day_of(row.valid_from), maybe_day(row.valid_to),
+    )  # fmt: skip
+
+
+def alias_fact(row: Any) -> AliasFact:
+    return AliasFact(
+        row.unit, row.company, row.layer, row.alias, day_of(row.valid_from),
+        maybe_day(row.valid_to),
     )  # fmt: skip

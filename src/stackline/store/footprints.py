@@ -197,6 +197,7 @@ def records_known_on(uow: Reading, known_on: datetime) -> list[EventRecord]:
             events.c.payload,
             events.c.supersedes,
             events.c.recorded_at,
+            events.c.unit,
         )
         .where(events.c.recorded_at <= cutoff)
         .order_by(events.c.seq)

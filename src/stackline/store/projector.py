@@ -38,8 +38,7 @@ def plan_fact(record: EventRecord) -> PlanFact | None:
     entry = REGISTRY[record.type]
     if not entry.is_plan(record.payload):
         return None
-    unit = REGISTRY.unit_of(record)
-    kind = unit_kind(unit) if unit is not None else "acquisition"
+    kind = unit_kind(record.unit) if record.unit is not None else "acquisition"
     company = entry.companies(record.payload)[0]
     return PlanFact(record.seq, record.id, kind, company, record.start)
 
@@ -69,7 +68,7 @@ class Projector:
             self.presence.mentioned(
                 record.seq, record.id, record.type, named, record.occurred.start
             )
-            unit = REGISTRY.unit_of(record)
+            unit = record.unit
             if withdrawn or record.voids() or (unit and unit_kind(unit) in _PRESENCE_INPUT_KINDS):
                 self.presence.touched(named, since)
 
@@ -115,9 +114,9 @@ class Projector:
     ) -> None:
         own: dict[str, list[EventRecord]] = defaultdict(list)
         for record in batch:
-            if (unit := REGISTRY.unit_of(record)) is not None:
+            if (unit := record.unit) is not None:
                 own[unit].append(record)
-        touched = set(own) | {u for r in voided_rows if (u := REGISTRY.unit_of(r)) is not None}
+        touched = set(own) | {u for r in voided_rows if (u := r.unit) is not None}
         if not touched:
             return
         stored = self._stored_unit_records(sorted(touched), batch[0].seq)
@@ -163,12 +162,13 @@ class Projector:
         """Live events stored before this batch, by unit. Voids written by this batch are
         already in `voids`, so what it voids is left out here too."""
         rows = self.sql.rows_in(
-            f"SELECT {RECORD_COLUMNS}, unit FROM events WHERE unit IN (:values) "
+            f"SELECT {RECORD_COLUMNS} FROM events WHERE unit IN (:values) "
             "AND seq < :first AND id NOT IN (SELECT event_id FROM voids)",
             units,
             {"first": first_seq},
         )
         grouped: dict[str, list[EventRecord]] = defaultdict(list)
         for row in rows:
-            grouped[row[-1]].append(record_of_row(row[:-1]))
+            record = record_of_row(row)
+            grouped[record.unit or ""].append(record)
         return grouped

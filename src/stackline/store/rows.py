@@ -16,14 +16,13 @@ from uuid import UUID
 import orjson
 from sqlalchemy import Row
 
-from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import EVENT_CLASSES, TARGET_FIELDS, Event, layer_in_payload
+from stackline.domain.events import EVENT_CLASSES, TARGET_FIELDS, Event, Origin, layer_in_payload
 from stackline.domain.records import EventRecord
 from stackline.domain.values import Source
 from stackline.store.statements import json_text
 
-RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes, recorded_at"
+RECORD_COLUMNS = "seq, id, type, occurred_on, confidence, payload, supersedes, recorded_at, unit"
 
 
 def derived_columns(record: EventRecord) -> dict[str, Any]:
@@ -35,7 +34,7 @@ def derived_columns(record: EventRecord) -> dict[str, Any]:
         "period_end": record.occurred.end.isoformat(),
         "layer": layer_in_payload(record.type, payload),
         "target_id": str(payload[target_field]) if target_field else None,
-        "unit": REGISTRY.unit_of(record),
+        "unit": record.unit,
     }
 
 
@@ -47,18 +46,39 @@ def event_row(document: dict[str, Any], record: EventRecord | None = None) -> di
             "seq", "id", "type", "schema_version", "occurred_on", "summary", "details",
             "confidence", "supersedes", "recorded_at", "recorded_by", "prev_hash", "hash",
         )},
+        **origin_columns(document.get("origin")),
         "sources": json_text(document["sources"]),
         "payload": json_text(document["payload"]),
         **derived_columns(record),
     }  # fmt: skip
 
 
+def origin_columns(origin: dict[str, Any] | None) -> dict[str, Any]:
+    """An event's `origin` as the three columns that hold it (nulls for a curated event)."""
+    origin = origin or {}
+    return {
+        "origin_dataset": origin.get("dataset"),
+        "origin_key": origin.get("key"),
+        "origin_snapshot": origin.get("snapshot"),
+    }
+
+
+def stored_origin(values: Any) -> dict[str, Any] | None:
+    if values.get("origin_dataset") is None:
+        return None
+    return {
+        "dataset": values["origin_dataset"],
+        "key": values["origin_key"],
+        "snapshot": values["origin_snapshot"],
+    }
+
+
 def record_of_row(row: tuple[Any, ...]) -> EventRecord:
     """An `EventRecord` from a row selected as `RECORD_COLUMNS`."""
-    seq, event_id, event_type, occurred_on, confidence, payload, supersedes, recorded_at = row
+    seq, event_id, event_type, occurred_on, confidence, payload, supersedes, recorded_at, unit = row
     return EventRecord(
         seq, event_id, event_type, PartialDate.parse(occurred_on), confidence,
-        orjson.loads(payload), supersedes, recorded_at,
+        orjson.loads(payload), supersedes, recorded_at, unit,
     )  # fmt: skip
 
 
@@ -66,7 +86,7 @@ def record_of_event_row(row: Any) -> EventRecord:
     """An `EventRecord` from a whole row of `events` (selected as `select(events)`)."""
     return EventRecord(
         row.seq, row.id, row.type, PartialDate.parse(row.occurred_on), row.confidence,
-        orjson.loads(row.payload), row.supersedes, row.recorded_at,
+        orjson.loads(row.payload), row.supersedes, row.recorded_at, row.unit,
     )  # fmt: skip
 
 
@@ -85,6 +105,7 @@ def row_document(row: Row[Any]) -> dict[str, Any]:
         "sources": orjson.loads(values["sources"]),
         "payload": orjson.loads(values["payload"]),
         "supersedes": values["supersedes"],
+        "origin": stored_origin(values),
         "recorded_at": values["recorded_at"],
         "recorded_by": values["recorded_by"],
         "prev_hash": values["prev_hash"],
@@ -115,6 +136,7 @@ def row_event(row: Row[Any] | Mapping[str, Any]) -> Event:
         ),
         payload=_payload(payload_class, orjson.loads(values["payload"])),
         supersedes=UUID(supersedes) if supersedes else None,
+        origin=_origin(stored_origin(values)),
         seq=values["seq"],
         schema_version=values["schema_version"],
         recorded_at=stored_moment(values["recorded_at"]),
@@ -123,6 +145,12 @@ def row_event(row: Row[Any] | Mapping[str, Any]) -> Event:
         hash=values["hash"],
     )
     return event
+
+
+def _origin(stored: dict[str, Any] | None) -> Origin | None:
+    if stored is None:
+        return None
+    return Origin.model_construct(**{**stored, "snapshot": PartialDate.parse(stored["snapshot"])})
 
 
 def _source(stored: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stackline.domain.documents import (
-    HASHED_FIELDS,
+    DOCUMENT_FIELDS,
     client_document,
     compute_hash,
     event_document,
@@ -46,7 +46,7 @@ class Head:
             seq=self.seq + 1, schema_version=SCHEMA_VERSION,
             recorded_at=max(now, self.recorded_at), recorded_by=recorded_by, prev_hash=self.hash,
         )  # fmt: skip
-        document = {key: document[key] for key in HASHED_FIELDS}
+        document = {key: document[key] for key in DOCUMENT_FIELDS[:-1]}
         document["hash"] = compute_hash(document)
         return self._advance(document)
 

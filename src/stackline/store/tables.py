@@ -48,6 +48,10 @@ events = Table(
     Column("sources", Text, nullable=False),
     Column("payload", Text, nullable=False),
     Column("supersedes", String(36)),
+    # Where an event derived from a dataset row comes from (null for curated events).
+    Column("origin_dataset", String(80)),
+    Column("origin_key", String(300)),
+    Column("origin_snapshot", String(10)),
     Column("target_id", String(36), index=True),
     Column("unit", String(300), index=True),
     Column("layer", String(12)),
@@ -57,6 +61,7 @@ events = Table(
     Column("hash", String(64), nullable=False),
     Index("ix_events_effective", "effective_on", "seq"),
     Index("ix_events_type_seq", "type", "seq"),
+    Index("ix_events_origin", "origin_dataset", "origin_key"),
 )
 
 # Which companies each event names: the company filter and the "events of a company" lists.
@@ -96,9 +101,11 @@ company_names = Table(
     Column("unit", String(300), nullable=False, index=True),
     Column("company", String(63), nullable=False),
     Column("name", String(200), nullable=False),
+    Column("name_key", String(200), nullable=False),  # folded: how a dataset's spelling finds it
     Column("valid_from", Date, nullable=False),
     Column("valid_to", Date),
     Index("ix_company_names_company", "company", "valid_from"),
+    Index("ix_company_names_key", "name_key"),
 )
 
 # Each company's owner over [valid_from, valid_to): an acquisition of it holds until the next.
@@ -132,6 +139,22 @@ investments = Table(
     Column("valid_to", Date),
     Index("ix_investments_investor", "investor", "valid_from"),
     Index("ix_investments_investee", "investee", "valid_from"),
+)
+
+# Other names of companies (`layer` null) and of their assets, by folded alias: how a dataset's
+# spellings find a company or an asset. From the `company:` and `asset:` units.
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("company", String(63), nullable=False),
+    Column("layer", String(12)),
+    Column("alias", String(200), nullable=False),
+    Column("alias_key", String(200), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Index("ix_aliases_key", "alias_key", "company", "layer"),
 )
 
 # Owned and partner entries of each company, each valid over [valid_from, valid_to).
@@ -278,7 +301,23 @@ projection_state = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Each dataset import: what was read (files and their sha256), when and by whom, and the
+# report's counts. Not a projection: the record of what was done, kept beside the log.
+dataset_runs = Table(
+    "dataset_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dataset", String(80), nullable=False),
+    Column("snapshot", String(10), nullable=False),
+    Column("recorded_at", String(27), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("files", Text, nullable=False),
+    Column("report", Text, nullable=False),
+    Column("first_seq", Integer),
+    Column("last_seq", Integer),
+)
+
 PROJECTION_TABLES = (
-    event_companies, voids, companies, company_names, ownership_links, investments, stack_facts,
-    dependencies, plans, presence,
+    event_companies, voids, companies, company_names, aliases, ownership_links, investments,
+    stack_facts, dependencies, plans, presence,
 )  # fmt: skip

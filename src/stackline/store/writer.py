@@ -14,20 +14,22 @@ rolls back, so nothing of the batch is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
+from stackline.domain.catalog import REGISTRY
+from stackline.domain.catalog.registry import resolved_asset_names
 from stackline.domain.documents import event_document, format_timestamp
-from stackline.domain.errors import FieldProblem, InvalidEvent
+from stackline.domain.errors import FieldProblem, InvalidEvent, StacklineError
 from stackline.domain.events import ZERO_HASH, Event
 from stackline.domain.records import EventRecord
 from stackline.domain.rules import check_append, check_voiding
 from stackline.store.log_state import LogState
 from stackline.store.projector import Projector
 from stackline.store.rows import event_row, row_event
-from stackline.store.sealing import check_own_hash, read_head, require_same
+from stackline.store.sealing import Head, check_own_hash, read_head, require_same
 from stackline.store.statements import Sql, chunks
 from stackline.store.tables import events
 from stackline.store.units_of_work import Writing
@@ -94,6 +96,30 @@ class LogWriter:
         self.flush()
         self.projector.finish()
 
+    def append_group(self, events: list[Event], recorded_by: str) -> StacklineError | None:
+        """Append events that stand or fall together (a dataset row's): each is checked with
+        the ones before it pending; if one is refused, none of them is kept and the refusal is
+        returned (the check-only call: the writer stays usable, the rest of the batch intact)."""
+        head = Head(self.head.seq, self.head.hash, self.head.recorded_at)
+        pending, created, unchanged = len(self.pending), self.created, self.unchanged
+        twins = self._stored_twins(events)
+        self.state.begin_trial()
+        try:
+            for event in events:
+                self._append(event, recorded_by, twins)
+        except StacklineError as error:
+            self.state.end_trial(keep=False)
+            self.head = head
+            for _, record in self.pending[pending:]:
+                self.pending_events.pop(record.id, None)
+            del self.pending[pending:]
+            self.created, self.unchanged, self._refused = created, unchanged, False
+            return error
+        self.state.end_trial(keep=True)
+        if len(self.pending) >= self.flush_every:
+            self.flush()
+        return None
+
     def flush(self) -> None:
         """Write the pending events and bring every projection up to date with them."""
         if not self.pending:
@@ -120,12 +146,14 @@ class LogWriter:
             return Appended(event_document(twin), created=False)
         if event.id is None:
             event = event.model_copy(update={"id": uuid4()})
+        event = self._with_own_asset_names(event)
         document = self.head.seal(event, recorded_by, self.now, self.restoring)
         record = EventRecord.of_document(document)
+        record = replace(record, unit=REGISTRY.unit_of(record, self.state.unit_of_event))
         check_voiding(event, self.state)
         target = record.voids()
         if target is not None:
-            self.state.void(target)
+            self.state.void(target, record.id)
         check_append(event, self.state, date.fromisoformat(document["recorded_at"][:10]))
         self.state.accept(event, record)
         self.pending.append((document, record))
@@ -133,6 +161,18 @@ class LogWriter:
         self.created += 1
         self._refused = False
         return Appended(document, created=True)
+
+    def _with_own_asset_names(self, event: Event) -> Event:
+        """An asset named by one of its aliases is stored under its own name (DESIGN §9.7), so
+        unit keys stay content-derived. A sealed event keeps what it says (its hash covers it)."""
+        entry = REGISTRY[event.type]
+        if event.hash is not None or not entry.names_assets:
+            return event
+        payload = event.payload.model_dump(mode="json", by_alias=True, exclude_none=True)
+        renamed = resolved_asset_names(entry, payload, self.state.asset_name)
+        if renamed is None:
+            return event
+        return event.model_copy(update={"payload": entry.payload.model_validate(renamed)})
 
     def _stored_twins(self, batch: list[Event]) -> dict[str, Event]:
         """Stored events sharing an id with the batch (one query per chunk)."""

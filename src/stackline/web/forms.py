@@ -152,6 +152,8 @@ def read_event_form(
         "payload": _read_payload(payload_fields(event_type), form, slugs_by_name or {}),
         "supersedes": form.get("supersedes") or None,
     }
+    if form.get("origin"):  # not a field of the form: refused by the one write path, by name
+        document["origin"] = form.get("origin")
     return document
 
 

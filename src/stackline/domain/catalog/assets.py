@@ -8,29 +8,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from stackline.domain.catalog.registry import (
     REGISTRY,
+    AssetPath,
     EventType,
     asset_unit,
     fixed,
     from_payload,
+    from_version,
     named_asset_unit,
 )
 from stackline.domain.dates import PartialDate
 from stackline.domain.errors import FieldProblem
-from stackline.domain.payloads import AssetStatus, BaseModelRef, Partners
+from stackline.domain.payloads import Aliases, AssetStatus, BaseModelRef, Partners, with_aliases
 from stackline.domain.records import EventRecord
-from stackline.domain.units import AssetState, Effect
+from stackline.domain.units import AssetState, Effect, asset_key
 from stackline.domain.values import Frozen, Label, Layer, Name, Slug
+
+Capacity = Annotated[float, Field(ge=0)]
 
 
 class ChipLaunchedPayload(Frozen):
     company: Slug
     chip: Name
+    aliases: Aliases | None = None
     partners: Partners | None = None
     purpose: Literal["training", "inference", "both"] | None = None
     status: AssetStatus
@@ -40,9 +45,12 @@ class ChipLaunchedPayload(Frozen):
 class ComputeLaunchedPayload(Frozen):
     company: Slug
     facility: Name
+    aliases: Aliases | None = None
     kind: Literal["cloud", "datacenter", "supercomputer"]
     location: Label | None = None
-    capacity_mw: float | None = Field(default=None, ge=0)
+    capacity_mw: Capacity | None = None
+    h100e: Capacity | None = None
+    chip_count: Capacity | None = None
     partners: Partners | None = None
     status: AssetStatus
     target_on: PartialDate | None = None
@@ -51,8 +59,10 @@ class ComputeLaunchedPayload(Frozen):
 class ModelReleasedPayload(Frozen):
     company: Slug
     model: Name
-    access: Literal["open_weights", "fully_open", "closed"]
+    aliases: Aliases | None = None
+    access: Literal["open_weights", "fully_open", "closed", "unreleased"]
     base_model: BaseModelRef | None = None
+    partners: Partners | None = None
     # Unset means available: releases recorded before models could be announced hash as they did.
     status: AssetStatus | None = None
     target_on: PartialDate | None = None
@@ -61,6 +71,7 @@ class ModelReleasedPayload(Frozen):
 class ProductLaunchedPayload(Frozen):
     company: Slug
     product: Name
+    aliases: Aliases | None = None
     kind: Label | None = None
     status: AssetStatus
 
@@ -69,6 +80,24 @@ class AssetRetiredPayload(Frozen):
     company: Slug
     layer: Layer
     asset: Name
+
+
+class AssetAliasedPayload(Frozen):
+    company: Slug
+    layer: Layer
+    asset: Name
+    aliases: Aliases
+
+
+class ComputeExpandedPayload(Frozen):
+    """A facility's capacity from this date: a phase online (`available`), or one planned."""
+
+    company: Slug
+    facility: Name
+    capacity_mw: Capacity | None = None
+    h100e: Capacity | None = None
+    status: AssetStatus
+    target_on: PartialDate | None = None
 
 
 def launch(layer: Layer, name_field: str, kind: str | None = None) -> Effect:
@@ -83,21 +112,59 @@ def launch(layer: Layer, name_field: str, kind: str | None = None) -> Effect:
         base_model = p.get("base_model")
         base = (base_model.get("company"), base_model["model"]) if base_model else None
         if state is None:
-            return AssetState(
+            state = AssetState(
                 p["company"], layer.value, p[name_field], asset_kind, status, on, (record.id,),
                 partners, base, on if base else None, record.id if base else None, on,
             )  # fmt: skip
-        known = {slug for slug, _ in state.partners}
-        if state.base is None and base is not None:
-            state = replace(state, base=base, base_since=on, base_event=record.id)
-        return replace(
-            state, name=p[name_field], kind=asset_kind, status=status,
-            event_ids=(*state.event_ids, record.id),
-            partners=state.partners + tuple(x for x in partners if x[0] not in known),
-            status_since=state.status_since if status == state.status else on, ends=None,
-        )  # fmt: skip
+        else:
+            known = {slug for slug, _ in state.partners}
+            if state.base is None and base is not None:
+                state = replace(state, base=base, base_since=on, base_event=record.id)
+            state = replace(
+                state, name=p[name_field], kind=asset_kind, status=status,
+                event_ids=(*state.event_ids, record.id),
+                partners=state.partners + tuple(x for x in partners if x[0] not in known),
+                status_since=state.status_since if status == state.status else on, ends=None,
+            )  # fmt: skip
+        return _dated(_sized(_named(state, p.get("aliases")), p), status, on)
 
     return effect
+
+
+def _named(state: AssetState, aliases: object) -> AssetState:
+    return replace(state, aliases=with_aliases(state.aliases, aliases)) if aliases else state
+
+
+def _sized(state: AssetState, payload: dict[str, Any]) -> AssetState:
+    """A facility's size, field by field from the newest event that gives it."""
+    sizes = {f: payload[f] for f in ("capacity_mw", "h100e", "chip_count") if f in payload}
+    return replace(state, **sizes) if sizes else state
+
+
+def _dated(state: AssetState, status: str, on: PartialDate) -> AssetState:
+    """Since when it is announced, and since when available (the first event of each)."""
+    if status == "announced" and state.announced_on is None:
+        state = replace(state, announced_on=on)
+    if status == "available" and state.available_on is None:
+        state = replace(state, available_on=on)
+    return state
+
+
+def _aliased(state: AssetState | None, record: EventRecord) -> AssetState | None:
+    return _named(state, record.payload["aliases"]) if state is not None else None
+
+
+def _expanded(state: AssetState | None, record: EventRecord) -> AssetState | None:
+    """An available expansion sizes the facility from its date (and makes an announced one
+    available); an announced one is a plan and changes nothing yet."""
+    if state is None or record.payload["status"] != "available":
+        return state
+    if state.status != "available":
+        state = replace(
+            state, status="available", status_since=record.occurred,
+            event_ids=(*state.event_ids, record.id),
+        )  # fmt: skip
+    return _dated(_sized(state, record.payload), "available", record.occurred)
 
 
 def _retired(state: AssetState | None, record: EventRecord) -> None:
@@ -112,6 +179,29 @@ def _held_on_its_date(event: Any, context: Any) -> Iterator[FieldProblem]:
         )
 
 
+def _facility_held(event: Any, context: Any) -> Iterator[FieldProblem]:
+    p, day = event.payload, event.occurred_on.start
+    if not context.holds_asset(p.company, Layer.COMPUTE.value, p.facility, day):
+        yield FieldProblem(
+            "payload.facility", f"{p.company!r} has no compute facility {p.facility!r} on {day}"
+        )
+
+
+def _aliases_free(event: Any, context: Any) -> Iterator[FieldProblem]:
+    """Within one company and layer, an alias names one asset and is no other asset's name."""
+    entry, p = REGISTRY[event.type], event.payload
+    layer = entry.fixed_layer.value if entry.fixed_layer else p.layer.value
+    own = p.asset if entry.asset_field is None else getattr(p, entry.asset_field)
+    unit = "asset:" + asset_key(p.company, layer, own)
+    for index, alias in enumerate(p.aliases or ()):
+        holder = context.asset_named(p.company, layer, alias)
+        if holder is not None and holder != unit:
+            name = holder.rsplit("|", 1)[-1]
+            yield FieldProblem(
+                f"payload.aliases.{index}", f"{alias!r} already names {p.company!r}'s {name!r}"
+            )
+
+
 def _launch_type(
     name: str, payload: type[Frozen], doc: str, layer: Layer, name_field: str,
     kind: str | None, example: dict[str, Any], default_status: str | None = None,
@@ -120,7 +210,8 @@ def _launch_type(
     return EventType(
         name, payload, doc, example=example, layer=fixed(layer),
         unit=asset_unit(layer, name_field), effect=launch(layer, name_field, kind),
-        default_status=default_status, fixed_layer=layer, asset_field=name_field,
+        rules=(from_version(3, _aliases_free),), default_status=default_status,
+        fixed_layer=layer, asset_field=name_field, launches=True,
     )  # fmt: skip
 
 
@@ -179,5 +270,44 @@ REGISTRY.register(
         unit=named_asset_unit,
         effect=_retired,
         rules=(_held_on_its_date,),
+        names_assets=(AssetPath(("company",), ("layer",), ("asset",)),),
+    )
+)
+REGISTRY.register(
+    EventType(
+        "asset.aliased",
+        AssetAliasedPayload,
+        "An asset is also known by other names (how a dataset spells it).",
+        example={
+            "company": "nvidia",
+            "layer": "hardware",
+            "asset": "H100",
+            "aliases": ["NVIDIA H100 SXM5 80GB"],
+        },
+        layer=from_payload("layer"),
+        unit=named_asset_unit,
+        effect=_aliased,
+        rules=(_held_on_its_date, from_version(3, _aliases_free)),
+        names_assets=(AssetPath(("company",), ("layer",), ("asset",)),),
+    )
+)
+REGISTRY.register(
+    EventType(
+        "compute.expanded",
+        ComputeExpandedPayload,
+        "Compute: a facility grows (a phase online) or plans to, from this date.",
+        example={
+            "company": "xai",
+            "facility": "Colossus",
+            "capacity_mw": 300,
+            "status": "available",
+        },
+        layer=fixed(Layer.COMPUTE),
+        unit=asset_unit(Layer.COMPUTE, "facility"),
+        effect=_expanded,
+        rules=(_facility_held,),
+        fixed_layer=Layer.COMPUTE,
+        asset_field="facility",
+        names_assets=(AssetPath(("company",), "compute", ("facility",)),),
     )
 )

@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from stackline.domain.catalog.registry import (
     REGISTRY,
     SOME_ID,
+    AssetPath,
     EventType,
     FollowUp,
     from_payload,
@@ -169,6 +170,7 @@ REGISTRY.register(
         layer=from_payload("layer"),
         unit=own_unit("partnership"),
         effect=_formed,
+        names_assets=(AssetPath(("provider",), ("layer",), ("asset",)),),
     )
 )
 REGISTRY.register(

@@ -28,15 +28,40 @@ SINGLE_COMPANY_FIELDS = ("company", "acquirer", "target", "investor", "investee"
 COMPANY_LIST_FIELDS = ("parties", "partners")
 
 
+UnitOfEvent = Callable[[str], str | None]  # an earlier event's id → its unit, if it has one
+
+
+def _no_units(event_id: str) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class UnitRule:
-    """Which unit an event belongs to: one of a `kind` (asset, partnership, …), keyed by `key`."""
+    """Which unit an event belongs to: one of a `kind` (asset, partnership, …), keyed by `key`.
+    A key may depend on the unit of an earlier event (`unit_of`): a correction of a partnership
+    and whatever acts on either belong to the partnership at the root of the chain."""
 
     kind: str
-    key: Callable[[EventRecord], str]
+    key: Callable[[EventRecord, UnitOfEvent], str]
 
-    def __call__(self, record: EventRecord) -> str:
-        return f"{self.kind}:{self.key(record)}"
+    def __call__(self, record: EventRecord, unit_of: UnitOfEvent = _no_units) -> str:
+        return f"{self.kind}:{self.key(record, unit_of)}"
+
+    def root(self, event_id: str, unit_of: UnitOfEvent) -> str:
+        """The key of the unit of this kind that `event_id` belongs to, else the id itself."""
+        earlier = unit_of(event_id)
+        prefix = self.kind + ":"
+        return earlier[len(prefix) :] if earlier and earlier.startswith(prefix) else event_id
+
+
+@dataclass(frozen=True)
+class AssetPath:
+    """Where a payload names an asset by its owner, layer and name (each a path into the
+    payload; a fixed layer as text): a name given there may be one of the asset's aliases."""
+
+    company: tuple[str, ...]
+    layer: str | tuple[str, ...]
+    name: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,7 +91,9 @@ class EventType:
     fixed_layer: Layer | None = None  # the layer the type always belongs to, if one
     voids_by_payload: bool = False  # a retraction names its target in the payload
     registers: str | None = None  # the payload field naming the company it registers
-    asset_field: str | None = None  # a launch's payload field naming the asset it launches
+    asset_field: str | None = None  # the payload field naming its asset (launches, expansions)
+    launches: bool = False  # it creates its asset (or updates it): a launch
+    names_assets: tuple[AssetPath, ...] = ()  # where it names other assets (aliases resolve)
 
     @cached_property
     def target_field(self) -> str | None:
@@ -125,6 +152,48 @@ def _has_company(info: Any) -> bool:
     )
 
 
+def from_version(version: int, rule: Rule) -> Rule:
+    """A rule that holds for events sealed at `version` or later (new events included): a rule
+    older logs would break, which their import skips (DESIGN §9.7)."""
+
+    def checked(event: Any, context: Any) -> Iterable[FieldProblem]:
+        sealed = event.schema_version
+        return () if sealed is not None and sealed < version else rule(event, context)
+
+    checked.__doc__ = rule.__doc__
+    return checked
+
+
+def resolved_asset_names(
+    entry: EventType, payload: dict[str, Any], own_name: Callable[[str, str, str], str | None]
+) -> dict[str, Any] | None:
+    """The payload (JSON form) with every asset it names by an alias named by the asset's own
+    name (`own_name(company, layer, name)` finds it), or None when nothing changes."""
+    changed = False
+    for path in entry.names_assets:
+        company, name = _at(payload, path.company), _at(payload, path.name)
+        layer = path.layer if isinstance(path.layer, str) else _at(payload, path.layer)
+        if not (company and layer and name):
+            continue
+        own = own_name(str(company), str(layer), str(name))
+        if own is not None and own != name:
+            payload = _with(payload, path.name, own)
+            changed = True
+    return payload if changed else None
+
+
+def _at(payload: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = payload
+    for key in path:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
+
+
+def _with(payload: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    head, *rest = path
+    return {**payload, head: _with(payload[head], tuple(rest), value) if rest else value}
+
+
 class Registry(Mapping[str, EventType]):
     """Every event type, in the order it was registered (the order forms and lists show)."""
 
@@ -150,9 +219,10 @@ class Registry(Mapping[str, EventType]):
         assert effect is not None, f"{name} has no effect on a unit"
         return effect
 
-    def unit_of(self, record: EventRecord) -> str | None:
+    def unit_of(self, record: EventRecord, unit_of_event: UnitOfEvent = _no_units) -> str | None:
+        """The unit of `record` (`unit_of_event` tells the units of the events before it)."""
         rule = self._entries[record.type].unit
-        return rule(record) if rule is not None else None
+        return rule(record, unit_of_event) if rule is not None else None
 
 
 REGISTRY = Registry()
@@ -178,26 +248,39 @@ def from_payload(*path: str) -> LayerRule:
 def asset_unit(layer: Layer, name_field: str) -> UnitRule:
     """The asset a launch creates or updates: its owner, the type's layer, the named asset."""
     return UnitRule(
-        "asset", lambda r: asset_key(r.payload["company"], layer.value, r.payload[name_field])
+        "asset",
+        lambda r, _: asset_key(r.payload["company"], layer.value, r.payload[name_field]),
     )
 
 
 # The asset an event names by company, layer and name (a retirement).
 named_asset_unit = UnitRule(
-    "asset", lambda r: asset_key(r.payload["company"], r.payload["layer"], r.payload["asset"])
+    "asset", lambda r, _: asset_key(r.payload["company"], r.payload["layer"], r.payload["asset"])
 )
 
 
 def own_unit(kind: str) -> UnitRule:
-    """A unit the event starts itself (a partnership, a dependency), keyed by its own id."""
-    return UnitRule(kind, lambda record: record.id)
+    """A unit the event starts itself (a partnership, a dependency), keyed by its own id — or,
+    for a correction of one, by the id at the root of the chain it corrects."""
+
+    def key(record: EventRecord, unit_of: UnitOfEvent) -> str:
+        earlier = unit_of(record.supersedes) if record.supersedes else None
+        same_kind = earlier is not None and earlier.startswith(kind + ":")
+        return earlier.split(":", 1)[1] if earlier is not None and same_kind else record.id
+
+    return UnitRule(kind, key)
 
 
 def target_unit(kind: str, target_field: str) -> UnitRule:
-    """The unit of the event this one acts on (it ends or activates it)."""
-    return UnitRule(kind, lambda record: str(record.payload[target_field]))
+    """The unit of the event this one acts on (it ends or activates it), through corrections."""
+
+    def key(record: EventRecord, unit_of: UnitOfEvent) -> str:
+        return rule.root(str(record.payload[target_field]), unit_of)
+
+    rule = UnitRule(kind, key)
+    return rule
 
 
 def keyed_unit(kind: str, *fields: str) -> UnitRule:
     """A unit named by payload fields (`company:openai`, `stake:microsoft|openai`)."""
-    return UnitRule(kind, lambda record: "|".join(str(record.payload[f]) for f in fields))
+    return UnitRule(kind, lambda record, _: "|".join(str(record.payload[f]) for f in fields))

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, model_validator
 from stackline.domain.catalog.registry import (
     REGISTRY,
     SOME_ID,
+    AssetPath,
     EventType,
     FollowUp,
     from_payload,
@@ -98,6 +99,10 @@ REGISTRY.register(
         unit=own_unit("dependency"),
         effect=_formed,
         rules=(_both_assets_exist,),
+        names_assets=(
+            AssetPath(("from", "company"), ("from", "layer"), ("from", "asset")),
+            AssetPath(("on", "company"), ("on", "layer"), ("on", "asset")),
+        ),
     )
 )
 REGISTRY.register(

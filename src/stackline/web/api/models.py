@@ -16,7 +16,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
-from stackline.domain.events import EVENT_TYPES
+from stackline.domain.events import EVENT_TYPES, Origin
 from stackline.domain.values import SLUG_PATTERN, Confidence, Layer, Source
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -60,6 +60,9 @@ class StoredEvent(Answer):
     sources: list[Source] = Field(min_length=1)
     payload: Payload = Field(description="The type's payload; see GET /event-types")
     supersedes: UUID | None
+    origin: Origin | None = Field(
+        description="Where an event derived from a dataset row comes from (null: curated)"
+    )
     recorded_at: datetime
     recorded_by: str = Field(min_length=1, max_length=200)
     prev_hash: Hash
