@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -45,7 +44,7 @@ def with_units(records: Iterable[EventRecord]) -> list[EventRecord]:
     for record in sorted(records, key=lambda r: r.seq):
         unit = REGISTRY.unit_of(record, units.get)
         units[record.id] = unit
-        found.append(record if record.unit == unit else replace(record, unit=unit))
+        found.append(record if record.unit == unit else record.with_unit(unit))
     return found
 
 

@@ -26,6 +26,8 @@ Aliases = Annotated[tuple[Name, ...], Field(min_length=1, max_length=MAX_ALIASES
 
 def with_aliases(known: tuple[str, ...], added: object) -> tuple[str, ...]:
     """`known` and the new names of `added` (a list or None), each folded name once, in order."""
+    if not added:
+        return known
     seen = {fold_name(name) for name in known}
     found = list(known)
     for name in added if isinstance(added, list | tuple) else ():

@@ -43,6 +43,14 @@ class EventRecord:
             document.get("recorded_at"),
         )
 
+    def with_unit(self, unit: str | None) -> EventRecord:
+        """This record belonging to `unit` (a constructor call: cheaper than `replace`, and
+        every appended event takes one)."""
+        return EventRecord(
+            self.seq, self.id, self.type, self.occurred, self.confidence, self.payload,
+            self.supersedes, self.recorded_at, unit,
+        )  # fmt: skip
+
     @property
     def start(self) -> date:
         return self.occurred.start

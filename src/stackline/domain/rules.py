@@ -61,18 +61,20 @@ def _problems(event: EventBase, context: RuleContext, recorded_on: date) -> Iter
             "occurred_on",
             f"starts after today ({recorded_on}); record plans as announcements with target_on",
         )
+    entry = REGISTRY[event.type]
     yield from _check_companies(event, context)
     yield from _check_follow_up(event, context)
-    ends = getattr(event.payload, "ends_on", None)
+    fields = entry.payload.model_fields
+    ends = event.payload.ends_on if "ends_on" in fields else None
     if ends is not None and ends.start < event.occurred_on.start:
         yield FieldProblem("payload.ends_on", "must not start before the event itself")
-    target = getattr(event.payload, "target_on", None)
+    target = event.payload.target_on if "target_on" in fields else None
     sealed = event.schema_version  # rules new at version 3 hold from it (old logs import)
     if target is not None and target.end < event.occurred_on.start and (sealed or 3) >= 3:
         yield FieldProblem(
             "payload.target_on", f"ends before the announcement ({event.occurred_on}) starts"
         )
-    for rule in REGISTRY[event.type].rules:
+    for rule in entry.rules:
         yield from rule(event, context)
 
 

@@ -5,7 +5,7 @@ what the content gives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -65,7 +65,7 @@ def _derived_problem(
         record = EventRecord.of_document(document)
         unit = REGISTRY.unit_of(record, units.get)
         units[record.id] = unit
-        expected = derived_columns(replace(record, unit=unit))
+        expected = derived_columns(record.with_unit(unit))
     except (ValueError, KeyError, TypeError) as error:
         return ChainProblem(document["seq"], f"its content cannot be read ({error})")
     stored = row._mapping

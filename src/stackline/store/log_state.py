@@ -94,6 +94,7 @@ class LogState:
             self._base.merge(trial)
         elif trial is not None:
             self._segments.clear()
+            self._registrations.clear()
 
     def _clear_reads(self) -> None:
         self._voided: dict[str, str | None] = {}
@@ -103,6 +104,7 @@ class LogState:
         self._followers: dict[tuple[str, str], set[str]] = {}
         self._units: dict[str, list[EventRecord]] = {}
         self._segments: dict[str, list[Segment]] = {}
+        self._registrations: dict[str, EventRecord | None] = {}  # by company unit
         self._events: dict[str, EventBase | None] = {}
 
     # --- keeping the overlay in step with the write ----------------------------------------
@@ -119,6 +121,7 @@ class LogState:
         if unit is not None:
             pending.unit_records[unit].append(record)
             self._segments.pop(unit, None)
+            self._registrations.pop(unit, None)
         registered = record.payload.get(entry.registers) if entry.registers else None
         for slug in entry.companies(record.payload):
             if slug != registered:
@@ -178,8 +181,14 @@ class LogState:
 
     # --- RuleContext ----------------------------------------------------------------------
     def founding(self, slug: str) -> PartialDate | None:
-        found = self.unit_segments(f"company:{slug}")
-        return found[0].state.founded if found else None
+        """Its live registration's date (a company unit's first state starts there)."""
+        unit = f"company:{slug}"
+        read = unit in self._registrations
+        found = self._registrations.get(unit)
+        if not read or (found is not None and not self._live(found.id)):
+            registrations = [r for r in self.unit_records(unit) if REGISTRY[r.type].registers]
+            found = self._registrations[unit] = registrations[-1] if registrations else None
+        return found.occurred if found is not None else None
 
     def find(self, event_id: UUID) -> Any:
         key = str(event_id)

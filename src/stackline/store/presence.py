@@ -210,7 +210,7 @@ class PresenceProjector:
 
     def _rolling_up(self, companies: set[str]) -> set[str]:
         """`companies`, everyone who ever owned one, those owners' investors, and theirs."""
-        owners = closure(self.sql.connection, companies, "above")
+        owners = closure(self.sql, companies, "above")
         investors = {
             row[0]
             for row in self.sql.rows_in(
@@ -218,13 +218,13 @@ class PresenceProjector:
                 sorted(owners),
             )
         }
-        return owners | closure(self.sql.connection, investors, "above")
+        return owners | closure(self.sql, investors, "above")
 
     def _reached(self, companies: set[str]) -> set[str]:
         """What the presence of `companies` is composed from: each one's ownership tree (everyone
         it ever owned, transitively), and the ownership tree of every company one of those ever
         invested in. A stake does not chain: an investee's own stakes are not the investor's."""
-        owned = closure(self.sql.connection, companies, "below")
+        owned = closure(self.sql, companies, "below")
         investees = {
             row[0]
             for row in self.sql.rows_in(
@@ -232,7 +232,7 @@ class PresenceProjector:
                 sorted(owned),
             )
         }
-        return owned | closure(self.sql.connection, investees, "below")
+        return owned | closure(self.sql, investees, "below")
 
     def _inputs(self, companies: set[str], since: date | None) -> PresenceInputs:
         """What presence is composed from; with `since`, only stack rows that hold on some day

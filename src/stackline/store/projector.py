@@ -55,8 +55,10 @@ class Projector:
         if not batch:
             return
         voided = {target: record.id for record in batch if (target := record.voids())}
-        self._index(batch, voided)
+        named = {r.seq: REGISTRY[r.type].companies(r.payload) for r in batch}
+        self._index(batch, voided, named)
         voided_rows = self._voided_stored(voided, batch[0].seq)
+        named.update({r.seq: REGISTRY[r.type].companies(r.payload) for r in voided_rows})
         # Nothing the batch does (or undoes) takes effect before its earliest event.
         since = min(record.occurred.start for record in (*batch, *voided_rows))
         self._plans(batch, voided, voided_rows)
@@ -64,24 +66,24 @@ class Projector:
         # Withdrawn: voided by this batch, whether stored before or written in it.
         withdrawals = [(r, r.id in voided) for r in batch] + [(r, True) for r in voided_rows]
         for record, withdrawn in withdrawals:
-            named = set(REGISTRY[record.type].companies(record.payload))
+            companies = set(named[record.seq])
             self.presence.mentioned(
-                record.seq, record.id, record.type, named, record.occurred.start
+                record.seq, record.id, record.type, companies, record.occurred.start
             )
             unit = record.unit
             if withdrawn or record.voids() or (unit and unit_kind(unit) in _PRESENCE_INPUT_KINDS):
-                self.presence.touched(named, since)
+                self.presence.touched(companies, since)
 
     def finish(self, everyone: bool = False) -> None:
         """Bring the presence projection up to date with everything applied (all of it, for a
         rebuild): it composes whole ownership trees, so it runs once per write, not per batch."""
         self.presence.finish(everyone)
 
-    def _index(self, batch: Sequence[EventRecord], voided: dict[str, str]) -> None:
+    def _index(
+        self, batch: Sequence[EventRecord], voided: dict[str, str], named: dict[int, list[str]]
+    ) -> None:
         links = [
-            {"company": slug, "seq": record.seq}
-            for record in batch
-            for slug in REGISTRY[record.type].companies(record.payload)
+            {"company": slug, "seq": record.seq} for record in batch for slug in named[record.seq]
         ]
         self.sql.insert(event_companies, links)
         self.sql.insert(voids, [{"event_id": t, "voided_by": by} for t, by in voided.items()])
@@ -120,11 +122,13 @@ class Projector:
         if not touched:
             return
         stored = self._stored_unit_records(sorted(touched), batch[0].seq)
-        held_before = self._held_before(sorted(touched))
+        # Only a unit with stored events (or one this batch voids in) can have rows already.
+        had_rows = sorted(set(stored) | {u for r in voided_rows if (u := r.unit) is not None})
+        held_before = self._held_before(had_rows)
         self.presence.touched({holder for holders in held_before.values() for holder in holders},
                               since)  # fmt: skip
         by_kind: dict[str, list[str]] = defaultdict(list)
-        for unit in sorted(touched):
+        for unit in had_rows:
             by_kind[unit_kind(unit)].append(unit)
         for kind, units in by_kind.items():
             for table in UNIT_TABLES[kind]:

@@ -14,7 +14,7 @@ rolls back, so nothing of the batch is written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
@@ -149,7 +149,7 @@ class LogWriter:
         event = self._with_own_asset_names(event)
         document = self.head.seal(event, recorded_by, self.now, self.restoring)
         record = EventRecord.of_document(document)
-        record = replace(record, unit=REGISTRY.unit_of(record, self.state.unit_of_event))
+        record = record.with_unit(REGISTRY.unit_of(record, self.state.unit_of_event))
         check_voiding(event, self.state)
         target = record.voids()
         if target is not None:

@@ -111,47 +111,43 @@ def launch(layer: Layer, name_field: str, kind: str | None = None) -> Effect:
         partners = tuple((slug, on) for slug in p.get("partners") or ())
         base_model = p.get("base_model")
         base = (base_model.get("company"), base_model["model"]) if base_model else None
+        sizes = _sizes(p)
         if state is None:
-            state = AssetState(
+            return AssetState(
                 p["company"], layer.value, p[name_field], asset_kind, status, on, (record.id,),
                 partners, base, on if base else None, record.id if base else None, on,
+                aliases=with_aliases((), p.get("aliases")), **sizes,
+                announced_on=on if status == "announced" else None,
+                available_on=on if status == "available" else None,
             )  # fmt: skip
-        else:
-            known = {slug for slug, _ in state.partners}
-            if state.base is None and base is not None:
-                state = replace(state, base=base, base_since=on, base_event=record.id)
-            state = replace(
-                state, name=p[name_field], kind=asset_kind, status=status,
-                event_ids=(*state.event_ids, record.id),
-                partners=state.partners + tuple(x for x in partners if x[0] not in known),
-                status_since=state.status_since if status == state.status else on, ends=None,
-            )  # fmt: skip
-        return _dated(_sized(_named(state, p.get("aliases")), p), status, on)
+        known = {slug for slug, _ in state.partners}
+        later_base = state.base is None and base is not None
+        # One replace: launches are the most common events, and each replace is a new object.
+        return replace(
+            state, name=p[name_field], kind=asset_kind, status=status,
+            event_ids=(*state.event_ids, record.id),
+            partners=state.partners + tuple(x for x in partners if x[0] not in known),
+            status_since=state.status_since if status == state.status else on, ends=None,
+            base=base if later_base else state.base,
+            base_since=on if later_base else state.base_since,
+            base_event=record.id if later_base else state.base_event,
+            aliases=with_aliases(state.aliases, p.get("aliases")), **sizes,
+            announced_on=state.announced_on or (on if status == "announced" else None),
+            available_on=state.available_on or (on if status == "available" else None),
+        )  # fmt: skip
 
     return effect
 
 
-def _named(state: AssetState, aliases: object) -> AssetState:
-    return replace(state, aliases=with_aliases(state.aliases, aliases)) if aliases else state
-
-
-def _sized(state: AssetState, payload: dict[str, Any]) -> AssetState:
+def _sizes(payload: dict[str, Any]) -> dict[str, Any]:
     """A facility's size, field by field from the newest event that gives it."""
-    sizes = {f: payload[f] for f in ("capacity_mw", "h100e", "chip_count") if f in payload}
-    return replace(state, **sizes) if sizes else state
-
-
-def _dated(state: AssetState, status: str, on: PartialDate) -> AssetState:
-    """Since when it is announced, and since when available (the first event of each)."""
-    if status == "announced" and state.announced_on is None:
-        state = replace(state, announced_on=on)
-    if status == "available" and state.available_on is None:
-        state = replace(state, available_on=on)
-    return state
+    return {f: payload[f] for f in ("capacity_mw", "h100e", "chip_count") if f in payload}
 
 
 def _aliased(state: AssetState | None, record: EventRecord) -> AssetState | None:
-    return _named(state, record.payload["aliases"]) if state is not None else None
+    if state is None:
+        return None
+    return replace(state, aliases=with_aliases(state.aliases, record.payload["aliases"]))
 
 
 def _expanded(state: AssetState | None, record: EventRecord) -> AssetState | None:
@@ -159,12 +155,14 @@ def _expanded(state: AssetState | None, record: EventRecord) -> AssetState | Non
     available); an announced one is a plan and changes nothing yet."""
     if state is None or record.payload["status"] != "available":
         return state
-    if state.status != "available":
-        state = replace(
-            state, status="available", status_since=record.occurred,
-            event_ids=(*state.event_ids, record.id),
-        )  # fmt: skip
-    return _dated(_sized(state, record.payload), "available", record.occurred)
+    on = record.occurred
+    becomes_available = state.status != "available"
+    return replace(
+        state, status="available", **_sizes(record.payload),
+        status_since=on if becomes_available else state.status_since,
+        event_ids=(*state.event_ids, record.id) if becomes_available else state.event_ids,
+        available_on=state.available_on or on,
+    )  # fmt: skip
 
 
 def _retired(state: AssetState | None, record: EventRecord) -> None:
@@ -190,6 +188,8 @@ def _facility_held(event: Any, context: Any) -> Iterator[FieldProblem]:
 def _aliases_free(event: Any, context: Any) -> Iterator[FieldProblem]:
     """Within one company and layer, an alias names one asset and is no other asset's name."""
     entry, p = REGISTRY[event.type], event.payload
+    if not p.aliases:
+        return
     layer = entry.fixed_layer.value if entry.fixed_layer else p.layer.value
     own = p.asset if entry.asset_field is None else getattr(p, entry.asset_field)
     unit = "asset:" + asset_key(p.company, layer, own)
