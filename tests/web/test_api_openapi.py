@@ -18,6 +18,7 @@ from stackline.services.parameters import (
     COMPANY_LIST,
     DAY,
     MOMENT,
+    ORIGIN,
     SLUG,
     TYPE_LIST,
     WORDS,
@@ -32,14 +33,14 @@ OPERATIONS = {
     ("get", "/api/v1/companies/{slug}/diff"): {"slug", "from", "to", "known_on"},
     ("get", "/api/v1/stack"): {"as_of", "known_on", "include_subsidiaries", "format"},
     ("get", "/api/v1/events"): {
-        "company", "layer", "type", "from", "to", "q", "include_voided", "after_seq", "limit",
+        "company", "layer", "type", "from", "to", "q", "origin", "include_voided", "after_seq", "limit",
         "sort", "cursor", "include_subsidiaries", "format",
     },
     ("get", "/api/v1/events/{id}"): {"id"},
     ("post", "/api/v1/events"): set(),
     ("get", "/api/v1/event-types"): set(),
     ("get", "/api/v1/export"): {
-        "company", "layer", "type", "from", "to", "q", "include_voided", "format",
+        "company", "layer", "type", "from", "to", "q", "origin", "include_voided", "format",
         "include_subsidiaries",
     },
     ("get", "/api/v1/schemas/export.json"): set(),
@@ -165,6 +166,7 @@ PARSERS: list[tuple[TextForm, Any]] = [
     (SLUG, parameters.company_slug),
     (COMPANY_LIST, parameters.company_list),
     (WORDS, parameters.search_text),
+    (ORIGIN, parameters.origin),
 ]
 
 

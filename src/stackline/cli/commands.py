@@ -115,6 +115,11 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | No
 )
 @click.option("-q", "--query", default=None, help="Text the summary contains.")
 @click.option(
+    "--origin",
+    default=None,
+    help="none: curated events only; a dataset (epoch-ai) or one of its files: derived events.",
+)
+@click.option(
     "--voided/--live-only",
     "voided",
     default=None,
@@ -123,12 +128,12 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | No
 def export_command(
     output: Path | None, export_format: str, company: str | None, include_subsidiaries: bool,
     layer: str | None, types: str | None, from_day: str | None, to_day: str | None,
-    query: str | None, voided: bool | None,
+    query: str | None, origin: str | None, voided: bool | None,
 ) -> None:  # fmt: skip
     """Export the timeline as JSON, TimelineJS3 JSON or CSV (streamed; memory stays flat as the
     log grows)."""
     options = {"company": company, "layer": layer, "type": types, "from": from_day,
-               "to": to_day, "q": query}  # fmt: skip
+               "to": to_day, "q": query, "origin": origin}  # fmt: skip
     include_voided = export_format != "timelinejs" if voided is None else voided
     try:
         chosen = parameters.event_filter(options, include_voided, include_subsidiaries)

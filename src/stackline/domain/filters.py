@@ -24,6 +24,7 @@ class EventFilter:
     q: str | None = None
     include_voided: bool = False
     include_subsidiaries: bool = False  # with `company`: events of the companies it owned then
+    origin: str | None = None  # a dataset prefix (`epoch-ai`, `epoch-ai/gpu-clusters`) or `none`
 
     def as_dict(self) -> dict[str, Any]:
         """The filter as an export document records it."""
@@ -36,4 +37,5 @@ class EventFilter:
             "q": self.q,
             "include_voided": self.include_voided,
             **({"include_subsidiaries": True} if self.include_subsidiaries else {}),
+            **({"origin": self.origin} if self.origin else {}),
         }

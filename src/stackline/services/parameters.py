@@ -94,6 +94,12 @@ COMPANY_LIST = TextForm(
     ("openai", "openai,anthropic"),
     ("openai,", "OpenAI", "open ai"),
 )
+ORIGIN = TextForm(
+    r"^(none|[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?)$",
+    "none (curated events only), or a dataset or its source (epoch-ai, epoch-ai/gpu-clusters)",
+    ("none", "epoch-ai", "epoch-ai/gpu-clusters"),
+    ("", "Epoch AI", "epoch-ai/", "/gpu-clusters", "epoch-ai/gpu/clusters"),
+)
 WORDS = TextForm(
     f"^{_WORDS}{{1,{200}}}$",
     "one line of 1–200 characters, without control characters",
@@ -163,6 +169,15 @@ def search_text(text: str | None) -> str | None:
     return text
 
 
+def origin(text: str | None) -> str | None:
+    """Where events come from: `none` (curated only) or a dataset (prefix)."""
+    if not text:
+        return None
+    if not re.fullmatch(ORIGIN.pattern, text):
+        raise BadParameter.of("origin", "must be " + ORIGIN.meaning)
+    return text
+
+
 def company_slug(text: str | None, name: str = "company") -> str | None:
     """One company's slug (whether it is registered is for the read to say: a 404)."""
     if not text:
@@ -192,6 +207,7 @@ def event_filter(
         from_day=day_from(args.get("from")),
         to_day=_period(until, "to").end if until else None,
         q=search_text(args.get("q")),
+        origin=origin(args.get("origin")),
         include_voided=include_voided,
         include_subsidiaries=include_subsidiaries,
     )

@@ -37,6 +37,13 @@ def _filtered(query: Select[Any], chosen: EventFilter) -> Select[Any]:
     if chosen.q:
         pattern = "%" + chosen.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(events.c.summary.ilike(pattern, escape="\\"))
+    if chosen.origin == "none":
+        query = query.where(events.c.origin_dataset.is_(None))
+    elif chosen.origin:
+        query = query.where(
+            (events.c.origin_dataset == chosen.origin)
+            | events.c.origin_dataset.startswith(chosen.origin + "/", autoescape=True)
+        )
     if not chosen.include_voided:
         query = query.where(events.c.id.not_in(select(voids.c.event_id)))
     return query

@@ -41,6 +41,7 @@ def event_filter(query: FilterQuery, include_voided: bool) -> EventFilter:
         "from": query.from_,
         "to": query.to,
         "q": query.q,
+        "origin": query.origin,
     }
     return parameters.event_filter(raw, include_voided, query.include_subsidiaries)
 

@@ -285,6 +285,10 @@ class ExportFilters(Answer):
     include_subsidiaries: bool = Field(
         default=False, description="Present (true) when `company` took in its subsidiaries' events"
     )
+    origin: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Present when the export kept events of one origin (`none`, a dataset)",
+    )
 
 
 class ExportDocument(Answer):

@@ -22,6 +22,7 @@ from stackline.services.parameters import (
     DAY,
     MAX_SEQ,
     MOMENT,
+    ORIGIN,
     SLUG,
     TYPE_LIST,
     WORDS,
@@ -30,8 +31,10 @@ from stackline.services.parameters import (
 DAY_HELP = DAY.meaning[0].upper() + DAY.meaning[1:] + "; a period stands for its last day"
 MOMENT_HELP = MOMENT.meaning[0].upper() + MOMENT.meaning[1:]
 # What a client is told when a value does not match one of the patterns.
-PATTERN_MEANINGS = {form.pattern: form.meaning for form in (DAY, MOMENT, TYPE_LIST, SLUG,
-                                                              COMPANY_LIST, WORDS)}  # fmt: skip
+PATTERN_MEANINGS = {
+    form.pattern: form.meaning
+    for form in (DAY, MOMENT, TYPE_LIST, SLUG, COMPANY_LIST, WORDS, ORIGIN)
+}
 
 
 def _strict_boolean(value: object) -> object:
@@ -56,6 +59,7 @@ Moment = Annotated[str, Field(pattern=MOMENT.pattern)]
 CompanySlug = Annotated[str, Field(pattern=SLUG.pattern)]
 TypeList = Annotated[str, Field(pattern=TYPE_LIST.pattern)]
 Words = Annotated[str, Field(pattern=WORDS.pattern)]
+OriginFilter = Annotated[str, Field(pattern=ORIGIN.pattern)]
 ExportFormat = Literal["stackline", "timelinejs", "csv"]
 TableFormat = Literal["json", "csv"]
 EventSort = Literal["seq", "date", "-date"]
@@ -164,6 +168,11 @@ class FilterQuery(Query):
     )
     q: Words | SkipJsonSchema[None] = Field(
         default=None, description="Text the summary contains (any case)"
+    )
+    origin: OriginFilter | SkipJsonSchema[None] = Field(
+        default=None,
+        description="`none`: curated events only; a dataset (`epoch-ai`) or one of its files "
+        "(`epoch-ai/gpu-clusters`): events derived from it",
     )
     include_subsidiaries: Flag = Field(
         default=False,

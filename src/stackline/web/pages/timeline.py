@@ -12,7 +12,9 @@ from stackline.web.pages.feed import FEED_FILTERS
 
 PAGE_SIZE = 50
 PAGE_SORT = "date"  # the page reads as a timeline: oldest first, by effective date
-FILTER_KEYS = ("company", "layer", "type", "from", "to", "q")
+FILTER_KEYS = ("company", "layer", "type", "from", "to", "q", "origin")
+# Where events come from, as the timeline's filter offers it.
+ORIGINS = (("none", "Curated by Stackline"), ("epoch-ai", "Epoch AI datasets"))
 
 
 @bp.get("/timeline")
@@ -39,6 +41,7 @@ def timeline_page() -> str:
         companies=companies,
         names=dict(companies),
         types=EVENT_TYPES,
+        origins=ORIGINS,
         export_query=export_query,
         feed_query=feed_query,
     )
