@@ -5,11 +5,11 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-import urllib.request
 from pathlib import Path
 
 import click
 
+from stackline.cli.fetching import DEFAULT_DEADLINE_S, FetchRefused, fetch_checkpoint
 from stackline.cli.render import print_matrix, print_stack, progress_bar
 from stackline.config import SettingError, database_url, setting, settings_from_environment
 from stackline.domain.checkpoints import Checkpoint
@@ -196,11 +196,24 @@ def matrix(
     metavar="FILE|URL",
     help="A checkpoint (from `stackline checkpoint` or /api/v1/checkpoint) the log must extend.",
 )
-def verify(chain_only: bool, source: str | None) -> None:
+@click.option(
+    "--unsigned-ok",
+    is_flag=True,
+    help="With --against and no STACKLINE_CHECKPOINT_KEY: accept a check of the checkpoint "
+    "without its signature (else that is a failure).",
+)
+@click.option(
+    "--timeout",
+    default=DEFAULT_DEADLINE_S,
+    show_default=True,
+    type=click.FloatRange(min=0.1, max=3600),
+    help="Seconds the whole fetch of an --against URL may take.",
+)
+def verify(chain_only: bool, source: str | None, unsigned_ok: bool, timeout: float) -> None:
     """Check the hash chain and that the projections match the log (and, with --against, that
     the log still extends a published checkpoint)."""
     if source is not None:
-        _verify_against(source)
+        _verify_against(source, unsigned_ok, timeout)
     report = integrity.verify(_database(migrate=False), check_projections=not chain_only)
     if report.chain_problem is not None:
         _fail(f"seq {report.chain_problem.seq}: {report.chain_problem.message}")
@@ -268,17 +281,23 @@ def checkpoint() -> None:
     click.echo(json.dumps(made.as_dict()))
 
 
-def _verify_against(source: str) -> None:
+def _verify_against(source: str, unsigned_ok: bool, timeout: float) -> None:
+    key = _checkpoint_key(required=False)
+    if key is None and not unsigned_ok:
+        _fail(
+            "cannot check the checkpoint's signature: set STACKLINE_CHECKPOINT_KEY, or pass "
+            "--unsigned-ok to accept a check without it"
+        )
     try:
         if source.startswith(("http://", "https://")):
-            with urllib.request.urlopen(source, timeout=30) as answer:
-                document = json.loads(answer.read())
+            document = json.loads(fetch_checkpoint(source, timeout))
         else:
             document = json.loads(Path(source).read_text(encoding="utf-8"))
         published = Checkpoint.of(document)
+    except FetchRefused as refused:
+        _fail(f"cannot read the checkpoint: {refused}")
     except (OSError, ValueError) as error:
         _fail(f"cannot read the checkpoint {source}: {error}")
-    key = _checkpoint_key(required=False)
     result = checkpoints.extends(_database(migrate=False), published, key)
     if not result.ok:
         _fail(f"the log does not extend the checkpoint at seq {published.seq}: {result.problem}")

@@ -14,7 +14,7 @@ from stackline.config import DEFAULT_LOCK_TIMEOUT_S, parsed, settings_from_envir
 from stackline.services.clock import clock_from_setting
 from stackline.services.runtime import open_database
 from stackline.web import api, auth, context, errors, health, http_caching, pages, security
-from stackline.web.extensions import csrf, limiter, login_manager
+from stackline.web.extensions import csrf, limiter, login_manager, rate_limit_storage_options
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
@@ -49,6 +49,10 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.config.from_mapping(DEFAULTS)
     app.config.update(settings_from_environment())
     app.config.update(parsed(config or {}))
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS",
+        rate_limit_storage_options(str(app.config["RATELIMIT_STORAGE_URI"])),
+    )
     _require_secret(app)
     database = open_database(
         app.config["DATABASE_URL"],

@@ -64,6 +64,8 @@ def _entity_tag() -> str | None:
     # Every answer changes with the code; all but the OpenAPI document and the export schema
     # with the log too.
     head = "" if request.path.startswith(CODE_ONLY_PATHS) else str(current_head())
+    # Absolute links (the feed's) follow the request's host unless a public URL is set.
+    host = "" if current_app.config.get("PUBLIC_URL") else request.host_url
     parts = (
         __version__,
         head,
@@ -71,6 +73,7 @@ def _entity_tag() -> str | None:
         today().isoformat(),
         viewer,
         "bearer" if request.authorization else "",
+        host,
     )
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 

@@ -10,14 +10,9 @@ from stackline.services import parameters, stacks
 from stackline.web.api import spec
 from stackline.web.api.answers import csv_answer, json_answer
 from stackline.web.api.auth import require_reader
+from stackline.web.api.byte_order import MatrixCsvQuery
 from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, StackAnswer
-from stackline.web.api.params import (
-    CompaniesQuery,
-    CompanyPath,
-    DiffQuery,
-    MatrixQuery,
-    StackQuery,
-)
+from stackline.web.api.params import CompaniesQuery, CompanyPath, DiffQuery, StackQuery
 from stackline.web.api.tables import MATRIX_HEADER, presence_cells
 from stackline.web.context import database, today
 
@@ -80,12 +75,12 @@ def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
         bp, MatrixAnswer, "Companies ranked by integration", *spec.READ_ERRORS, csv=True
     ),
 )
-def matrix(query: MatrixQuery) -> Response:
+def matrix(query: MatrixCsvQuery) -> Response:
     """Every company's presence per layer on a day, the most integrated first."""
     as_of = parameters.day_until(query.as_of, "as_of", today())
     known_on = parameters.known_on(query.known_on)
     rows = stacks.matrix_of(database(), as_of, known_on, query.include_subsidiaries).rows
     if query.format == "csv":
         table = ([row.slug, row.name, row.parent, *presence_cells(row.presence)] for row in rows)
-        return csv_answer(MATRIX_HEADER, table, f"stackline-matrix-{as_of}.csv")
+        return csv_answer(MATRIX_HEADER, table, f"stackline-matrix-{as_of}.csv", query.marked)
     return json_answer({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})
