@@ -330,17 +330,38 @@ def backup(target: Path) -> None:
 
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-def restore(source: Path) -> None:
-    """Restore the backup SOURCE into an empty database, then verify it."""
+@click.option(
+    "--with-accounts",
+    is_flag=True,
+    help="Also restore the backup's users and API tokens (whoever could edit the file could "
+    "have planted some).",
+)
+def restore(source: Path, with_accounts: bool) -> None:
+    """Restore the backup SOURCE into an empty database: its events only (and with
+    --with-accounts its users and tokens), checked, under this version's schema and triggers;
+    nothing when they do not verify."""
     try:
-        report = backups.restore(_database(), source)
+        restored = backups.restore(_database(), source, with_accounts)
     except StacklineError as error:
         _fail(str(error))
-    if not report.ok:
-        _fail(
-            f"restored, but verify failed: {report.chain_problem or report.describe_mismatches()}"
+    held = backups.accounts_description(restored.users, restored.tokens)
+    if with_accounts:
+        click.echo(
+            f"WARNING: restored {held} from {source}, as --with-accounts asked: anyone who "
+            "could write to that file could have planted a password or a token; disable any "
+            "you do not know (`stackline users disable NAME`, `stackline tokens revoke NAME`)",
+            err=True,
         )
-    click.echo(f"restored {report.events} events from {source}; hash chain intact")
+    click.echo(
+        f"restored {restored.report.events} events from {source}; hash chain intact, "
+        "projections rebuilt and matching the log"
+    )
+    if not with_accounts:
+        click.echo(
+            f"no users or API tokens were restored (the backup held {held}): create them with "
+            "`stackline users create` and `stackline tokens create`, or restore with "
+            "--with-accounts"
+        )
 
 
 @main.group()
