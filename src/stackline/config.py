@@ -101,7 +101,8 @@ PARSERS: dict[str, Callable[[str, object], Any]] = {
     "CHECKPOINT_KEY": _text,
     "RATELIMIT_STORAGE_URI": _text,
     "LOGIN_RATE_LIMIT": _text,
-    "CLOCK": _text,
+    "CLOCK": parse_clock,
+    "ANSWER_CACHE_BYTES": parse_positive_int,
 }
 
 

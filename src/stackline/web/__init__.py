@@ -32,7 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "MIGRATE_ON_START": True,
     "LOCK_TIMEOUT": DEFAULT_LOCK_TIMEOUT_S,  # seconds a write waits for the lock, then 503
     "MAX_EXPORTS": 4,  # exports streaming at once per process; past it 429 with Retry-After
-    "CLOCK": None,  # a Clock, or an ISO moment (STACKLINE_CLOCK) that freezes time
+    "CLOCK": None,  # a Clock object, or an ISO moment (STACKLINE_CLOCK) that freezes time
+    "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,  # the API answer cache's budget, per process
 }
 
 
