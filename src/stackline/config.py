@@ -94,6 +94,7 @@ PARSERS: dict[str, Callable[[str, object], Any]] = {
     "REQUEST_TIMEOUT": parse_seconds,
     "IDLE_TIMEOUT": parse_seconds,
     "MAX_CONNECTIONS": parse_positive_int,
+    "MIN_SEND_RATE": parse_positive_int,
     "TRUSTED_PROXY": _text,
     "PUBLIC_URL": parse_public_url,
     "DATABASE_URL": _text,
