@@ -18,6 +18,7 @@ from stackline.web.api.byte_order import IntegrationCsvQuery
 from stackline.web.api.models import IntegrationAnswer
 from stackline.web.api.tables import INTEGRATION_HEADER, presence_cells
 from stackline.web.context import database, today
+from stackline.web.limits import expensive_read
 
 bp = APIBlueprint(
     "api_integration",
@@ -38,9 +39,11 @@ bp.before_request(require_reader)
         "Each company's presence over time",
         *spec.READ_ERRORS,
         404,
+        *spec.EXPENSIVE_READ_ERRORS,
         csv=True,
     ),
 )
+@expensive_read()
 def integration_over_time(query: IntegrationCsvQuery) -> Response:
     """Each company's presence per layer on `from`, then one change for each day it changed up
     to `to`, with the events that caused it: the companies named, or every one that exists

@@ -15,6 +15,7 @@ from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, 
 from stackline.web.api.params import CompaniesQuery, CompanyPath, DiffQuery, StackQuery
 from stackline.web.api.tables import MATRIX_HEADER, presence_cells
 from stackline.web.context import database, today
+from stackline.web.limits import expensive_read
 
 bp = APIBlueprint(
     "api_stacks",
@@ -43,8 +44,16 @@ def list_companies(query: CompaniesQuery) -> Response:
 @bp.get(
     "/companies/<slug>/stack",
     operation_id="getCompanyStack",
-    responses=spec.responses(bp, StackAnswer, "The company's four layers", *spec.READ_ERRORS, 404),
+    responses=spec.responses(
+        bp,
+        StackAnswer,
+        "The company's four layers",
+        *spec.READ_ERRORS,
+        404,
+        *spec.EXPENSIVE_READ_ERRORS,
+    ),
 )
+@expensive_read()
 def company_stack(path: CompanyPath, query: StackQuery) -> Response:
     """One company's stack as of a day, optionally as it was known at an earlier moment."""
     as_of = parameters.day_until(query.as_of, "as_of", today())
@@ -56,9 +65,15 @@ def company_stack(path: CompanyPath, query: StackQuery) -> Response:
     "/companies/<slug>/diff",
     operation_id="getCompanyDiff",
     responses=spec.responses(
-        bp, DiffAnswer, "What changed between the days", *spec.READ_ERRORS, 404
+        bp,
+        DiffAnswer,
+        "What changed between the days",
+        *spec.READ_ERRORS,
+        404,
+        *spec.EXPENSIVE_READ_ERRORS,
     ),
 )
+@expensive_read()
 def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     """Entries added, removed and changed between two days, and the events between them."""
     before = parameters.day_until(query.from_, "from", today())
@@ -72,9 +87,15 @@ def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     "/stack",
     operation_id="getMatrix",
     responses=spec.responses(
-        bp, MatrixAnswer, "Companies ranked by integration", *spec.READ_ERRORS, csv=True
+        bp,
+        MatrixAnswer,
+        "Companies ranked by integration",
+        *spec.READ_ERRORS,
+        *spec.EXPENSIVE_READ_ERRORS,
+        csv=True,
     ),
 )
+@expensive_read()
 def matrix(query: MatrixCsvQuery) -> Response:
     """Every company's presence per layer on a day, the most integrated first."""
     as_of = parameters.day_until(query.as_of, "as_of", today())
