@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from stackline.config import SettingError, settings_from_environment
 from stackline.services import accounts
 from tests.web.api_support import API, bearer, company_registered, post_event
 from tests.web.conftest import make_app
@@ -136,3 +137,14 @@ def test_the_openapi_document_offers_the_byte_order_mark_on_every_csv_answer(
                 names = {parameter["name"] for parameter in operation.get("parameters", [])}
                 offered.append((path, "bom" in names))
     assert len(offered) == 4 and all(has for _, has in offered), offered
+
+
+@pytest.mark.parametrize("value", ["stackline.example", "ftp://stackline.example", "https://a b"])
+def test_a_public_url_that_is_no_http_address_stops_the_app_naming_the_variable(
+    value: str,
+) -> None:
+    with pytest.raises(SettingError, match="STACKLINE_PUBLIC_URL"):
+        settings_from_environment({"STACKLINE_PUBLIC_URL": value})
+    assert settings_from_environment({"STACKLINE_PUBLIC_URL": "https://s.example/"}) == {
+        "PUBLIC_URL": "https://s.example"
+    }

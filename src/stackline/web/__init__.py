@@ -14,6 +14,7 @@ from stackline.config import DEFAULT_LOCK_TIMEOUT_S, parsed, settings_from_envir
 from stackline.services.clock import clock_from_setting
 from stackline.services.runtime import open_database
 from stackline.web import (
+    answer_identity,
     api,
     auth,
     context,
@@ -89,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     pages.init_app(app)
     app.register_blueprint(health.bp)
     api.init_app(app)
+    answer_identity.init_app(app)  # last: it reads every route's declared parameters
     return app
 
 

@@ -41,6 +41,12 @@ _HEAD = "stackline.log_head"
 _IDENTITY = "stackline.answer_identity"
 
 
+def init_app(app: Flask) -> None:
+    """Read the declared parameters once, when every route is registered (not by the first
+    requests, racing)."""
+    _declared_parameters(app)
+
+
 def current_head() -> int:
     """The log's head `seq`, read once per request. (Kept with the request, not in `g`: an
     app context, and `g`, outlive a request whose answer is still streaming.)"""
