@@ -8,6 +8,7 @@ naming the variable — `STACKLINE_PUBLIC_READ=Flase` must never leave the data 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,26 @@ def _text(name: str, value: object) -> str:
     return str(value)
 
 
+_PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[^\s?#]*)?")
+
+
+def parse_public_url(name: str, value: object) -> str:
+    """The address the public reaches the site at (`https://stackline.example`): links that
+    leave the page (the feed's) are built on it, never on the `Host` a client sends."""
+    text = str(value).strip()
+    if not _PUBLIC_URL.fullmatch(text):
+        raise SettingError(
+            f"{PREFIX}{name}={value!r} is not a public address: use http(s)://host[:port][/path]"
+        )
+    return text.rstrip("/")
+
+
+def parse_clock(name: str, value: object) -> object:
+    """A clock object (or a datetime) given in code is kept as it is; text is an ISO moment,
+    read by `services.clock.clock_from_setting`."""
+    return value
+
+
 # The typed settings; any other STACKLINE_* variable is passed on as text.
 PARSERS: dict[str, Callable[[str, object], Any]] = {
     "PUBLIC_READ": parse_boolean,
@@ -69,17 +90,24 @@ PARSERS: dict[str, Callable[[str, object], Any]] = {
     "LOCK_TIMEOUT": parse_seconds,
     "MAX_CONTENT_LENGTH": parse_positive_int,
     "MAX_EXPORTS": parse_positive_int,
+    "MAX_EXPENSIVE_READS": parse_positive_int,
+    "MAX_REPLAYED_EVENTS": parse_positive_int,
+    "MAX_GRAPH_NODES": parse_positive_int,
+    "MAX_GRAPH_PAGE_NODES": parse_positive_int,
     "MAX_FORM_MEMORY_SIZE": parse_positive_int,
     "REQUEST_TIMEOUT": parse_seconds,
     "IDLE_TIMEOUT": parse_seconds,
     "MAX_CONNECTIONS": parse_positive_int,
+    "MIN_SEND_RATE": parse_positive_int,
     "TRUSTED_PROXY": _text,
+    "PUBLIC_URL": parse_public_url,
     "DATABASE_URL": _text,
     "SECRET_KEY": _text,
     "CHECKPOINT_KEY": _text,
     "RATELIMIT_STORAGE_URI": _text,
     "LOGIN_RATE_LIMIT": _text,
-    "CLOCK": _text,
+    "CLOCK": parse_clock,
+    "ANSWER_CACHE_BYTES": parse_positive_int,
 }
 
 

@@ -27,6 +27,7 @@ from tests.reliability.server import EDITOR, Deployment, ServerPool
 from tests.reliability.web_client import Visitor
 
 RELIABILITY_NODES = "tests/reliability/"
+LARGE_LOG_EVENTS = 40_000
 RESULTS_FILE = Path("bench-results") / "reliability.json"
 OUTCOMES = ("passed", "failed", "xfailed", "xpassed", "skipped")
 
@@ -137,6 +138,21 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"{sum(row['tests'].values()):>7}{row['runtime_s']:>7.0f}s"
         )
     write(f"written to {RESULTS_FILE} at {run_at}")
+
+
+@pytest.fixture(scope="session")
+def large_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the benchmark's synthetic log of 40,000 events (thousands of
+    companies, every event type), built once a test session (about 10 s) and copied by the
+    tests that serve it."""
+    from tests.benchmarks.measure import built_database
+
+    folder = tmp_path_factory.mktemp("large-log")
+    database, _seconds = built_database(folder, LARGE_LOG_EVENTS)
+    with database.engine.connect() as connection:  # fold the WAL into the file we copy
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return folder / f"log-{LARGE_LOG_EVENTS}.db"
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ SUITES = {
     "test_hostile_filters": "hostile_input",
     "test_security_over_http": "security",
     "test_secrets": "security",
+    "test_slow_readers": "slow_clients",
 }
 REPORT_PROPERTY = "reliability_figures"
 

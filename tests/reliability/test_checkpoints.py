@@ -3,16 +3,22 @@
 `verify` alone cannot see that the last events were deleted (with the projections rebuilt) or
 that the chain was re-hashed from some seq on: what is left is a consistent log. A checkpoint
 made before, kept outside the database, can: `verify --against` refuses both, names what
-happened, and still accepts a log that only grew.
+happened, and still accepts a log that only grew. Fetched from a URL, a checkpoint comes from
+that host alone (no redirect elsewhere), in at most 1 MiB and within a deadline; a check whose
+signature could not be verified fails unless `--unsigned-ok` accepts it.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import suppress
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from sqlalchemy import Connection, delete, update
@@ -21,6 +27,7 @@ from stackline.services.runtime import load_seed
 from stackline.store.database import upgrade
 from stackline.store.tables import event_companies, events
 from tests.integration.test_verify import tampering
+from tests.pace import scaled
 from tests.reliability.figures import SuiteFigures
 from tests.reliability.server import Deployment, editor_and_token
 from tests.reliability.test_tamper_evidence import SEED_EVENTS, rehashed, row
@@ -127,3 +134,115 @@ def test_a_checkpoint_needs_a_key_of_its_own(database_url: str, tmp_path: Path) 
         assert done.returncode == 1 and "STACKLINE_CHECKPOINT_KEY" in done.stderr
     finally:
         deployment.close()
+
+
+# --- fetching a checkpoint over HTTP: nothing but the copy asked for, in bounded time ---
+
+FETCH_TIMEOUT_S = 3
+
+
+class _Publisher(BaseHTTPRequestHandler):
+    """Serves a checkpoint as a hostile or careless host might."""
+
+    checkpoint: ClassVar[bytes] = b""
+
+    def do_GET(self) -> None:
+        port = self.server.server_address[1]
+        if self.path == "/elsewhere":  # to another host: localhost is not 127.0.0.1
+            self._answer(302, b"", {"Location": f"http://localhost:{port}/checkpoint"})
+        elif self.path == "/moved":  # within the same host
+            self._answer(301, b"", {"Location": "/checkpoint"})
+        elif self.path == "/huge":
+            self._answer(200, b'{"seq": 1, "padding": "' + b"x" * (2 * 2**20) + b'"}')
+        elif self.path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            with suppress(OSError):
+                for _ in range(60):  # 30 s of a byte every half second, unless cut off
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+        else:
+            self._answer(200, self.checkpoint)
+
+    def _answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with suppress(OSError):
+            self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Iterator[tuple[Deployment, str]]:
+    """A seeded SQLite deployment with a checkpoint, and the base URL of a server publishing it."""
+    deployment = Deployment.create(
+        tmp_path / "fetching", f"sqlite:///{tmp_path / 'fetching' / 'stackline.db'}",
+        CHECKPOINT_KEY=KEY,
+    )  # fmt: skip
+    upgrade(deployment.engine)
+    load_seed(deployment.database)
+    _, made = checkpoint(deployment, tmp_path)
+    _Publisher.checkpoint = json.dumps(made).encode()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Publisher)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield deployment, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        deployment.close()
+
+
+def test_verify_against_a_url_follows_a_redirect_only_within_its_host(
+    published: tuple[Deployment, str], figures: SuiteFigures
+) -> None:
+    deployment, base = published
+    moved = deployment.cli("verify", "--against", f"{base}/moved")
+    elsewhere = deployment.cli("verify", "--against", f"{base}/elsewhere")
+    figures.add(inputs_tried=2)
+
+    assert moved.returncode == 0 and "signature checked" in moved.stdout, moved.stderr
+    assert elsewhere.returncode == 1
+    assert "redirect" in elsewhere.stderr and "localhost" in elsewhere.stderr
+    assert "Traceback" not in elsewhere.stderr
+
+
+def test_verify_against_a_url_reads_at_most_one_mebibyte_within_a_deadline(
+    published: tuple[Deployment, str], figures: SuiteFigures
+) -> None:
+    deployment, base = published
+    huge = deployment.cli("verify", "--against", f"{base}/huge")
+    started = time.monotonic()
+    trickled = deployment.cli(
+        "verify", "--against", f"{base}/trickle", "--timeout", str(FETCH_TIMEOUT_S)
+    )
+    took = time.monotonic() - started
+    figures.add(inputs_tried=2)
+
+    assert huge.returncode == 1 and "more than 1 MiB" in huge.stderr, huge.stderr
+    assert trickled.returncode == 1 and f"within {FETCH_TIMEOUT_S} s" in trickled.stderr
+    assert took < FETCH_TIMEOUT_S + scaled(10.0)  # the CLI's own start included
+    assert "Traceback" not in huge.stderr + trickled.stderr
+
+
+def test_verify_without_the_key_fails_unless_an_unsigned_check_is_accepted(
+    published: tuple[Deployment, str], figures: SuiteFigures
+) -> None:
+    deployment, base = published
+    del deployment.env["STACKLINE_CHECKPOINT_KEY"]
+    unsigned = deployment.cli("verify", "--against", f"{base}/checkpoint")
+    accepted = deployment.cli("verify", "--against", f"{base}/checkpoint", "--unsigned-ok")
+    figures.add(inputs_tried=2)
+
+    assert unsigned.returncode == 1
+    assert "STACKLINE_CHECKPOINT_KEY" in unsigned.stderr and "--unsigned-ok" in unsigned.stderr
+    assert accepted.returncode == 0 and "signature NOT checked" in accepted.stdout

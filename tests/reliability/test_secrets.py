@@ -4,7 +4,8 @@ Passwords and API tokens are stored only as hashes: not in any table, not in the
 not in the server's log. And there is no production start without a secret key: `stackline
 serve` on SQLite makes a private one beside the database file once and keeps it (sessions
 outlive a restart); on PostgreSQL it refuses to start without STACKLINE_SECRET_KEY; the app
-factory itself — under gunicorn too — refuses to build without one.
+factory itself — under gunicorn too — refuses to build without one. Nor does `serve` start
+when the store of its login limit (Redis) does not answer: sign-in would fail on every attempt.
 """
 
 from __future__ import annotations
@@ -178,3 +179,23 @@ def test_gunicorn_serving_the_app_factory_without_a_secret_key_stops_without_ans
     assert "STACKLINE_SECRET_KEY" in said
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+
+
+def test_serve_with_its_rate_limit_store_unreachable_refuses_to_start_saying_so(
+    tmp_path: Path, figures: SuiteFigures
+) -> None:
+    deployment = Deployment.create(
+        tmp_path / "no-redis", f"sqlite:///{tmp_path / 'no-redis' / 'stackline.db'}",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1",  # nothing listens on port 1
+    )  # fmt: skip
+    try:
+        server = deployment.serve(wait=False)
+        status = server.wait_for_exit(timeout=90)
+        said = server.log()
+    finally:
+        deployment.close()
+    figures.add(inputs_tried=1)
+
+    assert status not in (None, 0), said
+    assert "STACKLINE_RATELIMIT_STORAGE_URI" in said and "does not answer" in said
+    assert "Traceback" not in said

@@ -31,24 +31,24 @@ OPERATIONS = {
     ("get", "/api/v1/companies"): {"as_of"},
     ("get", "/api/v1/companies/{slug}/stack"): {"slug", "as_of", "known_on"},
     ("get", "/api/v1/companies/{slug}/diff"): {"slug", "from", "to", "known_on"},
-    ("get", "/api/v1/stack"): {"as_of", "known_on", "include_subsidiaries", "format"},
+    ("get", "/api/v1/stack"): {"as_of", "known_on", "include_subsidiaries", "format", "bom"},
     ("get", "/api/v1/events"): {
-        "company", "layer", "type", "from", "to", "q", "origin", "include_voided", "after_seq", "limit",
-        "sort", "cursor", "include_subsidiaries", "format",
+        "company", "layer", "type", "from", "to", "q", "origin", "include_voided", "after_seq",
+        "limit", "sort", "cursor", "include_subsidiaries", "format", "bom",
     },
     ("get", "/api/v1/events/{id}"): {"id"},
     ("post", "/api/v1/events"): set(),
     ("get", "/api/v1/event-types"): set(),
     ("get", "/api/v1/export"): {
         "company", "layer", "type", "from", "to", "q", "origin", "include_voided", "format",
-        "include_subsidiaries",
+        "include_subsidiaries", "bom",
     },
     ("get", "/api/v1/schemas/export.json"): set(),
     ("get", "/api/v1/graph"): {"as_of", "known_on", "company"},
     ("get", "/api/v1/plans"): {"as_of", "known_on"},
     ("get", "/api/v1/checkpoint"): set(),
     ("get", "/api/v1/integration"): {
-        "from", "to", "known_on", "company", "include_subsidiaries", "format",
+        "from", "to", "known_on", "company", "include_subsidiaries", "format", "bom",
     },
 }  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stackline.cli import safekeeping  # noqa: F401  (adds verify, backup and restore to main)
 from stackline.cli.commands import main
 
 __all__ = ["main"]

@@ -5,18 +5,15 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-import urllib.request
 from pathlib import Path
 
 import click
 
 from stackline.cli.render import print_matrix, print_stack, progress_bar
 from stackline.config import SettingError, database_url, setting, settings_from_environment
-from stackline.domain.checkpoints import Checkpoint
 from stackline.domain.errors import StacklineError, UnknownCompany
 from stackline.services import (
     accounts,
-    backups,
     checkpoints,
     integrity,
     parameters,
@@ -193,32 +190,6 @@ def matrix(
 
 
 @main.command()
-@click.option("--chain-only", is_flag=True, help="Skip the projection check.")
-@click.option(
-    "--against",
-    "source",
-    default=None,
-    metavar="FILE|URL",
-    help="A checkpoint (from `stackline checkpoint` or /api/v1/checkpoint) the log must extend.",
-)
-def verify(chain_only: bool, source: str | None) -> None:
-    """Check the hash chain and that the projections match the log (and, with --against, that
-    the log still extends a published checkpoint)."""
-    if source is not None:
-        _verify_against(source)
-    report = integrity.verify(_database(migrate=False), check_projections=not chain_only)
-    if report.chain_problem is not None:
-        _fail(f"seq {report.chain_problem.seq}: {report.chain_problem.message}")
-    if report.stale_projections:
-        _fail(
-            "projections differ from the log: "
-            + report.describe_mismatches()
-            + " (run `stackline rebuild`)"
-        )
-    click.echo(f"ok: {report.events} events, hash chain intact, projections match the log")
-
-
-@main.command()
 def rebuild() -> None:
     """Rebuild every projection table from the log."""
     database = _database()
@@ -273,27 +244,6 @@ def checkpoint() -> None:
     click.echo(json.dumps(made.as_dict()))
 
 
-def _verify_against(source: str) -> None:
-    try:
-        if source.startswith(("http://", "https://")):
-            with urllib.request.urlopen(source, timeout=30) as answer:
-                document = json.loads(answer.read())
-        else:
-            document = json.loads(Path(source).read_text(encoding="utf-8"))
-        published = Checkpoint.of(document)
-    except (OSError, ValueError) as error:
-        _fail(f"cannot read the checkpoint {source}: {error}")
-    key = _checkpoint_key(required=False)
-    result = checkpoints.extends(_database(migrate=False), published, key)
-    if not result.ok:
-        _fail(f"the log does not extend the checkpoint at seq {published.seq}: {result.problem}")
-    signed = "signature checked" if result.signature_checked else "signature NOT checked (no key)"
-    click.echo(
-        f"ok: the log extends the checkpoint at seq {published.seq} "
-        f"(now at seq {result.head_seq}; {signed})"
-    )
-
-
 def _checkpoint_key(required: bool) -> bytes | None:
     """STACKLINE_CHECKPOINT_KEY: a key of its own, never the session secret (whoever checks a
     signature holds the key, and must not be able to forge a session with it)."""
@@ -301,32 +251,6 @@ def _checkpoint_key(required: bool) -> bytes | None:
     if not configured and required:
         _fail("set STACKLINE_CHECKPOINT_KEY, a key kept outside the database, to sign checkpoints")
     return configured.encode() if configured else None
-
-
-@main.command()
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
-def backup(target: Path) -> None:
-    """Copy the SQLite database to TARGET from one snapshot, while writes go on."""
-    try:
-        count = backups.backup(_database(migrate=False), target)
-    except StacklineError as error:
-        _fail(str(error))
-    click.echo(f"backed up {count} events to {target}")
-
-
-@main.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
-def restore(source: Path) -> None:
-    """Restore the backup SOURCE into an empty database, then verify it."""
-    try:
-        report = backups.restore(_database(), source)
-    except StacklineError as error:
-        _fail(str(error))
-    if not report.ok:
-        _fail(
-            f"restored, but verify failed: {report.chain_problem or report.describe_mismatches()}"
-        )
-    click.echo(f"restored {report.events} events from {source}; hash chain intact")
 
 
 @main.group()

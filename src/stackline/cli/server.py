@@ -11,10 +11,13 @@ from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
+from limits.errors import StorageError
+from limits.storage import storage_from_string
 from sqlalchemy.engine import make_url
 
 from stackline.config import database_url, settings_from_environment
 from stackline.services.runtime import is_empty, load_seed, open_database
+from stackline.web.extensions import rate_limit_storage_options
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -58,6 +61,25 @@ def ensure_secret(url: str) -> None:
     os.environ["STACKLINE_SECRET_KEY"] = path.read_text().strip()
 
 
+def check_rate_limit_store(uri: str) -> None:
+    """Stop the start, in words, when the store of the login limit does not answer: every
+    sign-in would be refused (503) until it does."""
+    try:
+        answers = bool(storage_from_string(uri, **rate_limit_storage_options(uri)).check())
+    except (StorageError, OSError, ValueError) as error:
+        answers, cause = False, f" ({error})"
+    else:
+        cause = ""
+    if not answers:
+        shown = make_url(uri).render_as_string(hide_password=True) if "://" in uri else uri
+        click.echo(
+            f"error: the login limit's store at {shown} does not answer{cause}; start it, or "
+            "fix STACKLINE_RATELIMIT_STORAGE_URI",
+            err=True,
+        )
+        sys.exit(1)
+
+
 def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
     settings = settings_from_environment()  # a bad setting stops here, before any worker starts
     storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
@@ -67,6 +89,7 @@ def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
             "STACKLINE_RATELIMIT_STORAGE_URI=redis://… so the login limit holds across them",
             err=True,
         )
+    check_rate_limit_store(storage)
     url = database_url()
     click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}", err=True)
     engine = open_database(url)

@@ -6,14 +6,24 @@ dies and stops them on SIGTERM. Waitress serves HTTP inside each. It reads every
 only runs a request that has fully arrived: a client that trickles its request, or never reads
 its answer, holds a socket and a buffer, not a thread. (Gunicorn's own threaded worker gives
 such a client a thread until it is done: 40 trickling sockets stopped `/healthz` answering.)
-One exception: past waitress's 16 MiB high-water mark an answer's thread waits for the client
-to read, so a client that reads nothing for the idle timeout is cut off (`_Server.maintenance`).
+Nor does a client that pipelines requests and reads slowly: a connection with more than 1 MiB
+of unread output gets no further request served until its client reads it down. One exception
+remains: past waitress's 16 MiB high-water mark an answer's thread waits for the client to read,
+so a client reading slower than the minimum send rate is cut off. The connection policies are in
+`stackline.cli.connections`.
+
+Why subclass waitress's internals rather than run a supported configuration: neither waitress's
+settings nor gunicorn's workers have a request deadline from the first byte, a minimum send
+rate, a bound on unread pipelined output or a lingering close, and gunicorn's threaded worker
+gives a slow client a thread. Each internal relied on is pinned by
+`tests/reliability/test_worker_internals.py`, so an upgrade that changes one fails loudly.
 
 The limits, from the environment (`stackline.config`):
 - `STACKLINE_REQUEST_TIMEOUT` (60 s): a request must arrive whole within this many seconds of its
   first byte, or its connection is closed;
-- `STACKLINE_IDLE_TIMEOUT` (30 s): a connection with nothing to do, or whose client reads nothing
-  of a large answer, is closed after this long;
+- `STACKLINE_IDLE_TIMEOUT` (30 s): a connection with nothing to do is closed after this long;
+- `STACKLINE_MIN_SEND_RATE` (16384 bytes/s): a connection whose client reads the output waiting
+  for it slower than this, over a whole idle-timeout window, is closed;
 - `STACKLINE_MAX_CONNECTIONS` (1000 per worker, fewer when the open-file limit is lower): past
   it the worker stops accepting until some close;
 - `STACKLINE_TRUSTED_PROXY`: the address of the reverse proxy in front, whose
@@ -22,8 +32,6 @@ The limits, from the environment (`stackline.config`):
 
 from __future__ import annotations
 
-import html
-import json
 import logging
 import os
 import resource
@@ -36,138 +44,23 @@ from typing import Any
 from gunicorn.workers.base import Worker
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
-from waitress.channel import HTTPChannel
-from waitress.parser import HTTPRequestParser
-from waitress.server import TcpWSGIServer
-from waitress.task import ErrorTask, ThreadedTaskDispatcher
-from waitress.utilities import BadRequest
+from waitress.task import ThreadedTaskDispatcher
 
+from stackline.cli.connections import (
+    DEFAULT_MIN_SEND_RATE,
+    MAX_HEADER_BYTES,
+    Channel,
+    Server,
+)
 from stackline.config import setting
 
 DEFAULT_REQUEST_TIMEOUT_S = 60.0
 DEFAULT_IDLE_TIMEOUT_S = 30.0
 DEFAULT_MAX_CONNECTIONS = 1000
-MAX_HEADER_BYTES = 64 * 1024
-MAX_REQUEST_LINE_BYTES = 8 * 1024  # as nginx's default header buffer
 LOOP_TICK_S = 1.0  # the event loop wakes at least this often: heartbeat, timeouts, shutdown
 _FILES_KEPT_BACK = 64  # open files a worker keeps for its database, logs and temp buffers
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-class URITooLong(BadRequest):
-    code = 414
-    reason = "URI Too Long"
-
-
-class _TimedRequest(HTTPRequestParser):
-    """A request being read, which knows when its first byte came and refuses a request line
-    longer than MAX_REQUEST_LINE_BYTES (414) before reading the rest."""
-
-    def __init__(self, adj: Adjustments) -> None:
-        super().__init__(adj)
-        self.first_byte_at = time.monotonic()
-        self.start: bytes = b""  # the first bytes, to tell an API request from a page
-        self.line_read = False  # the request line has arrived, within its limit
-
-    def received(self, data: bytes) -> int:
-        if not self.line_read and not self.completed:
-            head = self.header_plus + data  # scanned only until the request line is in
-            self.start = head[:64]
-            line_end = head.find(b"\n")
-            self.line_read = 0 <= line_end <= MAX_REQUEST_LINE_BYTES
-            if line_end > MAX_REQUEST_LINE_BYTES or (
-                line_end < 0 and len(head) > MAX_REQUEST_LINE_BYTES
-            ):
-                self.parse_header(b"GET / HTTP/1.0\r\n")
-                self.error = URITooLong("")
-                self.completed = True
-                return len(data)
-        return int(super().received(data))
-
-
-class _RefusalAnswer(ErrorTask):
-    """A request waitress refused before the app saw it (400, 413, 414, 431, 501): the status
-    and why, as JSON for the API (`{"error", "message", "details"}`) and a short page otherwise."""
-
-    def execute(self) -> None:
-        request: Any = self.request  # (the stub says an Error; it is the request refused)
-        error = request.error
-        # An app that failed is answered with a fresh request: the one it served is first.
-        served = self.channel.requests[0] if self.channel.requests else request
-        if error.code >= 500:
-            message = "The server failed while answering; the error is in its log."
-        else:
-            message = _REFUSALS.get(error.code) or f"The request could not be read: {error.body}."
-        if isinstance(served, _TimedRequest) and b" /api/" in served.start:
-            content_type = "application/json"
-            code = error.reason.lower().replace(" ", "_")
-            body = json.dumps({"error": code, "message": message, "details": []}).encode()
-        else:
-            content_type = "text/html; charset=utf-8"
-            text = html.escape(message)
-            body = (
-                f"<!doctype html><html lang=en><meta charset=utf-8><title>{error.code} "
-                f"{html.escape(error.reason)}</title><h1>{error.code} {html.escape(error.reason)}"
-                f"</h1><p>{text}</p></html>"
-            ).encode()
-        self.status = f"{error.code} {error.reason}"
-        self.response_headers = [*self.response_headers, ("Content-Type", content_type)]
-        self.set_close_on_finish()
-        self.content_length = len(body)
-        self.write(body)
-
-
-_REFUSALS = {
-    413: "The request's body is larger than this server accepts.",
-    414: f"The address is longer than {MAX_REQUEST_LINE_BYTES:,} bytes: send fewer or shorter "
-    "filters.",
-    431: f"The request's headers are larger than {MAX_HEADER_BYTES // 1024} KiB.",
-}
-
-
-class _Channel(HTTPChannel):
-    parser_class = _TimedRequest
-    error_task_class = _RefusalAnswer
-    server: _Server
-
-    def readable(self) -> bool:
-        """Read no new request once the worker is stopping (see `BufferingWorker._finish`)."""
-        return not self.server.stopping and bool(super().readable())
-
-
-class _Server(TcpWSGIServer):
-    """Waitress's server on a socket gunicorn bound, which also cuts off slow requests."""
-
-    channel_class = _Channel
-    request_timeout = DEFAULT_REQUEST_TIMEOUT_S
-    stopping = False
-
-    def maintenance(self, now: float) -> None:
-        """Close what waitress's idle timeout leaves open: a request still arriving after the
-        request timeout, and an answer whose thread waits for a client that has read nothing
-        for the idle timeout (past the high-water mark a thread waits for the client to read;
-        closing wakes it, and it stops)."""
-        super().maintenance(now)  # type: ignore[arg-type]  # (the stub says int; it is time.time())
-        cutoff = time.monotonic() - self.request_timeout
-        stalled_since = now - self.adj.channel_timeout
-        open_channels: dict[int, HTTPChannel] = self.active_channels  # type: ignore[assignment]
-        for channel in list(open_channels.values()):
-            partial = channel.request
-            arriving_too_long = (
-                isinstance(partial, _TimedRequest)
-                and not channel.requests
-                and partial.first_byte_at < cutoff
-            )
-            stalled = (
-                bool(channel.requests)
-                and channel.total_outbufs_len >= self.adj.outbuf_high_watermark
-                and channel.last_activity < stalled_since
-            )
-            if arriving_too_long:
-                channel.will_close = True  # closed when next writable (nothing is queued)
-            elif stalled:
-                channel.handle_close()  # its socket will not turn writable: close it now
 
 
 def _connection_limit(listeners: int) -> int:
@@ -209,7 +102,7 @@ def _adjustments(threads: int, max_body_bytes: int, listeners: int) -> Adjustmen
 class Serving:
     """Waitress on some listening sockets: its servers, their connections and its threads."""
 
-    servers: list[_Server]
+    servers: list[Server]
     channels: dict[int, Any]
     dispatcher: ThreadedTaskDispatcher
 
@@ -222,7 +115,7 @@ class Serving:
         dispatcher.set_thread_count(threads)
         channels: dict[int, Any] = {}
         servers = [
-            _Server(
+            Server(
                 app, channels, _sock=listener, dispatcher=dispatcher, adj=adjustments,
                 bind_socket=False,
                 sockinfo=(listener.family, listener.type, listener.proto, None),
@@ -230,8 +123,10 @@ class Serving:
             for listener in sockets
         ]  # fmt: skip
         request_timeout = float(setting("REQUEST_TIMEOUT", DEFAULT_REQUEST_TIMEOUT_S))
+        min_send_rate = float(setting("MIN_SEND_RATE", DEFAULT_MIN_SEND_RATE))
         for server in servers:
             server.request_timeout = request_timeout
+            server.min_send_rate = min_send_rate
         return cls(servers, channels, dispatcher)
 
     def step(self, timeout: float = LOOP_TICK_S) -> None:
@@ -266,7 +161,7 @@ class BufferingWorker(Worker):  # type: ignore[misc]
             server.stopping = True
             server.del_channel()  # gunicorn's master keeps the listening socket itself
         for channel in list(serving.channels.values()):
-            idle = isinstance(channel, _Channel) and not channel.requests
+            idle = isinstance(channel, Channel) and not channel.requests
             if idle and not channel.total_outbufs_len:
                 channel.handle_close()
         deadline = time.monotonic() + (max(1.0, self.cfg.graceful_timeout - 2) if drain else 0)

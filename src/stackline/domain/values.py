@@ -97,7 +97,7 @@ _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f/$.?#][^\s\x00-\x1f\x7f]*", re.IGN
 def _url(value: str) -> str:
     if not _URL.fullmatch(value):
         raise ValueError("must be an http(s):// URL without spaces")
-    return value
+    return _visible(value)
 
 
 Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_url)]

@@ -13,8 +13,19 @@ from stackline import __version__
 from stackline.config import DEFAULT_LOCK_TIMEOUT_S, parsed, settings_from_environment
 from stackline.services.clock import clock_from_setting
 from stackline.services.runtime import open_database
-from stackline.web import api, auth, context, errors, health, http_caching, pages, security
-from stackline.web.extensions import csrf, limiter, login_manager
+from stackline.web import (
+    answer_identity,
+    api,
+    auth,
+    context,
+    errors,
+    health,
+    http_caching,
+    limits,
+    pages,
+    security,
+)
+from stackline.web.extensions import csrf, limiter, login_manager, rate_limit_storage_options
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
@@ -32,7 +43,12 @@ DEFAULTS: dict[str, Any] = {
     "MIGRATE_ON_START": True,
     "LOCK_TIMEOUT": DEFAULT_LOCK_TIMEOUT_S,  # seconds a write waits for the lock, then 503
     "MAX_EXPORTS": 4,  # exports streaming at once per process; past it 429 with Retry-After
-    "CLOCK": None,  # a Clock, or an ISO moment (STACKLINE_CLOCK) that freezes time
+    "MAX_EXPENSIVE_READS": 2,  # known_on, graphs, trends, company pages at once per process
+    "MAX_REPLAYED_EVENTS": 20_000,  # a known_on read on a longer log is a 413
+    "MAX_GRAPH_NODES": 5_000,  # a larger graph on the API is a 413 (ask for a neighbourhood)
+    "MAX_GRAPH_PAGE_NODES": 600,  # … and on the /graph page
+    "CLOCK": None,  # a Clock object, or an ISO moment (STACKLINE_CLOCK) that freezes time
+    "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,  # the API answer cache's budget, per process
 }
 
 
@@ -49,6 +65,10 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.config.from_mapping(DEFAULTS)
     app.config.update(settings_from_environment())
     app.config.update(parsed(config or {}))
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS",
+        rate_limit_storage_options(str(app.config["RATELIMIT_STORAGE_URI"])),
+    )
     _require_secret(app)
     database = open_database(
         app.config["DATABASE_URL"],
@@ -59,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.extensions["stackline.clock"] = clock_from_setting(app.config["CLOCK"])
 
     context.init_app(app)
+    limits.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -69,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     pages.init_app(app)
     app.register_blueprint(health.bp)
     api.init_app(app)
+    answer_identity.init_app(app)  # last: it reads every route's declared parameters
     return app
 
 

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from limits.errors import StorageError
 from werkzeug.wrappers import Response
 
 from stackline.services import accounts
@@ -53,6 +54,21 @@ def _load_editor(user_id: str) -> Editor | None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_error_handler(StorageError, _limit_store_unreachable)
+
+
+STORE_RETRY_AFTER_S = 30
+
+
+def _limit_store_unreachable(_error: StorageError) -> tuple[str, int, dict[str, str]]:
+    """Sign-in counts attempts in a store (Redis when several processes serve); when it cannot
+    be reached, no attempt can be counted, so none is let through: 503, in words."""
+    message = (
+        "Signing in is unavailable: the store that counts sign-in attempts cannot be reached. "
+        f"Try again in {STORE_RETRY_AFTER_S} seconds."
+    )
+    page = render_template("error.html", status=503, message=message)
+    return page, 503, {"Retry-After": str(STORE_RETRY_AFTER_S)}
 
 
 def _login_limit() -> str:

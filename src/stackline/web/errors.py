@@ -4,6 +4,8 @@ maps to lives here alone."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask, Response, jsonify, render_template, request
 
 from stackline.domain.errors import (
@@ -16,12 +18,22 @@ from stackline.domain.errors import (
 from stackline.services.parameters import BadParameter
 from stackline.store.failures import StoreUnavailable
 
+
+@dataclass
+class TooLarge(StacklineError):
+    """An answer too large, or too costly, to compose (`web.limits`); the problems say what to
+    ask instead."""
+
+    code: str = "too_large"
+
+
 STATUSES: tuple[tuple[type[StacklineError], int], ...] = (
     (BadParameter, 400),
     (MalformedDocument, 400),
     (UnknownCompany, 404),
     (ConflictingEvent, 409),
     (InvalidEvent, 422),
+    (TooLarge, 413),
 )
 
 

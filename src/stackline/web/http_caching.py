@@ -1,11 +1,11 @@
 """Conditional GETs and CORS for every read (DESIGN §8).
 
-Every page and API answer is a function of the code, the log, the URL, today's date (the
-default `as_of`) and who asks, and the log only grows. So a GET answer's `ETag` is a hash of the
-version, the log's head `seq`, the full URL, today's date and the viewer (signed-in editor and their session's CSRF
-token, or a bearer token's presence), known before the view runs: a matching `If-None-Match`
-is answered 304 without composing anything. When reads are not public the check waits until
-the view's own authentication has run, so a 304 never answers a client a 200 would refuse.
+A GET answer's `ETag` is a hash of its identity (`answer_identity`: the code, the log's head,
+the URL in a normal form, today's date, who asks, and the host when no public URL is set),
+known before the view runs: a matching `If-None-Match` is answered 304 without composing
+anything. The API answer cache keys on the same identity. When reads are not public the check
+waits until the view's own authentication has run, so a 304 never answers a client a 200
+would refuse.
 
 Forms (which carry a fresh event id and CSRF token), sign-in pages, health checks and answers
 with a flashed message are never tagged. Public reads of the API and the feed send
@@ -14,14 +14,10 @@ with a flashed message are never tagged. Public reads of the API and the feed se
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
-from stackline import __version__
-from stackline.services.stacks import log_head
-from stackline.web.context import database, today
+from stackline.web.answer_identity import entity_tag
 
 UNTAGGED_ENDPOINTS = frozenset(
     {
@@ -36,7 +32,6 @@ UNTAGGED_ENDPOINTS = frozenset(
     }
 )
 CORS_PREFIXES = ("/api/", "/feed.atom")
-CODE_ONLY_PATHS = ("/api/v1/openapi.json", "/api/v1/schemas/")
 EXPOSED_HEADERS = "ETag, Content-Disposition"
 
 
@@ -45,34 +40,12 @@ def init_app(app: Flask) -> None:
     app.after_request(_tag)
 
 
-def current_head() -> int:
-    """The log's head `seq`, read once per request."""
-    if "log_head" not in g:
-        g.log_head = log_head(database())
-    head: int = g.log_head
-    return head
-
-
 def _entity_tag() -> str | None:
     if request.method not in ("GET", "HEAD") or request.endpoint in UNTAGGED_ENDPOINTS:
         return None
     if request.endpoint is None or session.get("_flashes"):
         return None
-    viewer = ""
-    if current_user.is_authenticated:
-        viewer = f"{current_user.get_id()}:{session.get('csrf_token', '')}"
-    # Every answer changes with the code; all but the OpenAPI document and the export schema
-    # with the log too.
-    head = "" if request.path.startswith(CODE_ONLY_PATHS) else str(current_head())
-    parts = (
-        __version__,
-        head,
-        request.full_path,
-        today().isoformat(),
-        viewer,
-        "bearer" if request.authorization else "",
-    )
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return entity_tag()
 
 
 def _answer_not_modified() -> Response | None:

@@ -26,7 +26,7 @@ from stackline.store.units_of_work import Reading, Writing
 LAUNCH_TYPES = tuple(name for name, entry in REGISTRY.items() if entry.launches)
 
 
-def company_names(uow: Reading) -> dict[str, str]:
+def names_of_companies(uow: Reading) -> dict[str, str]:
     """Folded name or alias → company slug, for every name and alias ever recorded."""
     found: dict[str, str] = {}
     for company, key in uow.connection.execute(
@@ -56,8 +56,13 @@ class StoredLaunch:
 def asset_launches(uow: Reading) -> Iterator[StoredLaunch]:
     """Every live launch in the log, in `seq` order."""
     query = (
-        select(events.c.type, events.c.unit, events.c.occurred_on, events.c.payload,
-               events.c.origin_dataset)  # fmt: skip
+        select(
+            events.c.type,
+            events.c.unit,
+            events.c.occurred_on,
+            events.c.payload,
+            events.c.origin_dataset,
+        )  # fmt: skip
         .where(events.c.type.in_(LAUNCH_TYPES), events.c.id.not_in(select(voids.c.event_id)))
         .order_by(events.c.seq)
     )
@@ -97,8 +102,14 @@ def dataset_events(uow: Reading, datasets: list[str]) -> list[DatasetEvent]:
     voider = events.alias("voider")
     query = (
         select(
-            events.c.id, events.c.type, events.c.occurred_on, events.c.confidence,
-            events.c.payload, events.c.origin_dataset, events.c.origin_key, voids.c.voided_by,
+            events.c.id,
+            events.c.type,
+            events.c.occurred_on,
+            events.c.confidence,
+            events.c.payload,
+            events.c.origin_dataset,
+            events.c.origin_key,
+            voids.c.voided_by,
             voider.c.origin_dataset.label("voider_origin"),
         )  # fmt: skip
         .outerjoin(voids, voids.c.event_id == events.c.id)
@@ -108,8 +119,14 @@ def dataset_events(uow: Reading, datasets: list[str]) -> list[DatasetEvent]:
     )
     return [
         DatasetEvent(
-            row.id, row.type, row.occurred_on, row.confidence, orjson.loads(row.payload),
-            row.origin_dataset, row.origin_key, row.voided_by,
+            row.id,
+            row.type,
+            row.occurred_on,
+            row.confidence,
+            orjson.loads(row.payload),
+            row.origin_dataset,
+            row.origin_key,
+            row.voided_by,
             row.voided_by is not None and row.voider_origin is None,
         )  # fmt: skip
         for row in uow.connection.execute(query)
@@ -120,7 +137,8 @@ def record_run(uow: Writing, run: dict[str, Any]) -> int:
     """Keep the record of one import (its files, counts and the seqs it wrote)."""
     values = {**run, "files": _json(run["files"]), "report": _json(run["report"])}
     result = uow.connection.execute(insert(dataset_runs).values(**values))
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    return int(key[0]) if key else 0
 
 
 def runs(uow: Reading, limit: int = 50) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from stackline.web.api import (
 )
 from stackline.web.api import writes as _writes  # noqa: F401  (adds POST /events to events.bp)
 from stackline.web.api.answers import json_answer
+from stackline.web.api.auth import require_reader
 from stackline.web.api.models import ErrorBody
 from stackline.web.api.spec import PREFIX
 from stackline.web.extensions import csrf, limiter
@@ -43,4 +44,5 @@ def init_app(app: OpenAPI) -> None:
 
 
 def _openapi_document(app: OpenAPI) -> Response:
+    require_reader()  # private reads close the description of the API too
     return json_answer(app.api_doc)

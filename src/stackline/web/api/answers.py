@@ -9,6 +9,7 @@ import orjson
 from flask import Response, current_app
 
 from stackline.services.event_formats import csv_lines
+from stackline.web.api.byte_order import marked
 
 
 def json_answer(data: Any, status: int = 200) -> Response:
@@ -23,11 +24,13 @@ def _other(value: Any) -> Any:
     return current_app.json.default(value)  # type: ignore[attr-defined]
 
 
-def csv_answer(header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
-    """RFC 4180 text (UTF-8, CRLF line ends, a header row), offered as a download; a cell a
-    spreadsheet would run as a formula gets a leading `'`."""
+def csv_answer(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str, bom: bool = False
+) -> Response:
+    """RFC 4180 text (UTF-8, CRLF line ends, a header row, with `bom` a byte order mark first),
+    offered as a download; a cell a spreadsheet would run as a formula gets a leading `'`."""
     return current_app.response_class(
-        "".join(csv_lines(header, rows)),
+        "".join(marked(csv_lines(header, rows), bom)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -18,8 +18,9 @@ from stackline.services import event_formats, parameters, timeline
 from stackline.web.api import spec
 from stackline.web.api.answers import csv_answer, json_answer
 from stackline.web.api.auth import require_reader
+from stackline.web.api.byte_order import EventsCsvQuery
 from stackline.web.api.models import EventsPage, EventTypesAnswer, TimelineEvent
-from stackline.web.api.params import EventPath, EventsQuery, FilterQuery
+from stackline.web.api.params import EventPath, FilterQuery
 from stackline.web.context import database
 
 bp = APIBlueprint(
@@ -52,7 +53,7 @@ def event_filter(query: FilterQuery, include_voided: bool) -> EventFilter:
     security=spec.PUBLIC_OR_BEARER,
     responses=spec.responses(bp, EventsPage, "A page of events", *spec.READ_ERRORS, 404, csv=True),
 )
-def list_events(query: EventsQuery) -> Response:
+def list_events(query: EventsCsvQuery) -> Response:
     """Events matching the filters, in `seq` order or by effective date, a page at a time
     (follow `next_cursor`; in `seq` order `next_after_seq` works too)."""
     chosen = event_filter(query, query.include_voided)
@@ -62,7 +63,7 @@ def list_events(query: EventsQuery) -> Response:
     page = timeline.list_events(database(), chosen, after, query.limit, order=query.sort)
     if query.format == "csv":
         rows = map(event_formats.event_cells, page.events)
-        return csv_answer(event_formats.EVENT_COLUMNS, rows, "stackline-events.csv")
+        return csv_answer(event_formats.EVENT_COLUMNS, rows, "stackline-events.csv", query.marked)
     return json_answer({
         "events": page.events,
         "next_after_seq": page.next_after_seq if query.sort == "seq" else None,

@@ -19,9 +19,9 @@ from flask_openapi3.types import ResponseDict
 from stackline.services import timeline
 from stackline.web.api import spec
 from stackline.web.api.auth import require_reader
+from stackline.web.api.byte_order import ExportCsvQuery, marked
 from stackline.web.api.events import event_filter
 from stackline.web.api.models import ExportDocument, TimelineJSDocument
-from stackline.web.api.params import ExportQuery
 from stackline.web.context import clock, streaming_database
 from stackline.web.errors import json_error
 
@@ -83,7 +83,7 @@ def _export_responses() -> ResponseDict:
 
 
 @bp.get("/export", operation_id="exportEvents", responses=_export_responses())
-def export(query: ExportQuery) -> Response:
+def export(query: ExportCsvQuery) -> Response:
     """The events matching the filters as a download, streamed in `seq` order.
 
     `format=stackline` writes the stackline-timeline document (GET /schemas/export.json
@@ -110,6 +110,8 @@ def export(query: ExportQuery) -> Response:
         slots.release()
         raise
     filename, mimetype = FILENAMES[query.format]
+    if query.format == "csv":
+        chunks = marked(chunks, query.marked)
     response = Response(
         stream_with_context(chunks),
         mimetype=mimetype,

@@ -14,10 +14,11 @@ from stackline.services.integration import Integration
 from stackline.web.api import spec
 from stackline.web.api.answers import csv_answer, json_answer
 from stackline.web.api.auth import require_reader
+from stackline.web.api.byte_order import IntegrationCsvQuery
 from stackline.web.api.models import IntegrationAnswer
-from stackline.web.api.params import IntegrationQuery
 from stackline.web.api.tables import INTEGRATION_HEADER, presence_cells
 from stackline.web.context import database, today
+from stackline.web.limits import expensive_read
 
 bp = APIBlueprint(
     "api_integration",
@@ -38,10 +39,12 @@ bp.before_request(require_reader)
         "Each company's presence over time",
         *spec.READ_ERRORS,
         404,
+        *spec.EXPENSIVE_READ_ERRORS,
         csv=True,
     ),
 )
-def integration_over_time(query: IntegrationQuery) -> Response:
+@expensive_read()
+def integration_over_time(query: IntegrationCsvQuery) -> Response:
     """Each company's presence per layer on `from`, then one change for each day it changed up
     to `to`, with the events that caused it: the companies named, or every one that exists
     without a parent on some day of the range. `format=csv` gives one row per change. A range
@@ -56,7 +59,7 @@ def integration_over_time(query: IntegrationQuery) -> Response:
     )
     if query.format == "csv":
         name = f"stackline-integration-{found.start}-{found.end}.csv"
-        return csv_answer(INTEGRATION_HEADER, _csv_rows(found), name)
+        return csv_answer(INTEGRATION_HEADER, _csv_rows(found), name, query.marked)
     return json_answer(found.as_dict())
 
 

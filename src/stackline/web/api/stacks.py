@@ -10,16 +10,12 @@ from stackline.services import parameters, stacks
 from stackline.web.api import spec
 from stackline.web.api.answers import csv_answer, json_answer
 from stackline.web.api.auth import require_reader
+from stackline.web.api.byte_order import MatrixCsvQuery
 from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, StackAnswer
-from stackline.web.api.params import (
-    CompaniesQuery,
-    CompanyPath,
-    DiffQuery,
-    MatrixQuery,
-    StackQuery,
-)
+from stackline.web.api.params import CompaniesQuery, CompanyPath, DiffQuery, StackQuery
 from stackline.web.api.tables import MATRIX_HEADER, presence_cells
 from stackline.web.context import database, today
+from stackline.web.limits import expensive_read
 
 bp = APIBlueprint(
     "api_stacks",
@@ -48,8 +44,16 @@ def list_companies(query: CompaniesQuery) -> Response:
 @bp.get(
     "/companies/<slug>/stack",
     operation_id="getCompanyStack",
-    responses=spec.responses(bp, StackAnswer, "The company's four layers", *spec.READ_ERRORS, 404),
+    responses=spec.responses(
+        bp,
+        StackAnswer,
+        "The company's four layers",
+        *spec.READ_ERRORS,
+        404,
+        *spec.EXPENSIVE_READ_ERRORS,
+    ),
 )
+@expensive_read()
 def company_stack(path: CompanyPath, query: StackQuery) -> Response:
     """One company's stack as of a day, optionally as it was known at an earlier moment."""
     as_of = parameters.day_until(query.as_of, "as_of", today())
@@ -61,9 +65,15 @@ def company_stack(path: CompanyPath, query: StackQuery) -> Response:
     "/companies/<slug>/diff",
     operation_id="getCompanyDiff",
     responses=spec.responses(
-        bp, DiffAnswer, "What changed between the days", *spec.READ_ERRORS, 404
+        bp,
+        DiffAnswer,
+        "What changed between the days",
+        *spec.READ_ERRORS,
+        404,
+        *spec.EXPENSIVE_READ_ERRORS,
     ),
 )
+@expensive_read()
 def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     """Entries added, removed and changed between two days, and the events between them."""
     before = parameters.day_until(query.from_, "from", today())
@@ -77,15 +87,21 @@ def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     "/stack",
     operation_id="getMatrix",
     responses=spec.responses(
-        bp, MatrixAnswer, "Companies ranked by integration", *spec.READ_ERRORS, csv=True
+        bp,
+        MatrixAnswer,
+        "Companies ranked by integration",
+        *spec.READ_ERRORS,
+        *spec.EXPENSIVE_READ_ERRORS,
+        csv=True,
     ),
 )
-def matrix(query: MatrixQuery) -> Response:
+@expensive_read()
+def matrix(query: MatrixCsvQuery) -> Response:
     """Every company's presence per layer on a day, the most integrated first."""
     as_of = parameters.day_until(query.as_of, "as_of", today())
     known_on = parameters.known_on(query.known_on)
     rows = stacks.matrix_of(database(), as_of, known_on, query.include_subsidiaries).rows
     if query.format == "csv":
         table = ([row.slug, row.name, row.parent, *presence_cells(row.presence)] for row in rows)
-        return csv_answer(MATRIX_HEADER, table, f"stackline-matrix-{as_of}.csv")
+        return csv_answer(MATRIX_HEADER, table, f"stackline-matrix-{as_of}.csv", query.marked)
     return json_answer({"as_of": as_of.isoformat(), "companies": [row.as_dict() for row in rows]})

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from stackline.domain.values import LAYERS
 from stackline.services import companies, parameters
 from stackline.web.context import database, today
+from stackline.web.limits import expensive_read
 from stackline.web.pages import bp
 from stackline.web.pages.charts import layer_chart
 from stackline.web.pages.formatting import page_position
@@ -19,6 +20,7 @@ from stackline.web.pages.time_travel import Steps
 
 
 @bp.get("/companies/<slug>")
+@expensive_read(always=True)
 def company(slug: str) -> Response | str:
     args = request.args
     as_of = parameters.day_until(args.get("as_of"), "as_of", today())

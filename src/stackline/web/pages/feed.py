@@ -4,6 +4,10 @@ Written with the standard library's ElementTree, which escapes every text and at
 entry's id is `urn:uuid:<event id>` (stable across servers), `updated` its `recorded_at`, and its
 link the event page. Retractions and corrections are entries of their own, so a reader following
 the feed learns when an earlier entry stopped being true.
+
+Its links are absolute, built on `STACKLINE_PUBLIC_URL` when it is set; otherwise on the host the
+request names, which is then part of the feed's ETag (`http_caching`), so a feed fetched under
+one host name is never confirmed as fresh under another.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 
 from stackline.domain.documents import format_timestamp
 from stackline.domain.money import describe_money
@@ -37,7 +41,7 @@ def atom_feed() -> Response:
 def _feed(events: list[dict[str, Any]], query: dict[str, str]) -> ElementTree.Element:
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed")
-    self_url = url_for("pages.atom_feed", _external=True, **query)
+    self_url = _absolute("pages.atom_feed", **query)
     described = ", ".join(f"{key} {value}" for key, value in query.items())
     _text(feed, "id", self_url)
     _text(feed, "title", "Stackline: new events" + (f" ({described})" if described else ""))
@@ -45,7 +49,7 @@ def _feed(events: list[dict[str, Any]], query: dict[str, str]) -> ElementTree.El
     newest = events[0]["recorded_at"] if events else format_timestamp(clock().now())
     _text(feed, "updated", newest)
     _link(feed, self_url, "self", "application/atom+xml")
-    _link(feed, url_for("pages.timeline_page", _external=True, sort="-date", **query), "alternate")
+    _link(feed, _absolute("pages.timeline_page", sort="-date", **query), "alternate")
     author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "Stackline")
     _text(feed, "generator", "Stackline")
@@ -60,12 +64,19 @@ def _entry(event: dict[str, Any]) -> ElementTree.Element:
     _text(entry, "title", f"{event['occurred_on']}: {event['summary']}")
     _text(entry, "updated", event["recorded_at"])
     _text(entry, "published", event["recorded_at"])
-    _link(entry, url_for("pages.event_page", event_id=event["id"], _external=True), "alternate")
+    _link(entry, _absolute("pages.event_page", event_id=event["id"]), "alternate")
     for term in (event["type"], event.get("layer"), *(event.get("companies") or ())):
         if term:
             ElementTree.SubElement(entry, f"{{{ATOM}}}category", term=term)
     _text(entry, "summary", _summary(event))
     return entry
+
+
+def _absolute(endpoint: str, **values: Any) -> str:
+    public: str | None = current_app.config.get("PUBLIC_URL")
+    if public:
+        return public + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
 
 
 def _summary(event: dict[str, Any]) -> str:

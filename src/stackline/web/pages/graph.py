@@ -7,6 +7,7 @@ from flask import render_template, request
 from stackline.domain.graph import Graph
 from stackline.services import parameters, supply_chain, timeline
 from stackline.web.context import database, today
+from stackline.web.limits import expensive_read, require_a_drawable_graph, require_a_small_graph
 from stackline.web.pages import bp
 from stackline.web.pages.graph_layout import (
     EDGE_KINDS,
@@ -25,10 +26,14 @@ EDGE_WORDS = {
 
 
 @bp.get("/graph")
+@expensive_read(always=True)
 def graph_page() -> str:
     as_of = parameters.day_until(request.args.get("as_of"), "as_of", today())
     company = (request.args.get("company") or "").strip() or None
-    graph = supply_chain.graph_of(database(), as_of, None, company)
+    require_a_drawable_graph(as_of, company, page=True)
+    graph = require_a_small_graph(
+        supply_chain.graph_of(database(), as_of, None, company), page=True
+    )
     steps = timeline.event_steps(database(), as_of)
     return render_template(
         "graph.html",

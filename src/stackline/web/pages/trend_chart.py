@@ -14,7 +14,9 @@ matters); a template draws the result with CSS classes. The rules:
 - The leaders of a day are the existing companies with the most owned layers, ties broken by
   covered layers; all still tied lead together, named in name order. A band spans a run of days
   with the same leaders, even when their values change within it (it then gives their peak and
-  `steady=False`); days on which no company exists, or none holds a layer, have no band.
+  `steady=False`); days on which no company exists, or none holds a layer, have no band. A band
+  lists every leader; its text and tooltip name the first `MAX_NAMED_LEADERS` and count the rest
+  (on a long log hundreds of companies can tie at one layer).
 - Day d starts at `x(d)` and `end` ends at the plot's right edge, so every day is equally wide.
   Ranges of 36 months or more get year ticks ("2019") every 1, 2, 5, 10, 20, … years, at most
   `MAX_YEAR_TICKS`; 12 to 35 months get calendar quarters, shorter ranges months, labelled
@@ -24,7 +26,7 @@ matters); a template draws the result with CSS classes. The rules:
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import MAXYEAR, date, timedelta
@@ -41,6 +43,7 @@ CHAR_WIDTH, TEXT_PADDING, ELLIPSIS = 7.0, 6.0, "…"  # a 12 px font's average a
 MAX_YEAR_TICKS, YEAR_STEPS = 10, (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ONE_DAY = timedelta(days=1)
+MAX_NAMED_LEADERS = 12
 
 
 @dataclass(frozen=True)
@@ -262,17 +265,36 @@ def _number(value: float) -> str:
 
 def _leader_periods(rows: Sequence[Row], axis: _Axis) -> tuple[LeaderPeriod, ...]:
     by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.slug))
-    # Nobody's values change between two segment starts, so each such stretch has one set of leaders.
-    days = sorted({segment.start for row in rows for segment in row.segments})
+    place = {row.slug: index for index, row in enumerate(by_name)}
+    # Nobody's values change between two segment starts, so each such stretch has one set of
+    # leaders. Walk the starts in order, keeping who holds which values (a segment lasts until
+    # the row's next one begins): each day costs its changes, not every row.
+    starting: defaultdict[date, list[tuple[Row, Segment]]] = defaultdict(list)
+    for row in rows:
+        for segment in row.segments:
+            starting[segment.start].append((row, segment))
+    days = sorted(starting)
     if not days:
         return ()
+    held: dict[str, tuple[int, int]] = {}
+    holders: defaultdict[tuple[int, int], set[str]] = defaultdict(set)
     runs: list[_Run] = []
+    leaders: tuple[Row, ...] = ()
     for first, last in zip(days, [*(day - ONE_DAY for day in days[1:]), axis.end], strict=True):
-        held = {row.slug: _held_on(row, first) for row in by_name}
-        lead = max((values for values in held.values() if values is not None), default=None)
+        touched = set()
+        for row, segment in starting[first]:
+            values = (segment.owned, segment.covered)
+            if row.slug in held:
+                holders[held[row.slug]].discard(row.slug)
+                touched.add(held[row.slug])
+            held[row.slug] = values
+            holders[values].add(row.slug)
+            touched.add(values)
+        lead = max((values for values, slugs in holders.items() if slugs), default=None)
         if lead is None or lead == (0, 0):  # nobody holds a layer yet: nobody leads
             continue
-        leaders = tuple(row for row in by_name if held[row.slug] == lead)
+        if lead in touched or not runs or runs[-1].leads[-1] != lead:
+            leaders = tuple(by_name[i] for i in sorted(place[slug] for slug in holders[lead]))
         if runs and runs[-1].leaders == leaders and runs[-1].end + ONE_DAY == first:
             runs[-1] = _Run(runs[-1].start, last, leaders, (*runs[-1].leads, lead))
         else:
@@ -288,16 +310,11 @@ class _Run:
     leads: tuple[tuple[int, int], ...]  # (owned, covered) of each stretch merged into the run
 
 
-def _held_on(row: Row, day: date) -> tuple[int, int] | None:
-    index = bisect_right(row.segments, day, key=lambda segment: segment.start) - 1
-    if index < 0:
-        return None
-    return row.segments[index].owned, row.segments[index].covered
-
-
 def _leader_period(run: _Run, axis: _Axis) -> LeaderPeriod:
     start, end = run.start, run.end
-    names = ", ".join(row.name for row in run.leaders)
+    named = [row.name for row in run.leaders[:MAX_NAMED_LEADERS]]
+    others = len(run.leaders) - len(named)
+    names = ", ".join(named) + (f" and {others:,} others" if others else "")
     owned, covered = max(run.leads)
     steady = len(set(run.leads)) == 1
     x, x_end = axis.x(start), axis.x_end(end)

@@ -8,6 +8,7 @@ from flask import render_template, request
 from stackline.domain.integration import CompanySeries
 from stackline.services import integration, parameters, supply_chain
 from stackline.web.context import database, today
+from stackline.web.limits import expensive_read
 from stackline.web.pages import bp
 from stackline.web.pages import trend_chart as chart
 from stackline.web.pages.plans import STATES
@@ -16,6 +17,7 @@ CHART_ROWS, MOST_CHART_ROWS = 25, 200
 
 
 @bp.get("/trends")
+@expensive_read(always=True)
 def trends() -> str:
     args = request.args
     end = parameters.day_until(args.get("to"), "to", today())
@@ -24,11 +26,14 @@ def trends() -> str:
     found = integration.integration(database(), start, end)
     series = [_chart_series(s) for s in found.series]
     drawn = chart.trend_chart(series, found.start, found.end)
+    shown = {row.slug for row in drawn.rows[:rows]}
     plans = supply_chain.plans_of(database(), end)
     return render_template(
         "trends.html",
         found=found,
+        table_series=[s for s in found.series if s.slug in shown],  # the CSV holds them all
         chart=drawn,
+        max_named=chart.MAX_NAMED_LEADERS,
         chart_rows=drawn.rows[:rows],
         axis_y=_axis_y(min(rows, len(drawn.rows))),
         chart_height=_axis_y(min(rows, len(drawn.rows))) + chart.AXIS_HEIGHT,
