@@ -62,7 +62,7 @@ def asset_launches(uow: Reading) -> Iterator[StoredLaunch]:
             events.c.occurred_on,
             events.c.payload,
             events.c.origin_dataset,
-        )  # fmt: skip
+        )
         .where(events.c.type.in_(LAUNCH_TYPES), events.c.id.not_in(select(voids.c.event_id)))
         .order_by(events.c.seq)
     )
@@ -111,7 +111,7 @@ def dataset_events(uow: Reading, datasets: list[str]) -> list[DatasetEvent]:
             events.c.origin_key,
             voids.c.voided_by,
             voider.c.origin_dataset.label("voider_origin"),
-        )  # fmt: skip
+        )
         .outerjoin(voids, voids.c.event_id == events.c.id)
         .outerjoin(voider, voider.c.id == voids.c.voided_by)
         .where(events.c.origin_dataset.in_(datasets))
@@ -128,7 +128,7 @@ def dataset_events(uow: Reading, datasets: list[str]) -> list[DatasetEvent]:
             row.origin_key,
             row.voided_by,
             row.voided_by is not None and row.voider_origin is None,
-        )  # fmt: skip
+        )
         for row in uow.connection.execute(query)
     ]
 
