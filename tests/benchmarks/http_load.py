@@ -59,7 +59,7 @@ def measure_http(database: Path, slugs: list[str], day: date, seconds: int) -> l
         "STACKLINE_SECRET_KEY": "bench",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "stackline", "serve", "--port", str(port), "--workers", "1", "--threads", "8"],
+        [sys.executable, "-m", "stackline", "serve", "--no-datasets", "--port", str(port), "--workers", "1", "--threads", "8"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

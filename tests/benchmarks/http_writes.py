@@ -47,7 +47,7 @@ class Served:
                                     text=True).stdout.strip()  # fmt: skip
         self.port = free_port()
         self.process = subprocess.Popen(
-            [*command, "serve", "--port", str(self.port), "--workers", str(workers),
+            [*command, "serve", "--no-datasets", "--port", str(self.port), "--workers", str(workers),
              "--threads", str(threads)],
             env=self.env, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip

@@ -142,9 +142,12 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_server(directory: Path, clock: str | None = None) -> Iterator[Server]:
+def running_server(
+    directory: Path, clock: str | None = None, datasets: bool = False
+) -> Iterator[Server]:
     """`stackline serve` on 127.0.0.1 with an editor made beforehand; stopped on exit.
-    With `clock` (an ISO moment), the server's "today" is fixed there."""
+    With `clock` (an ISO moment), the server's "today" is fixed there. The seed timeline alone
+    unless `datasets` (the bundled Epoch AI snapshot too, as a newcomer's first start)."""
     directory.mkdir(parents=True, exist_ok=True)
     env = _server_env(directory)
     if clock is not None:
@@ -156,7 +159,8 @@ def running_server(directory: Path, clock: str | None = None) -> Iterator[Server
     server = Server(f"http://127.0.0.1:{port}", directory, directory / "server.log", env)
     with server.log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*_stackline_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*_stackline_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+             *([] if datasets else ["--no-datasets"])],  # fmt: skip
             cwd=directory,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -191,7 +191,7 @@ class Deployment:
         """`stackline serve` on 127.0.0.1 (it migrates and seeds an empty database)."""
         return self.launch(
             self.command(
-                "serve", "--host", "127.0.0.1", "--port", "{port}",
+                "serve", "--host", "127.0.0.1", "--port", "{port}", "--no-datasets",
                 "--workers", str(workers), "--threads", str(threads),
             ),
             wait,

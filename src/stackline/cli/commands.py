@@ -291,11 +291,17 @@ def tokens_revoke(name: str) -> None:
     type=int,
     help="Processes; with more than one, set STACKLINE_RATELIMIT_STORAGE_URI to Redis.",
 )
-def serve(host: str, port: int, threads: int, workers: int) -> None:
-    """Migrate, load the seed into an empty database, and serve the web UI and API."""
+@click.option(
+    "--no-datasets",
+    is_flag=True,
+    help="Into an empty database, load the seed timeline only (not the bundled Epoch AI data).",
+)
+def serve(host: str, port: int, threads: int, workers: int, no_datasets: bool) -> None:
+    """Migrate, load the seed (and the bundled Epoch AI snapshot) into an empty database, and
+    serve the web UI and API."""
     from stackline.cli.server import run_server
 
-    run_server(host, port, threads, workers)
+    run_server(host, port, threads, workers, datasets=not no_datasets)
 
 
 def _login() -> str:

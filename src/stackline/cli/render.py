@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
+from typing import Any
 
 import click
 
@@ -29,6 +30,24 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+@contextmanager
+def growing_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar whose length is known only once work starts: `advance(step, total)`."""
+    if not sys.stderr.isatty():
+        yield lambda _step, _total: None
+        return
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
+        def advance(step: int, total: int) -> None:
+            if not bars:
+                bar = click.progressbar(length=total, label=label, file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(step)
+
+        yield advance
 
 
 def print_stack(stack: Stack) -> None:

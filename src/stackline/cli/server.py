@@ -16,7 +16,7 @@ from limits.storage import storage_from_string
 from sqlalchemy.engine import make_url
 
 from stackline.config import database_url, settings_from_environment
-from stackline.services.runtime import is_empty, load_seed, open_database
+from stackline.services.runtime import is_empty, load_bundled_datasets, load_seed, open_database
 from stackline.web.extensions import rate_limit_storage_options
 
 
@@ -80,7 +80,7 @@ def check_rate_limit_store(uri: str) -> None:
         sys.exit(1)
 
 
-def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
+def run_server(host: str, port: int, threads: int, workers: int = 1, datasets: bool = True) -> None:
     settings = settings_from_environment()  # a bad setting stops here, before any worker starts
     storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
     if workers > 1 and storage.startswith("memory://"):
@@ -97,6 +97,13 @@ def run_server(host: str, port: int, threads: int, workers: int = 1) -> None:
         if is_empty(engine):
             report = load_seed(engine)
             click.echo(f"loaded the seed timeline: {report.created} events", err=True)
+            if datasets:
+                loaded = load_bundled_datasets(engine)
+                click.echo(
+                    f"loaded Epoch AI's snapshot of {loaded.snapshot} (CC BY 4.0): "
+                    f"{loaded.written} events",
+                    err=True,
+                )
     finally:
         engine.dispose()
     ensure_secret(url)

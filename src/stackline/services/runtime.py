@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from stackline.config import DEFAULT_LOCK_TIMEOUT_S, database_url, setting
+from stackline.services.clock import SystemClock
+from stackline.services.datasets import ImportOptions, import_epoch
+from stackline.services.datasets.report import DatasetReport
 from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.recording import ImportReport, import_events
 from stackline.store.database import make_engine, upgrade
@@ -11,6 +16,7 @@ from stackline.store.rebuild import rebuild_if_stale
 from stackline.store.units_of_work import Database
 
 SEED_RECORDER = "stackline-seed"
+BUNDLED_SNAPSHOT = "2026-03-06"
 
 
 def open_database(
@@ -35,3 +41,16 @@ def load_seed(db: Database) -> ImportReport:
     """Import the packaged seed timeline (idempotent: a second load changes nothing)."""
     files = event_files([seed_directory()])
     return import_events(db, read_events(files), SEED_RECORDER)
+
+
+def bundled_snapshot() -> Path:
+    """The Epoch AI snapshot that ships beside the seed (with Epoch's licence note)."""
+    return seed_directory() / "datasets" / "epoch-ai" / BUNDLED_SNAPSHOT
+
+
+def load_bundled_datasets(db: Database) -> DatasetReport:
+    """Import the bundled Epoch AI snapshot: organizations no company is named by stay
+    unresolved (listed in the report), never registered."""
+    return import_epoch(
+        db, [bundled_snapshot()], ImportOptions(), SEED_RECORDER, SystemClock().now()
+    )

@@ -120,6 +120,12 @@ class LogWriter:
             self.flush()
         return None
 
+    def finish(self) -> None:
+        """Write what is pending and bring the presence projection up to date: the end of a
+        write made of several appends or groups."""
+        self.flush()
+        self.projector.finish()
+
     def flush(self) -> None:
         """Write the pending events and bring every projection up to date with them."""
         if not self.pending:

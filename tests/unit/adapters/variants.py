@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REAL_SNAPSHOT = Path(
-    os.environ.get("STACKLINE_EPOCH_SNAPSHOT", "/work/shared/data/epoch-ai/2026-03-06")
+    os.environ.get(
+        "STACKLINE_EPOCH_SNAPSHOT",
+        str(Path(__file__).parents[3] / "events" / "datasets" / "epoch-ai" / "2026-03-06"),
+    )
 )
 HARDWARE = "ml_hardware.csv"
 MODELS = "notable_ai_models.csv"

@@ -1,0 +1,104 @@
+"""Open data in: a dataset's snapshot imported into the log and kept in step with it (DESIGN §9.2).
+
+`import_epoch` reads Epoch AI's files through the adapter (`stackline.adapters.epoch`: rows →
+candidate events, nothing else), then, in one write transaction, makes each row's candidates
+into events of the log's companies and assets (`rows.py`), sets them against what earlier
+imports derived from the same row (`sync.py`), and appends each row's events together through
+the one write path: a row whose events break a §2 rule is skipped and listed with the rule, the
+rest of the import goes on. All of it is written, or (a malformed file, a dry run) none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from stackline.adapters.epoch import EpochReadError, read_epoch
+from stackline.domain.dates import PartialDate
+from stackline.domain.documents import format_timestamp
+from stackline.domain.errors import FieldProblem, MalformedDocument, StacklineError
+from stackline.services.datasets.log_view import LogView
+from stackline.services.datasets.reconcile import Reconciler
+from stackline.services.datasets.report import DatasetReport, FileReport
+from stackline.store.reads import datasets as dataset_reads
+from stackline.store.units_of_work import Database
+from stackline.store.writer import LogWriter
+
+EPOCH = "epoch-ai"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    snapshot: PartialDate | None = None
+    dry_run: bool = False
+    register_unknown: bool = False
+    retract_missing: bool = False
+    all_models: bool = False
+
+
+@dataclass
+class DatasetFailed(StacklineError):
+    """Files that cannot be read as a snapshot (named: file, line, column); nothing written."""
+
+    code: str = "bad_dataset"
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_epoch(
+    db: Database,
+    paths: Sequence[Path],
+    options: ImportOptions,
+    recorded_by: str,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> DatasetReport:
+    """Import an Epoch AI snapshot (the files in `paths`): the report of what it wrote, or, for
+    a dry run, would write."""
+    try:
+        reading = read_epoch(paths, options.snapshot, options.all_models)
+    except EpochReadError as error:
+        raise DatasetFailed(str(error), [FieldProblem("files", str(error))]) from None
+    report = DatasetReport(EPOCH, reading.snapshot.text, options.dry_run)
+    report.files = [
+        FileReport(f.path.name, f.dataset, f.sha256, f.rows, f.filtered_out) for f in reading.files
+    ]
+    datasets = sorted({f.dataset for f in reading.files} | {Reconciler.ORGANIZATIONS})
+    try:
+        with db.writing() as uow:
+            writer = LogWriter(uow, now)
+            first = writer.head.seq + 1
+            log = LogView.read(uow, datasets, reading.snapshot.end)
+            total = len(reading.candidates)
+            step = (lambda n: progress(n, total)) if progress is not None else None
+            Reconciler(reading, log, writer, report, options, recorded_by).run(step)
+            writer.finish()
+            if options.dry_run:
+                raise _DryRun
+            files = [{"name": f.file, "dataset": f.dataset, "sha256": f.sha256, "rows": f.rows}
+                     for f in report.files]  # fmt: skip
+            dataset_reads.record_run(uow, {
+                "dataset": EPOCH, "snapshot": reading.snapshot.text,
+                "recorded_at": format_timestamp(now), "recorded_by": recorded_by, "files": files,
+                "report": report.as_dict(), "first_seq": first, "last_seq": writer.head.seq,
+            })  # fmt: skip
+    except _DryRun:
+        pass
+    except StacklineError as error:
+        if isinstance(error, MalformedDocument | DatasetFailed):
+            raise
+        raise DatasetFailed(f"the import stopped: {error}", error.problems) from None
+    return report
+
+
+def runs(db: Database) -> list[dict[str, object]]:
+    """The dataset imports recorded, newest first."""
+    with db.reading() as uow:
+        return dataset_reads.runs(uow)
+
+
+__all__ = ["DatasetFailed", "ImportOptions", "import_epoch", "runs"]

@@ -1,0 +1,305 @@
+"""The reconciler: each row of a snapshot set against the log and appended through the one write
+path, row by row (a row's events stand or fall together: `LogWriter.append_group`).
+
+Rows go in the order their events need each other: chips, then models (trained on chips), then
+clusters and data centres (built with chips). A key an analyst corrected by hand (an event
+without origin voided one of its events) is settled: listed, never derived again. Keys an
+earlier import derived that this snapshot no longer has are listed, and retracted with
+`--retract-missing`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from stackline.adapters.epoch import Candidate, EpochReading, EventRef, Org
+from stackline.domain.catalog import REGISTRY
+from stackline.domain.catalog.registry import resolved_asset_names
+from stackline.domain.dates import PartialDate
+from stackline.domain.documents import parse_event
+from stackline.domain.errors import StacklineError
+from stackline.domain.units import asset_key
+from stackline.domain.values import fold_name
+from stackline.services.datasets.log_view import KnownAsset, LogView
+from stackline.services.datasets.report import DatasetReport, FileReport, RowNote
+from stackline.services.datasets.rows import OWNING_ROLES, Built, RowBuilder, Unresolved
+from stackline.services.datasets.sync import canonical_payload, event_id, same, slot
+from stackline.store.reads.datasets import DatasetEvent
+from stackline.store.writer import LogWriter
+
+# Chips first (models are trained on them, facilities built with them), then models, then data
+# centres (clusters on the same site attach to them), then clusters.
+ORDER = ("epoch-ai/ml-hardware", "epoch-ai/notable-ai-models", "epoch-ai/data-centers",
+         "epoch-ai/gpu-clusters")  # fmt: skip
+_EXPANSION_ROW = re.compile(r"^expansion-(\d+)$")
+
+
+class Reconciler:
+    ORGANIZATIONS = "epoch-ai/organizations"  # registrations of `--register-unknown`
+
+    def __init__(
+        self, reading: EpochReading, log: LogView, writer: LogWriter, report: DatasetReport,
+        options: Any, recorded_by: str,
+    ) -> None:  # fmt: skip
+        self.reading, self.log, self.writer, self.report = reading, log, writer, report
+        self.options, self.recorded_by = options, recorded_by
+        self.snapshot = reading.snapshot.text
+        self.rows = RowBuilder(log, self.snapshot, writer.state.holds_asset)
+        self.seen: set[tuple[str, str]] = set()  # the keys this snapshot has
+
+    def run(self, progress: Callable[[int], None] | None = None) -> None:
+        if self.options.register_unknown:
+            self._register_unknown()
+        for dataset in ORDER:
+            for candidate in _launches_first(self.reading.candidates_of(dataset)):
+                self._row(candidate)
+                if progress is not None:
+                    progress(1)
+        self._missing()
+
+    # --- one row ----------------------------------------------------------------------------
+    def _row(self, candidate: Candidate) -> None:
+        file = self.report.file_of(candidate.dataset, candidate.file.name)
+        note = _noter(candidate)
+        self.seen.add((candidate.dataset, candidate.key))
+        try:
+            built = self.rows.build(candidate)
+        except Unresolved as unresolved:
+            self.report.unresolved[unresolved.name].append(note(f"{unresolved.name} unresolved"))
+            file.skipped.append(note(f"the organization {unresolved.name!r} names no company"))
+            return
+        self._tally(built, file, note)
+        documents = self._synced(candidate, built, file, note)
+        if documents is None:
+            return
+        events = []
+        try:
+            events = [parse_event(document) for document in documents]
+        except StacklineError as error:
+            file.skipped.append(note(f"not a valid event: {error}"))
+            return
+        refused = self.writer.append_group(events, self.recorded_by)
+        if refused is not None:
+            file.skipped.append(note(f"breaks a rule: {refused}"))
+            return
+        self._count(documents, file)
+        self._know_assets(documents)
+
+    def _tally(self, built: Built, file: FileReport, note: Callable[[str], RowNote]) -> None:
+        if built.matched is not None:
+            file.matched += 1
+        file.conflicts.extend(note(text) for text in built.conflicts)
+        for dropped in built.dropped:
+            if dropped.user is not None:
+                self.report.unresolved_users[dropped.user] += 1
+            else:
+                file.dropped.append(note(f"{dropped.role}: {dropped.why}"))
+        self.report.same_group_users += built.same_group_users
+
+    def _synced(
+        self, candidate: Candidate, built: Built, file: FileReport,
+        note: Callable[[str], RowNote],
+    ) -> list[dict[str, Any]] | None:  # fmt: skip
+        """The row's documents with ids, origins and what they supersede; those unchanged left
+        out. None when an analyst settled one of the row's keys by hand."""
+        ids: dict[str, str] = {}  # role → the id of the event standing for it
+        slots: dict[str, str] = {}  # role → slot
+        written: list[dict[str, Any]] = []
+        for role, document in built.documents:
+            key = self._origin_key(candidate, role)
+            stored = self.log.by_key.get((candidate.dataset, key), [])
+            if any(event.voided_by_hand for event in stored):
+                file.settled.append(note(f"{key}: corrected by hand, not derived again"))
+                return None
+            payload = document["payload"]
+            reference = payload.get("partnership")
+            if isinstance(reference, EventRef):
+                if reference.role not in ids:
+                    continue  # its partnership was left out
+                payload["partnership"] = ids[reference.role]
+            payload = canonical_payload(document["type"], payload)
+            # As the write path will store it: an asset named by an alias under its own name.
+            entry = REGISTRY[document["type"]]
+            own_names = resolved_asset_names(entry, payload, self.writer.state.asset_name)
+            document["payload"] = own_names if own_names is not None else payload
+            target = slots.get(reference.role) if isinstance(reference, EventRef) else None
+            slots[role] = slot(document["type"], document["payload"], target)
+            live = self._live_slots(stored)
+            old = live.get(slots[role])
+            if old is not None and _announcement_stays(old, document, self.snapshot):
+                document["occurred_on"] = old.occurred_on
+            document["origin"] = {"dataset": candidate.dataset, "key": key,
+                                  "snapshot": self.snapshot}  # fmt: skip
+            if old is not None and same(
+                [old.type, old.occurred_on, old.confidence, old.payload],
+                [document["type"], document["occurred_on"], document["confidence"],
+                 document["payload"]],
+            ):  # fmt: skip
+                ids[role] = old.id
+                file.unchanged += 1
+                continue
+            supersedes = old.id if old is not None else None
+            document["supersedes"] = supersedes
+            document["id"] = event_id(candidate.dataset, key, document, supersedes)
+            ids[role] = document["id"]
+            written.append(document)
+        return written
+
+    def _live_slots(self, stored: list[DatasetEvent]) -> dict[str, DatasetEvent]:
+        by_id = {event.id: event for event in stored}
+        live: dict[str, DatasetEvent] = {}
+        for event in stored:
+            if event.voided_by is not None:
+                continue
+            target = by_id.get(str(event.payload.get("partnership")))
+            target_slot = slot(target.type, target.payload) if target is not None else None
+            live[slot(event.type, event.payload, target_slot)] = event
+        return live
+
+    def _origin_key(self, candidate: Candidate, role: str) -> str:
+        """A row's key; a data centre's timeline row is a key of its own (the centre, its n-th
+        row), so a re-dated row supersedes the row with the same n."""
+        row = _EXPANSION_ROW.match(role)
+        return f"{candidate.key} (row {row.group(1)})" if row else candidate.key
+
+    def _count(self, documents: list[dict[str, Any]], file: FileReport) -> None:
+        for document in documents:
+            if document.get("supersedes"):
+                file.superseded += 1
+            else:
+                file.created += 1
+
+    def _know_assets(self, documents: list[dict[str, Any]]) -> None:
+        """The assets this row launched, for the rows after it (a model trained on a chip)."""
+        for document in documents:
+            entry, p = REGISTRY[document["type"]], document["payload"]
+            if not entry.launches or entry.fixed_layer is None or entry.asset_field is None:
+                continue
+            layer, name = entry.fixed_layer.value, p[entry.asset_field]
+            unit = "asset:" + asset_key(p["company"], layer, name)
+            known = self.log.assets.by_unit.get(unit) or KnownAsset(
+                unit, p["company"], layer, name, False
+            )
+            status = entry.status_of(p) or "available"
+            known.launches.append((status, PartialDate.parse(document["occurred_on"])))
+            self.log.assets.know(known, *(p.get("aliases") or ()))
+
+    # --- keys gone ------------------------------------------------------------------------
+    def _missing(self) -> None:
+        read = {f.dataset for f in self.reading.files}
+        for (dataset, key), stored in sorted(self.log.by_key.items()):
+            if (
+                dataset not in read
+                or (dataset, key) in self.seen
+                or _in_seen(key, dataset, self.seen)
+            ):
+                continue
+            live = [event for event in stored if event.voided_by is None]
+            if not live:
+                continue
+            file = self.report.file_of(dataset)
+            file.missing.append(RowNote(file.file, 0, key, f"{len(live)} live events"))
+            if self.options.retract_missing:
+                self._retract(dataset, key, live, file)
+
+    def _retract(self, dataset: str, key: str, live: list[DatasetEvent], file: FileReport) -> None:
+        documents = []
+        for event in live:
+            reason = f"no longer in the {dataset} snapshot of {self.snapshot}"
+            document = {
+                "type": "event.retracted", "occurred_on": self.snapshot,
+                "summary": f"Retracted: {key} is not in Epoch AI's snapshot of {self.snapshot}"[:200],
+                "confidence": "confirmed", "sources": [_dataset_source(dataset, self.snapshot)],
+                "payload": {"event": event.id, "reason": reason},
+                "origin": {"dataset": dataset, "key": key, "snapshot": self.snapshot},
+            }  # fmt: skip
+            document["id"] = event_id(dataset, key, document, None)
+            documents.append(document)
+        refused = self.writer.append_group([parse_event(d) for d in documents], self.recorded_by)
+        if refused is None:
+            file.retracted += len(documents)
+        else:
+            file.skipped.append(RowNote(file.file, 0, key, f"not retracted: {refused}"))
+
+    # --- organizations no company is named by ---------------------------------------------
+    def _register_unknown(self) -> None:
+        """Register every owner, organization or maker no company is named or aliased by, at
+        the year of the earliest row naming it, `speculative` (DESIGN §9.7)."""
+        earliest: dict[str, int] = {}
+        for candidate in self.reading.candidates:
+            for event in candidate.events:
+                for org in _orgs(event.payload):
+                    if org.role in OWNING_ROLES and self.log.company(org.name) is None:
+                        year = int(event.occurred_on[:4])
+                        earliest[org.name] = min(year, earliest.get(org.name, year))
+        for name, year in sorted(earliest.items()):
+            slug = _slug(name)
+            if not slug or self.writer.state.founding(slug) is not None:
+                self.report.unresolved[name].append(RowNote("", 0, name, f"slug {slug!r} taken"))
+                continue
+            document = {
+                "type": "company.registered", "occurred_on": str(year),
+                "summary": f"{name} first appears in Epoch AI's data"[:200],
+                "details": "The founding date is not in the dataset: dated the first year "
+                "Epoch AI's data names it.",
+                "confidence": "speculative",
+                "sources": [_dataset_source(self.ORGANIZATIONS, self.snapshot)],
+                "payload": {"company": slug, "name": name, "kind": "other"},
+                "origin": {"dataset": self.ORGANIZATIONS, "key": name,
+                           "snapshot": self.snapshot},
+            }  # fmt: skip
+            document["id"] = event_id(self.ORGANIZATIONS, name, document, None)
+            if self.writer.append_group([parse_event(document)], self.recorded_by) is None:
+                self.log.names[_fold(name)] = slug
+                self.report.registered.append(slug)
+
+
+def _launches_first(candidates: tuple[Candidate, ...]) -> list[Candidate]:
+    """Rows that launch their facility before rows that expand one (a phase may come before
+    its root in the file), each group in file order."""
+    launching = [c for c in candidates if any(REGISTRY[e.type].launches for e in c.events)]
+    others = [c for c in candidates if c not in launching]
+    return launching + others
+
+
+def _announcement_stays(old: DatasetEvent, document: dict[str, Any], snapshot: str) -> bool:
+    """An announcement derived from a snapshot keeps the month of the first snapshot that
+    listed it (DESIGN §9.2: later snapshots keep that date)."""
+    status = document["payload"].get("status")
+    return bool(status == "announced" and document["occurred_on"] == snapshot[:7])
+
+
+def _noter(candidate: Candidate) -> Callable[[str], RowNote]:
+    def note(text: str) -> RowNote:
+        return RowNote(candidate.file.name, candidate.line, candidate.key, text)
+
+    return note
+
+
+def _in_seen(key: str, dataset: str, seen: set[tuple[str, str]]) -> bool:
+    """A timeline row's key (`centre (row n)`) belongs to a centre the snapshot has."""
+    base = key.rsplit(" (row ", 1)[0]
+    return base != key and (dataset, base) in seen
+
+
+def _orgs(payload: dict[str, Any]) -> list[Org]:
+    found: list[Org] = []
+    for value in payload.values():
+        values = value if isinstance(value, list) else [value]
+        found.extend(v for v in values if isinstance(v, Org))
+    return found
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:63].strip("-")
+
+
+def _fold(name: str) -> str:
+    return fold_name(name)
+
+
+def _dataset_source(dataset: str, snapshot: str) -> dict[str, Any]:
+    return {"title": f"Epoch AI data ({dataset})", "url": "https://epoch.ai/data",
+            "publisher": "Epoch AI", "published_on": snapshot}  # fmt: skip
