@@ -47,6 +47,7 @@ OPERATIONS = {
     ("get", "/api/v1/graph"): {"as_of", "known_on", "company"},
     ("get", "/api/v1/plans"): {"as_of", "known_on"},
     ("get", "/api/v1/checkpoint"): set(),
+    ("get", "/api/v1/datasets"): set(),
     ("get", "/api/v1/integration"): {
         "from", "to", "known_on", "company", "include_subsidiaries", "format", "bom",
     },

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from stackline.adapters.epoch import EpochReadError, read_epoch
 from stackline.domain.dates import PartialDate
@@ -27,6 +28,10 @@ from stackline.store.units_of_work import Database
 from stackline.store.writer import LogWriter
 
 EPOCH = "epoch-ai"
+CREDIT = (
+    "Epoch AI, 'Data on AI Models', 'Machine Learning Hardware', 'GPU Clusters' and 'Frontier "
+    "Data Centers', published online at epoch.ai (https://epoch.ai/data), CC BY 4.0"
+)
 
 
 @dataclass(frozen=True)
@@ -95,10 +100,45 @@ def import_epoch(
     return report
 
 
-def runs(db: Database) -> list[dict[str, object]]:
+def runs(db: Database) -> list[dict[str, Any]]:
     """The dataset imports recorded, newest first."""
     with db.reading() as uow:
         return dataset_reads.runs(uow)
 
 
-__all__ = ["DatasetFailed", "ImportOptions", "import_epoch", "runs"]
+def overview(db: Database) -> dict[str, Any]:
+    """What `/datasets` shows: the live events each dataset gave, and every import run with
+    its files, counts, conflicts and the organizations it could not resolve."""
+    with db.reading() as uow:
+        counts = dataset_reads.derived_counts(uow)
+        recorded = dataset_reads.runs(uow)
+    return {
+        "credit": CREDIT,
+        "datasets": [{"dataset": name, "live_events": n} for name, n in sorted(counts.items())],
+        "runs": [_run_summary(run) for run in recorded],
+    }
+
+
+def _run_summary(run: dict[str, Any]) -> dict[str, Any]:
+    report = run["report"]
+    files = [{"name": f["file"], "dataset": f["dataset"], "sha256": f["sha256"],
+              **f["counts"], "conflicts": f["conflicts"], "skipped": f["skipped"]}
+             for f in report["files"]]  # fmt: skip
+    return {
+        "id": run["id"], "dataset": run["dataset"], "snapshot": run["snapshot"],
+        "recorded_at": run["recorded_at"], "recorded_by": run["recorded_by"],
+        "first_seq": run["first_seq"], "last_seq": run["last_seq"], "files": files,
+        "unresolved": {name: len(rows) for name, rows in report["unresolved"].items()},
+        "unresolved_users": report["unresolved_users"], "registered": report["registered"],
+    }  # fmt: skip
+
+
+def any_derived(db: Database) -> bool:
+    """Whether the log holds events derived from a dataset (pages then credit it)."""
+    with db.reading() as uow:
+        return dataset_reads.any_derived(uow)
+
+
+__all__ = [
+    "CREDIT", "DatasetFailed", "ImportOptions", "any_derived", "import_epoch", "overview", "runs",
+]  # fmt: skip

@@ -162,3 +162,9 @@ def derived_counts(uow: Reading) -> dict[str, int]:
 
 def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
+
+
+def any_derived(uow: Reading) -> bool:
+    """Whether any event of the log comes from a dataset (one index probe)."""
+    query = select(events.c.seq).where(events.c.origin_dataset.is_not(None)).limit(1)
+    return uow.connection.scalar(query) is not None

@@ -12,6 +12,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from stackline.web.api import (
     checkpoints,
+    datasets,
     errors,
     events,
     export,
@@ -34,7 +35,10 @@ def init_app(app: OpenAPI) -> None:
     app.validation_error_status = "400"
     app.validation_error_model = ErrorBody
     app.validation_error_callback = errors.invalid_request
-    blueprints = (stacks.bp, events.bp, export.bp, supply_chain.bp, integration.bp, checkpoints.bp)
+    blueprints = (
+        stacks.bp, events.bp, export.bp, supply_chain.bp, integration.bp, checkpoints.bp,
+        datasets.bp,
+    )  # fmt: skip
     for bp in blueprints:
         csrf.exempt(bp)
         limiter.exempt(bp)  # the API has no rate limits; skip the limiter's work per request

@@ -341,3 +341,50 @@ class CheckpointAnswer(Answer):
     hash: str = Field(pattern="^[0-9a-f]{64}$")
     made_at: str
     signature: str = Field(pattern="^[0-9a-f]{64}$")
+
+
+class DatasetLiveEvents(Answer):
+    dataset: str
+    live_events: int = Field(ge=0)
+
+
+class RowNoteAnswer(Answer):
+    file: str
+    line: int
+    key: str
+    text: str
+
+
+class RunFile(Answer):
+    name: str
+    dataset: str
+    sha256: str
+    rows: int
+    filtered_out: int
+    created: int
+    superseded: int
+    unchanged: int
+    retracted: int
+    matched: int
+    conflicts: list[RowNoteAnswer]
+    skipped: list[RowNoteAnswer]
+
+
+class DatasetRun(Answer):
+    id: int
+    dataset: str
+    snapshot: str
+    recorded_at: str
+    recorded_by: str
+    first_seq: int | None
+    last_seq: int | None
+    files: list[RunFile]
+    unresolved: dict[str, int] = Field(description="Organizations no company is named by: rows")
+    unresolved_users: dict[str, int]
+    registered: list[str]
+
+
+class DatasetsAnswer(Answer):
+    credit: str = Field(description="How to credit the data (Epoch AI's is CC BY 4.0)")
+    datasets: list[DatasetLiveEvents]
+    runs: list[DatasetRun]

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     # The view modules attach their routes to `bp` when imported.
     from stackline.web.pages import (  # noqa: F401
         companies,
+        datasets,
         feed,
         graph,
         matrix,

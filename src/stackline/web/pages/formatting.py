@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from markupsafe import Markup
 
 from stackline.domain.money import describe_money
 from stackline.domain.values import LAYERS, shown_visibly
+from stackline.services import datasets
+from stackline.web.context import database
 from stackline.web.forms import field_title
 
 PRESENCE_LABELS = {
@@ -50,12 +52,23 @@ def page_position(text: str | None) -> int | None:
     return value if value <= MAX_POSITION else None
 
 
+def shows_open_data() -> bool:
+    """Whether the log holds events derived from a dataset, so pages credit it. Derived
+    events are never removed from the log, so once seen it stays so (no query after)."""
+    if current_app.extensions.get("stackline.open_data_seen"):
+        return True
+    seen = datasets.any_derived(database())
+    current_app.extensions["stackline.open_data_seen"] = seen
+    return seen
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         LAYERS=[layer.value for layer in LAYERS],
         PRESENCE_LABELS=PRESENCE_LABELS,
         PRESENCE_HELP=PRESENCE_HELP,
         with_query=with_query,
+        shows_open_data=shows_open_data,
     )
     app.jinja_env.filters["layer_title"] = lambda value: str(value).title()
     app.jinja_env.filters["field_title"] = field_title
