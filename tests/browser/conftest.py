@@ -159,8 +159,15 @@ def running_server(
     server = Server(f"http://127.0.0.1:{port}", directory, directory / "server.log", env)
     with server.log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*_stackline_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-             *([] if datasets else ["--no-datasets"])],  # fmt: skip
+            [
+                *_stackline_command(),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *([] if datasets else ["--no-datasets"]),
+            ],  # fmt: skip
             cwd=directory,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -51,7 +51,8 @@ def test_a_launch_then_a_relaunch_then_a_retirement_make_two_segments_of_one_ass
         (day("2024-02-01"), day("2024-03-15"), "available"),
         (day("2024-04-01"), None, "announced"),
     ]
-    assert found[1].state.status_since.text == "2024-02"
+    assert found[1].state.available_on.text == "2024-02"
+    assert found[2].state.available_on is None  # a relaunch after retirement starts afresh
     assert found[1].state.since.text == "2024-01-10"
     assert found[1].state.event_ids == (str(events[0].id), str(events[1].id))
 

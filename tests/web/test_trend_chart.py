@@ -109,16 +109,18 @@ def test_a_tie_on_owned_layers_goes_to_more_covered_layers() -> None:
     assert [(p.leaders, p.owned, p.covered) for p in chart.leaders] == [(("b",), 2, 3)]
 
 
-def test_a_leader_whose_lead_grows_keeps_one_band_that_gives_its_peak() -> None:
+def test_a_leader_whose_lead_grows_starts_a_band_on_the_day_it_reached_the_new_count() -> None:
     a = company("a", (START, 2, 2), (date(2021, 1, 1), 3, 4))
     b = company("b", (START, 1, 1))
 
     chart = trend_chart([a, b], START, END)
 
-    assert len(chart.leaders) == 1
-    period = chart.leaders[0]
-    assert (period.leaders, period.owned, period.covered, period.steady) == (("a",), 3, 4, False)
-    assert "up to 3 owned, 4 covered" in period.title
+    assert [(p.start, p.leaders, p.owned, p.covered) for p in chart.leaders] == [
+        (START, ("a",), 2, 2),
+        (date(2021, 1, 1), ("a",), 3, 4),
+    ]
+    assert chart.leaders[0].end == date(2020, 12, 31)
+    assert "3 owned, 4 covered" in chart.leaders[1].title
 
 
 def test_a_company_appearing_mid_range_is_not_counted_before_its_first_change() -> None:
@@ -342,12 +344,13 @@ def test_any_input_names_on_every_day_exactly_the_leaders_of_that_day(
         leaders, lead = leaders_on(series, day)
         period = next((p for p in chart.leaders if p.start <= day <= p.end), None)
         assert (set(period.leaders) if period else set()) == leaders
-        if period and period.steady:
+        if period:
             assert (period.owned, period.covered) == lead
         day += timedelta(days=1)
-    # Adjacent periods differ in who leads (periods apart, with nobody leading between, may not).
+    # Adjacent periods differ in who leads or in what they hold (periods apart, with nobody
+    # leading between, may not).
     assert all(
-        left.leaders != right.leaders
+        (left.leaders, left.owned, left.covered) != (right.leaders, right.owned, right.covered)
         for left, right in pairwise(chart.leaders)
         if right.start == left.end + timedelta(days=1)
     )

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -114,6 +115,22 @@ class PartialDate:
 
 
 @lru_cache(maxsize=65536)
+def later(first: PartialDate, second: PartialDate) -> PartialDate:
+    """The one of two dates that starts later (the first on a tie): an entry seen through an
+    acquisition or a stake is no older than the link."""
+    return first if first.start >= second.start else second
+
+
+def shown_day(day: date, causes: Iterable[PartialDate]) -> str:
+    """A day on which something changed, written at the precision of what caused it: the
+    finest of the causes that start on it (a change caused by a month-dated event is that
+    month, never its first day); the day itself when nothing dated caused it."""
+    starting = [cause for cause in causes if cause.start == day]
+    if not starting:
+        return day.isoformat()
+    return min(starting, key=lambda cause: (cause.end - cause.start, cause.text)).text
+
+
 def _parse_text(text: str) -> PartialDate:
     # Logs repeat the same dates many times; a PartialDate is immutable, so it can be shared.
     return PartialDate._parse_uncached(text)

@@ -134,7 +134,7 @@ def entry_of(fact: HeldFact, name_of: Callable[[str], str]) -> StackEntry:
     return StackEntry(
         Layer(fact.layer), asset, fact.kind, fact.relation,  # type: ignore[arg-type]
         fact.via, fact.status, fact.since, tuple(UUID(i) for i in fact.event_ids),
-        status_since=fact.status_since,
+        available_since=fact.available_since,
     )  # fmt: skip
 
 

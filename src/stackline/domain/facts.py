@@ -34,7 +34,9 @@ class HeldFact:
     valid_from: date
     valid_to: date | None
     supplier: str | None = None  # who supplies it: a provider, or the co-developer itself
-    status_since: PartialDate | None = None  # since when the asset has had this status
+    # The first day it was available (an asset) or active (a partnership); None while only
+    # announced. A co-developer's is no earlier than its own `since`.
+    available_since: PartialDate | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
-from stackline.domain.dates import PartialDate
+from stackline.domain.dates import PartialDate, later
 from stackline.domain.values import Layer, fold_name
 
 Relation = Literal["owned", "partner", "stake"]
@@ -33,8 +33,8 @@ class StackEntry:
     event_ids: tuple[UUID, ...]
     certain: bool = False
     confidence: str = "confirmed"
-    # Since when the asset has had this status (its availability, for stakes); not shown.
-    status_since: PartialDate | None = field(default=None, compare=False)
+    # The first day it was available or active (None while only announced): §9.5.
+    available_since: PartialDate | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str, str, tuple[str, ...]]:
@@ -52,6 +52,7 @@ class StackEntry:
             "via": list(self.via),
             "status": self.status,
             "since": str(self.since),
+            "available_since": str(self.available_since) if self.available_since else None,
             "certain": self.certain,
             "confidence": self.confidence,
             "event_ids": [str(event_id) for event_id in self.event_ids],
@@ -59,11 +60,12 @@ class StackEntry:
 
     def rolled_up(self, link: ParentLink) -> StackEntry:
         """This entry as the parent sees it through `link`."""
-        since = self.since if self.since.start >= link.since.start else link.since
+        available = self.available_since
         return replace(
             self,
             via=(link.child, *self.via),
-            since=since,
+            since=later(self.since, link.since),
+            available_since=available and later(available, link.since),
             event_ids=(*self.event_ids, link.event_id),
         )
 
@@ -98,11 +100,10 @@ class Supply:
 
     def rolled_up(self, link: ParentLink) -> Supply:
         """This supply as the parent sees it through `link`."""
-        since = self.since if self.since.start >= link.since.start else link.since
         return replace(
             self,
             via=(link.child, *self.via),
-            since=since,
+            since=later(self.since, link.since),
             event_ids=(*self.event_ids, link.event_id),
         )
 

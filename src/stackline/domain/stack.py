@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
-from stackline.domain.dates import PartialDate
+from stackline.domain.dates import PartialDate, later
 from stackline.domain.documents import format_timestamp
 from stackline.domain.footprint import (
     RELATION_ORDER,
@@ -121,11 +121,11 @@ def _available_owned(
 
     for entry in source.direct_entries(slug):
         if entry.relation == "owned" and entry.is_available:
-            keep(entry.layer, entry.status_since or entry.since)
+            keep(entry.layer, entry.available_since or entry.since)
     for link in source.subsidiaries(slug):
         if link.child not in path:
             for layer, since in _available_owned(source, link.child, path | {link.child}).items():
-                keep(layer, since if since.start >= link.since.start else link.since)
+                keep(layer, later(since, link.since))
     return found
 
 
@@ -141,7 +141,7 @@ def _stakes(source: FootprintSource, slug: str) -> list[StackEntry]:
         for layer in LAYERS:
             if layer in available:
                 owned_since = available[layer]
-                since = holding.since if holding.since.start >= owned_since.start else owned_since
+                since = later(holding.since, owned_since)
                 stakes.append(
                     StackEntry(
                         layer=layer,
@@ -152,6 +152,7 @@ def _stakes(source: FootprintSource, slug: str) -> list[StackEntry]:
                         status="active",
                         since=since,
                         event_ids=holding.event_ids,
+                        available_since=since,
                     )
                 )
     return stakes

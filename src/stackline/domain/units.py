@@ -17,7 +17,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from stackline.domain.dates import PartialDate
+from stackline.domain.dates import PartialDate, later
 from stackline.domain.facts import (
     AliasFact,
     CompanyFact,
@@ -97,7 +97,6 @@ class AssetState:
     base: tuple[str | None, str] | None = None  # the model it is fine-tuned from …
     base_since: PartialDate | None = None  # … since the launch that said so
     base_event: str | None = None
-    status_since: PartialDate | None = None  # the launch that gave it its status
     ends: date | None = None  # the day it leaves the stack, when that is known ahead
     aliases: tuple[str, ...] = ()  # other names it goes by (how a dataset spells it)
     capacity_mw: float | None = None  # a facility's size: its launch's, then each expansion's
@@ -117,6 +116,7 @@ class PartnershipState:
     asset: str | None
     status: str
     ends: date | None
+    active_on: PartialDate | None = None  # the first event that made it active
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def asset_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
         owned = HeldFact(
             unit, state.owner, state.layer, "owned", state.name, "asset", state.kind, (),
             state.status, state.since, state.event_ids, segment.valid_from, segment.valid_to,
-            None, state.status_since or state.since,
+            None, state.available_on if state.status == "available" else None,
         )  # fmt: skip
         yield owned
         for partner, since in state.partners:
@@ -173,6 +173,7 @@ def asset_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
                 yield replace(
                     owned, holder=partner, relation="partner", since=since, via=(state.owner,),
                     supplier=partner,
+                    available_since=owned.available_since and later(owned.available_since, since),
                 )  # fmt: skip
         for alias in state.aliases:
             yield AliasFact(
@@ -204,7 +205,8 @@ def partnership_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
             yield HeldFact(
                 unit, party, state.layer, "partner", state.asset, label, "partnership", via,
                 state.status, state.occurred, (state.event_id,), segment.valid_from,
-                segment.valid_to, state.provider, None,
+                segment.valid_to, state.provider,
+                state.active_on if state.status == "active" else None,
             )  # fmt: skip
 
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from collections.abc import Iterable
 from typing import Any
 
+from stackline.domain.dates import shown_day
 from stackline.domain.integration import CompanySeries, company_series
 from stackline.services.parameters import date_range
 from stackline.services.stacks import require_company
+from stackline.store.reads import events as event_reads
 from stackline.store.reads import presence as presence_reads
 from stackline.store.scratch import reading_as_known
 from stackline.store.units_of_work import Database
@@ -53,3 +56,17 @@ def integration(
         rows = presence_reads.series_rows(uow, first, end, companies, include_subsidiaries)
         series = company_series(rows, first, end)
     return Integration(first, end, known_on, series)
+
+
+def shown_days(db: Database, series: Iterable[CompanySeries]) -> dict[tuple[str, date], str]:
+    """Each change day of these series written at the precision of the events that caused it
+    (`shown_day`), by (company, day): a change a month-dated event caused is that month."""
+    changes = [(one.slug, change) for one in series for change in one.changes]
+    with db.reading() as uow:
+        occurred = event_reads.occurred_on_of(uow, (i for _, c in changes for i in c.event_ids))
+    return {
+        (slug, change.on): shown_day(
+            change.on, [occurred[i] for i in change.event_ids if i in occurred]
+        )
+        for slug, change in changes
+    }

@@ -222,6 +222,19 @@ def event_order(text: str | None) -> EventOrder:
     raise BadParameter.of("sort", "must be seq, date or -date")
 
 
+MATRIX_ORDERS = ("rank", "since")
+
+
+def matrix_order(text: str | None) -> str:
+    """How the matrix ranks companies: `rank` (most owned layers, then most covered, …) or
+    `since` (most owned layers, then who has owned that many the longest)."""
+    if not text:
+        return "rank"
+    if text not in MATRIX_ORDERS:
+        raise BadParameter.of("sort", "must be rank or since")
+    return text
+
+
 MAX_LISTED_COMPANIES = 200
 
 

@@ -7,11 +7,12 @@ then") fold the events known at that moment, the reference semantics of DESIGN Â
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from stackline.domain.dates import shown_day
 from stackline.domain.diff import StackDiff, diff_stacks
 from stackline.domain.errors import UnknownCompany
 from stackline.domain.fold import fold_footprint
@@ -140,6 +141,8 @@ class MatrixPage:
     per_page: int | None  # None: every row
     has_next: bool = False
     comparison: Comparison | None = None
+    # Since when each row's company has owned as many layers as it does, at its precision.
+    owned_since: dict[str, str] = field(default_factory=dict)
 
     @property
     def first_position(self) -> int:
@@ -158,19 +161,34 @@ def matrix_of(
     page: int = 1,
     per_page: int | None = None,
     compare: date | None = None,
+    order: str = "rank",
+    with_owned_since: bool = False,
 ) -> MatrixPage:
     """The matrix of `as_of` from the presence projection (as it stood on `known_on`): all of it,
     or page `page` of `per_page` rows (read with one more, to know whether another page
     follows, never counted: the first page costs the same however many companies there are);
-    against `compare`, what changed since (or until) then."""
+    against `compare`, what changed since (or until) then; `with_owned_since`, since when each
+    has owned as many layers (`order="since"` ranks by it among equals)."""
     with reading_as_known(db, known_on) as uow:
         offset = (page - 1) * per_page if per_page else 0
         limit = per_page + 1 if per_page else None
-        found = presence_reads.matrix_rows(uow, as_of, include_subsidiaries, offset, limit)
+        found = presence_reads.matrix_rows(
+            uow, as_of, include_subsidiaries, offset, limit, by_owned_since=order == "since"
+        )
         rows = [_matrix_row(row) for row in found[:per_page]]
         comparison = _comparison(uow, rows, as_of, compare) if compare is not None else None
+        since = _owned_since(uow, as_of, rows) if with_owned_since else {}
     has_next = per_page is not None and len(found) > per_page
-    return MatrixPage(as_of, rows, page, per_page, has_next, comparison)
+    return MatrixPage(as_of, rows, page, per_page, has_next, comparison, since)
+
+
+def _owned_since(uow: Reading, as_of: date, rows: list[MatrixRow]) -> dict[str, str]:
+    found = presence_reads.owned_since(uow, as_of, [row.slug for row in rows])
+    occurred = event_reads.occurred_on_of(uow, (i for _, ids in found.values() for i in ids))
+    return {
+        slug: shown_day(day, [occurred[i] for i in ids if i in occurred])
+        for slug, (day, ids) in found.items()
+    }
 
 
 def _comparison(uow: Reading, rows: list[MatrixRow], as_of: date, other: date) -> Comparison:

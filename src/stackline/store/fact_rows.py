@@ -64,7 +64,7 @@ def fact_row(fact: Fact | PlanFact) -> tuple[Table, dict[str, Any]]:
             "since": fact.since.text, "event_ids": json_text(list(fact.event_ids)),
             "valid_from": fact.valid_from.isoformat(), "valid_to": _iso(fact.valid_to),
             "supplier": fact.supplier,
-            "status_since": fact.status_since.text if fact.status_since else None,
+            "available_since": fact.available_since.text if fact.available_since else None,
         }  # fmt: skip
     if isinstance(fact, EdgeFact):
         return dependencies, {
@@ -118,7 +118,7 @@ def held_fact(row: Any) -> HeldFact:
         row.unit, row.holder, row.layer, row.relation, row.asset, row.label, row.kind,
         tuple(orjson.loads(row.via)), row.status, _parse(row.since),
         tuple(orjson.loads(row.event_ids)), day_of(row.valid_from), maybe_day(row.valid_to),
-        row.supplier, _parse(row.status_since) if row.status_since else None,
+        row.supplier, _parse(row.available_since) if row.available_since else None,
     )  # fmt: skip
 
 

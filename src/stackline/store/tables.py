@@ -180,9 +180,9 @@ stack_facts = Table(
     # Who supplies what this row holds: a partnership's provider, or a co-developer (the
     # holder itself); NULL for owned rows and partnerships without a provider.
     Column("supplier", String(63)),
-    # Since when the asset has had this row's status (the launch that gave it): stakes count
-    # from an asset's availability, not its announcement.
-    Column("status_since", String(10)),
+    # The first day the asset was available or the partnership active (NULL while only
+    # announced): `available_since` on the entry, and stakes count from it (§9.5).
+    Column("available_since", String(10)),
     Index("ix_stack_facts_holder", "holder", "valid_from"),
     Index("ix_stack_facts_supplier", "supplier", "valid_from"),
 )

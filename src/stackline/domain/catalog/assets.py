@@ -115,7 +115,7 @@ def launch(layer: Layer, name_field: str, kind: str | None = None) -> Effect:
         if state is None:
             return AssetState(
                 p["company"], layer.value, p[name_field], asset_kind, status, on, (record.id,),
-                partners, base, on if base else None, record.id if base else None, on,
+                partners, base, on if base else None, record.id if base else None,
                 aliases=with_aliases((), p.get("aliases")), **sizes,
                 announced_on=on if status == "announced" else None,
                 available_on=on if status == "available" else None,
@@ -127,7 +127,7 @@ def launch(layer: Layer, name_field: str, kind: str | None = None) -> Effect:
             state, name=p[name_field], kind=asset_kind, status=status,
             event_ids=(*state.event_ids, record.id),
             partners=state.partners + tuple(x for x in partners if x[0] not in known),
-            status_since=state.status_since if status == state.status else on, ends=None,
+            ends=None,
             base=base if later_base else state.base,
             base_since=on if later_base else state.base_since,
             base_event=record.id if later_base else state.base_event,
@@ -159,7 +159,6 @@ def _expanded(state: AssetState | None, record: EventRecord) -> AssetState | Non
     becomes_available = state.status != "available"
     return replace(
         state, status="available", **_sizes(record.payload),
-        status_since=on if becomes_available else state.status_since,
         event_ids=(*state.event_ids, record.id) if becomes_available else state.event_ids,
         available_on=state.available_on or on,
     )  # fmt: skip

@@ -108,11 +108,14 @@ def _formed(state: PartnershipState | None, record: EventRecord) -> PartnershipS
     return PartnershipState(
         record.id, record.occurred, tuple(p["parties"]), p["layer"], p.get("provider"),
         p.get("asset"), p["status"], ends,
+        record.occurred if p["status"] == "active" else None,
     )  # fmt: skip
 
 
 def _activated(state: PartnershipState | None, record: EventRecord) -> PartnershipState | None:
-    return replace(state, status="active") if state is not None else None
+    if state is None:
+        return None
+    return replace(state, status="active", active_on=state.active_on or record.occurred)
 
 
 def _ended(state: Any, record: EventRecord) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 
-from stackline.domain.dates import day_of
+from stackline.domain.dates import PartialDate, day_of
 from stackline.domain.events import listed_fields
 from stackline.domain.filters import EventFilter
 from stackline.store.rows import row_document
@@ -162,6 +162,17 @@ def events_by_ids(uow: Reading, ids: list[str]) -> list[dict[str, Any]]:
         .order_by(events.c.effective_on, events.c.seq)
     )
     return [_document(row) for row in uow.connection.execute(query)]
+
+
+def occurred_on_of(uow: Reading, ids: Iterable[str]) -> dict[str, PartialDate]:
+    """When each of these events happened, at its own precision (a batch of ids at a time)."""
+    wanted, found = list(dict.fromkeys(ids)), {}
+    for start in range(0, len(wanted), 500):
+        query = select(events.c.id, events.c.occurred_on).where(
+            events.c.id.in_(wanted[start : start + 500])
+        )
+        found.update((i, PartialDate.parse(text)) for i, text in uow.connection.execute(query))
+    return found
 
 
 def listed_events(uow: Reading, chosen: EventFilter) -> Iterator[dict[str, Any]]:

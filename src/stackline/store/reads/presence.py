@@ -35,21 +35,71 @@ def _row(found: Any) -> PresenceRow:
     return PresenceRow(company, day_of(start), maybe_day(end), layers, parent, name)
 
 
+def _owned_since(day: date) -> Any:
+    """Since when the company of a `presence` row has held that row's number of owned layers,
+    as of `day`: the end of its last earlier row with another count, else its first row."""
+    other = presence.alias("other")
+    last_other = (
+        select(func.max(other.c.valid_to))
+        .where(
+            other.c.company == presence.c.company,
+            other.c.valid_from <= day,
+            other.c.owned_count != presence.c.owned_count,
+        )
+        .scalar_subquery()
+    )
+    first = (
+        select(func.min(other.c.valid_from))
+        .where(other.c.company == presence.c.company)
+        .scalar_subquery()
+    )
+    return func.coalesce(last_other, first)
+
+
 def matrix_rows(
     uow: Reading,
     day: date,
     include_subsidiaries: bool,
     offset: int = 0,
     limit: int | None = None,
+    by_owned_since: bool = False,
 ) -> list[PresenceRow]:
     """The companies' rows holding on `day`, most integrated first (top-level ones unless
-    asked), `limit` of them from `offset`."""
-    query = select(*_ROW_COLUMNS).where(on_day(presence, day)).order_by(presence.c.rank_key)
+    asked), `limit` of them from `offset`; `by_owned_since`: among those owning as many
+    layers, who has owned that many the longest first."""
+    query = select(*_ROW_COLUMNS).where(on_day(presence, day))
+    if by_owned_since:
+        query = query.order_by(
+            presence.c.owned_count.desc(), _owned_since(day), presence.c.rank_key
+        )
+    else:
+        query = query.order_by(presence.c.rank_key)
     if not include_subsidiaries:
         query = query.where(presence.c.parent.is_(None))
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return [_row(found) for found in uow.connection.execute(query).all()]
+
+
+def owned_since(uow: Reading, day: date, companies: list[str]) -> dict[str, tuple[date, list[str]]]:
+    """For each of `companies` existing on `day`, since when it has owned as many layers as it
+    does that day, and the events that made the row starting then."""
+    if not companies:
+        return {}
+    since = select(presence.c.company, _owned_since(day).label("since")).where(
+        on_day(presence, day), presence.c.company.in_(companies)
+    )
+    days = {company: day_of(found) for company, found in uow.connection.execute(since)}
+    starting = select(presence.c.company, presence.c.valid_from, presence.c.event_ids).where(
+        presence.c.company.in_(list(days)),
+        presence.c.valid_from.in_(sorted(set(days.values()))),
+    )
+    causes = {
+        company: orjson.loads(event_ids)
+        for company, start, event_ids in uow.connection.execute(starting)
+        if days[company] == day_of(start)
+    }
+    return {company: (start, causes.get(company, [])) for company, start in days.items()}
 
 
 def rows_on(uow: Reading, day: date, companies: list[str]) -> dict[str, PresenceRow]:

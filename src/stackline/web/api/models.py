@@ -105,7 +105,12 @@ class EntryAnswer(Answer):
     relation: Literal["owned", "partner", "stake"]
     via: list[Slug]
     status: str
-    since: PartialDate
+    since: PartialDate = Field(description="When the first event behind the entry happened.")
+    available_since: PartialDate | None = Field(
+        description="The first day the asset was available or the partnership active (no "
+        "earlier than an acquisition it is seen through; a stake's is its `since`); null "
+        "while only announced."
+    )
     certain: bool
     confidence: Confidence
     event_ids: list[UUID]

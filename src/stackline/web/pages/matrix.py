@@ -40,6 +40,8 @@ def matrix() -> Response | str:
         page=parameters.page_number(args.get("page")),
         per_page=parameters.page_size(args.get("per_page"), PER_PAGE, MOST_PER_PAGE),
         compare=compare,
+        order=parameters.matrix_order(args.get("sort")),
+        with_owned_since=True,
     )
     return render_template(
         "matrix.html",
@@ -49,6 +51,7 @@ def matrix() -> Response | str:
         as_of=as_of,
         include_subsidiaries=include_subsidiaries,
         steps=steps,
+        order=parameters.matrix_order(args.get("sort")),
     )
 
 

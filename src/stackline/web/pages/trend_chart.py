@@ -13,10 +13,11 @@ matters); a template draws the result with CSS classes. The rules:
   segments of unchanged values for a text alternative.
 - The leaders of a day are the existing companies with the most owned layers, ties broken by
   covered layers; all still tied lead together, named in name order. A band spans a run of days
-  with the same leaders, even when their values change within it (it then gives their peak and
-  `steady=False`); days on which no company exists, or none holds a layer, have no band. A band
-  lists every leader; its text and tooltip name the first `MAX_NAMED_LEADERS` and count the rest
-  (on a long log hundreds of companies can tie at one layer).
+  with the same leaders holding the same values: a leader whose lead grows starts a new band on
+  the day it reached the new count, so a band's first day is when its leaders got there. Days on
+  which no company exists, or none holds a layer, have no band. A band lists every leader; its
+  text and tooltip name the first `MAX_NAMED_LEADERS` and count the rest (on a long log hundreds
+  of companies can tie at one layer).
 - Day d starts at `x(d)` and `end` ends at the plot's right edge, so every day is equally wide.
   Ranges of 36 months or more get year ticks ("2019") every 1, 2, 5, 10, 20, … years, at most
   `MAX_YEAR_TICKS`; 12 to 35 months get calendar quarters, shorter ranges months, labelled
@@ -107,9 +108,8 @@ class LeaderPeriod:
     end: date  # inclusive
     leaders: tuple[str, ...]  # slugs, in name order
     names: tuple[str, ...]
-    owned: int  # the lead: the leaders' owned and covered layers (their peak when not steady)
+    owned: int  # the lead: the leaders' owned and covered layers
     covered: int
-    steady: bool
     x: float
     x_end: float
     text: str  # the names, cut to the band
@@ -293,12 +293,16 @@ def _leader_periods(rows: Sequence[Row], axis: _Axis) -> tuple[LeaderPeriod, ...
         lead = max((values for values, slugs in holders.items() if slugs), default=None)
         if lead is None or lead == (0, 0):  # nobody holds a layer yet: nobody leads
             continue
-        if lead in touched or not runs or runs[-1].leads[-1] != lead:
+        if lead in touched or not runs or runs[-1].lead != lead:
             leaders = tuple(by_name[i] for i in sorted(place[slug] for slug in holders[lead]))
-        if runs and runs[-1].leaders == leaders and runs[-1].end + ONE_DAY == first:
-            runs[-1] = _Run(runs[-1].start, last, leaders, (*runs[-1].leads, lead))
+        if (
+            runs
+            and (runs[-1].leaders, runs[-1].lead) == (leaders, lead)
+            and (runs[-1].end + ONE_DAY == first)
+        ):
+            runs[-1] = _Run(runs[-1].start, last, leaders, lead)
         else:
-            runs.append(_Run(first, last, leaders, (lead,)))
+            runs.append(_Run(first, last, leaders, lead))
     return tuple(_leader_period(run, axis) for run in runs)
 
 
@@ -307,7 +311,7 @@ class _Run:
     start: date
     end: date
     leaders: tuple[Row, ...]
-    leads: tuple[tuple[int, int], ...]  # (owned, covered) of each stretch merged into the run
+    lead: tuple[int, int]  # the leaders' (owned, covered)
 
 
 def _leader_period(run: _Run, axis: _Axis) -> LeaderPeriod:
@@ -315,8 +319,7 @@ def _leader_period(run: _Run, axis: _Axis) -> LeaderPeriod:
     named = [row.name for row in run.leaders[:MAX_NAMED_LEADERS]]
     others = len(run.leaders) - len(named)
     names = ", ".join(named) + (f" and {others:,} others" if others else "")
-    owned, covered = max(run.leads)
-    steady = len(set(run.leads)) == 1
+    owned, covered = run.lead
     x, x_end = axis.x(start), axis.x_end(end)
     return LeaderPeriod(
         start=start,
@@ -325,12 +328,11 @@ def _leader_period(run: _Run, axis: _Axis) -> LeaderPeriod:
         names=tuple(row.name for row in run.leaders),
         owned=owned,
         covered=covered,
-        steady=steady,
         x=x,
         x_end=x_end,
         text=fit_text(names, x_end - x - 2 * TEXT_PADDING),
         title=f"{start.isoformat()} to {end.isoformat()}: {names} "
-        f"({'' if steady else 'up to '}{owned} owned, {covered} covered layers)",
+        f"({owned} owned, {covered} covered layers)",
     )
 
 

@@ -3,6 +3,8 @@ the leaders of each day named, the same data as a table, and plans against their
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import render_template, request
 
 from stackline.domain.integration import CompanySeries
@@ -26,12 +28,20 @@ def trends() -> str:
     found = integration.integration(database(), start, end)
     series = [_chart_series(s) for s in found.series]
     drawn = chart.trend_chart(series, found.start, found.end)
-    shown = {row.slug for row in drawn.rows[:rows]}
+    drawn_slugs = {row.slug for row in drawn.rows[:rows]}
+    table_series = [s for s in found.series if s.slug in drawn_slugs]  # the CSV holds them all
+    leading = {slug for band in drawn.leaders for slug in band.leaders}
+    days = integration.shown_days(
+        database(), [s for s in found.series if s.slug in drawn_slugs | leading]
+    )
     plans = supply_chain.plans_of(database(), end)
     return render_template(
         "trends.html",
         found=found,
-        table_series=[s for s in found.series if s.slug in shown],  # the CSV holds them all
+        table_series=table_series,
+        shown_days=days,
+        one_day=timedelta(days=1),
+        band_starts=[_band_start(band, days, found.start) for band in drawn.leaders],
         chart=drawn,
         max_named=chart.MAX_NAMED_LEADERS,
         chart_rows=drawn.rows[:rows],
@@ -43,6 +53,17 @@ def trends() -> str:
         start_given=args.get("from", ""),
         plans_by_state={state: [p for p in plans if p.state == state] for state in STATES},
         states=STATES,
+    )
+
+
+def _band_start(band: chart.LeaderPeriod, days: dict[tuple[str, date], str], first: date) -> str:
+    """The day a band of leaders starts, at the precision of the change that started it (the
+    range's first day is that day: nothing changed on it within the range)."""
+    if band.start == first:
+        return first.isoformat()
+    return next(
+        (days[(slug, band.start)] for slug in band.leaders if (slug, band.start) in days),
+        band.start.isoformat(),
     )
 
 
