@@ -167,7 +167,7 @@ def running_server(
                 "--port",
                 str(port),
                 *([] if datasets else ["--no-datasets"]),
-            ],  # fmt: skip
+            ],
             cwd=directory,
             env=env,
             stdin=subprocess.DEVNULL,

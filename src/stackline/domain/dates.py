@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from collections.abc import Iterable
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler

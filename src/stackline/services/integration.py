@@ -6,9 +6,9 @@ built from the events known then (`store/scratch.py`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from collections.abc import Iterable
 from typing import Any
 
 from stackline.domain.dates import shown_day
