@@ -166,7 +166,8 @@ def events_by_ids(uow: Reading, ids: list[str]) -> list[dict[str, Any]]:
 
 def occurred_on_of(uow: Reading, ids: Iterable[str]) -> dict[str, PartialDate]:
     """When each of these events happened, at its own precision (a batch of ids at a time)."""
-    wanted, found = list(dict.fromkeys(ids)), {}
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, PartialDate] = {}
     for start in range(0, len(wanted), 500):
         query = select(events.c.id, events.c.occurred_on).where(
             events.c.id.in_(wanted[start : start + 500])
