@@ -158,7 +158,8 @@ def test_an_export_made_before_origins_existed_imports_verifies_and_keeps_every_
     database: Database,
 ) -> None:
     """Version-2 events (no `origin`) import as they are: the chain verifies, and exported
-    again each event is the same but for `origin: null` (upcast), hashes unchanged."""
+    again each event is the same but for `origin: null` (upcast) and `voided_by` (worked out
+    again), hashes unchanged."""
     old = Path(__file__).parent / "pinned_logs" / "seed-8318.json"
     before = json.loads(old.read_text())
     assert {e["schema_version"] for e in before["events"]} == {2}
@@ -166,4 +167,5 @@ def test_an_export_made_before_origins_existed_imports_verifies_and_keeps_every_
     import_events(database, labelled_events(old.name, old.read_bytes()), "restorer")
     assert integrity.verify(database).ok
     after = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
-    assert [{**e, "origin": None} for e in before["events"]] == after["events"]
+    again = [{k: v for k, v in e.items() if k != "voided_by"} for e in after["events"]]
+    assert [{**e, "origin": None} for e in before["events"]] == again

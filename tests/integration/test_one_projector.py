@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stackline.domain.documents import parse_event
+from stackline.domain.documents import importable, parse_event
 from stackline.domain.errors import InvalidEvent
 from stackline.domain.fold import fold_footprint
 from stackline.domain.stack import compose_stack
@@ -101,7 +101,7 @@ def import_in_chunks(
     start = 0
     while start < len(documents):
         size = rng.randint(1, 12)
-        chunk = [parse_event(d) for d in documents[start : start + size]]
+        chunk = [parse_event(importable(d)) for d in documents[start : start + size]]
         with database.writing() as uow:
             writer = LogWriter(uow, now=_now(), flush_every=rng.randint(1, 5))
             writer.append_all(((str(i), e) for i, e in enumerate(chunk)), "fuzzer", _raise)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from stackline.domain.documents import parse_event
+from stackline.domain.documents import importable, parse_event
 from stackline.domain.filters import EventFilter
 from stackline.domain.fold import effective_records, fold_footprint
 from stackline.domain.graph import compose_graph
@@ -52,7 +52,7 @@ def write_random_log(database: Database, seed: int, proposals: int) -> None:
 
 def stored_events(database: Database) -> list:
     document = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
-    return [parse_event(e) for e in document["events"]]
+    return [parse_event(importable(e)) for e in document["events"]]
 
 
 def days_to_check(rng: random.Random) -> list[date]:

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from flask.testing import FlaskClient
 
-from stackline.domain.documents import parse_event
+from stackline.domain.documents import importable, parse_event
 from stackline.domain.events import Event
 
 API = "/api/v1"
@@ -57,4 +57,4 @@ def export_document(client: FlaskClient, query: str = "") -> dict[str, Any]:
 
 def all_events(client: FlaskClient) -> list[Event]:
     """Every stored event, voided ones included, parsed back into domain events."""
-    return [parse_event(document) for document in export_document(client)["events"]]
+    return [parse_event(importable(document)) for document in export_document(client)["events"]]

@@ -25,7 +25,7 @@ from tests.web.conftest import make_app
 ENVELOPE = [
     "seq", "id", "type", "schema_version", "occurred_on", "summary", "details", "confidence",
     "sources", "payload", "supersedes", "origin", "recorded_at", "recorded_by", "prev_hash",
-    "hash",
+    "hash", "voided_by",
 ]  # fmt: skip
 
 

@@ -618,7 +618,7 @@ def test_a_voided_event_is_struck_through_with_a_link_to_the_event_that_voided_i
 ) -> None:
     retraction = retract(database, COLOSSUS)
 
-    document = page(client.get("/timeline?company=xai&layer=compute"))
+    document = page(client.get("/timeline?company=xai&layer=compute&include_voided=1"))
 
     # Four events match (Colossus, its GPUs, Colossus 2 twice); only the retracted one is voided.
     rows = document.one("tbody").find_all("tr")
@@ -631,18 +631,21 @@ def test_a_voided_event_is_struck_through_with_a_link_to_the_event_that_voided_i
     assert "voided by" in row.text()
 
 
-def test_the_timeline_can_leave_voided_events_out(client: FlaskClient, database: Database) -> None:
+def test_the_timeline_leaves_voided_events_out_by_default(
+    client: FlaskClient, database: Database
+) -> None:
     retract(database, COLOSSUS)
 
-    response = client.get("/timeline?company=xai&layer=compute&include_voided=0")
+    response = client.get("/timeline?company=xai&layer=compute")
 
     document = page(response)
     assert document.find("a", href=f"/events/{COLOSSUS}") is None
     assert [row["seq"] for row in event_rows(document)] == ["222", "78", "82"]  # the other three
     # Colossus is the only compute launch of xAI in 2024: left out, nothing matches.
     narrow = "/timeline?company=xai&type=compute.launched&to=2024"
-    assert [row["class"] for row in event_rows(page(client.get(narrow)))] == ["voided"]
-    response = client.get(narrow + "&include_voided=0")
+    shown = page(client.get(narrow + "&include_voided=1"))
+    assert [row["class"] for row in event_rows(shown)] == ["voided"]
+    response = client.get(narrow)
     assert event_rows(page(response)) == []
     assert "No events match." in main_text(response)
 

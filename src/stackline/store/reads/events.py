@@ -207,11 +207,14 @@ def latest_recorded(uow: Reading, chosen: EventFilter, limit: int) -> list[dict[
 
 
 def exported_events(uow: Reading, chosen: EventFilter) -> Iterator[dict[str, Any]]:
-    """Every matching event's export form in `seq` order, read a batch at a time."""
-    query = _filtered(select(events), chosen).order_by(events.c.seq)
+    """Every matching event's export form in `seq` order, read a batch at a time, each with
+    the event that voided it (null while live): the document is the whole log (§9.5)."""
+    query = _filtered(_with_voided_by(select(events)), chosen).order_by(events.c.seq)
     with uow.connection.execute(query.execution_options(yield_per=EXPORT_BATCH)) as rows:
         for row in rows:
-            yield row_document(row)
+            document = row_document(row)
+            document["voided_by"] = row.voided_by
+            yield document
 
 
 def _live_days() -> Select[Any]:

@@ -88,9 +88,10 @@ def export(query: ExportCsvQuery) -> Response:
 
     `format=stackline` writes the stackline-timeline document (GET /schemas/export.json
     describes it; `stackline import` reads it back); `format=timelinejs` writes TimelineJS3 JSON
-    (voided events and retractions left out unless `include_voided=true`, sources credited);
-    `format=csv` one RFC 4180 row per event. Other formats include voided events unless
-    `include_voided=false`.
+    (retractions are no slide; sources credited); `format=csv` one RFC 4180 row per event. CSV
+    and TimelineJS leave voided events out unless `include_voided=true`, as `/events` does, so
+    a sum over a CSV counts each live dollar once; the stackline document is the whole log
+    (each voided event carries `voided_by`) unless `include_voided=false`.
     """
     chosen = event_filter(query, query.voided_included)
     slots: threading.BoundedSemaphore = current_app.extensions["stackline.export_slots"]

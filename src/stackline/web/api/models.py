@@ -67,6 +67,11 @@ class StoredEvent(Answer):
     recorded_by: str = Field(min_length=1, max_length=200)
     prev_hash: Hash
     hash: Hash
+    voided_by: UUID | None = Field(
+        default=None,
+        description="The event that retracted or corrected it (null while it counts); not "
+        "hashed: `import` works it out again",
+    )
 
 
 class TimelineEvent(StoredEvent):

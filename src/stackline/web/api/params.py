@@ -206,7 +206,8 @@ class ExportQuery(FilterQuery):
     include_voided: Flag | SkipJsonSchema[None] = Field(
         default=None,
         description="Include retracted and corrected events (and, in TimelineJS, retractions); "
-        "default true, but false for format=timelinejs",
+        "default false, but true for format=stackline: that document is the whole log, each "
+        "voided event marked `voided_by`, so its chain verifies and `import` reads it back",
     )
     format: ExportFormat = Field(
         default="stackline",
@@ -217,7 +218,7 @@ class ExportQuery(FilterQuery):
     @property
     def voided_included(self) -> bool:
         if self.include_voided is None:
-            return self.format != "timelinejs"
+            return self.format == "stackline"
         return self.include_voided
 
 

@@ -20,14 +20,14 @@ ORIGINS = (("none", "Curated by Stackline"), ("epoch-ai", "Epoch AI datasets"))
 @bp.get("/timeline")
 def timeline_page() -> str:
     args = request.args
-    include_voided = args.get("include_voided", "1") != "0"
+    include_voided = args.get("include_voided") == "1"  # live events only, as everywhere
     chosen = parameters.event_filter(args, include_voided)
     sort = parameters.event_order(args.get("sort") or PAGE_SORT)
     after = parameters.cursor(args.get("cursor"))
     page = timeline.list_events(database(), chosen, after, PAGE_SIZE, count=True, order=sort)
     export_query = {k: args[k] for k in FILTER_KEYS if args.get(k)}
-    if not include_voided:
-        export_query["include_voided"] = "false"
+    if include_voided:  # the exports as the page shows it (a JSON export is the whole log anyway)
+        export_query["include_voided"] = "true"
     feed_query = {k: args[k] for k in FEED_FILTERS if args.get(k)}
     companies = timeline.company_choices(database())
     return render_template(
@@ -43,6 +43,7 @@ def timeline_page() -> str:
         types=EVENT_TYPES,
         origins=ORIGINS,
         export_query=export_query,
+        include_voided=include_voided,
         feed_query=feed_query,
     )
 
