@@ -91,7 +91,7 @@ def test_the_readme_recipe_counts_each_live_dollar_once(client: FlaskClient, tok
 def test_the_timeline_page_leaves_voided_events_out_unless_asked(
     client: FlaskClient, token: str
 ) -> None:
-    corrected, correction, retracted, _ = _correct_and_retract(client, token)
+    corrected, correction, _, _ = _correct_and_retract(client, token)
     day = client.get(f"{API}/events/{corrected}").get_json()["occurred_on"]
     page = client.get(f"/timeline?from={day}&to={day}").get_data(as_text=True)
     links = set(re.findall(r'/events/([0-9a-f-]{36})"', page))
