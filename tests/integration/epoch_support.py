@@ -9,6 +9,7 @@ expects can be read from the same rows with `csv`.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from collections.abc import Iterable, Mapping
@@ -166,3 +167,18 @@ def verified(database: Database) -> bool:
     report = integrity.verify(database)
     assert report.ok, report
     return True
+
+
+def start_lines(path: Path, key_column: str) -> dict[str, int]:
+    """The physical line each record of a CSV file starts on, by its key (as an analyst finds
+    it in a text editor; records may span lines)."""
+    found: dict[str, int] = {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        column = header.index(key_column)
+        start = reader.line_num + 1
+        for row in reader:
+            found.setdefault(folded(row[column]), start)
+            start = reader.line_num + 1
+    return found
