@@ -251,6 +251,28 @@ def test_a_curated_asset_named_by_an_alias_is_matched_and_the_rows_other_events_
     assert head(industry) == before
 
 
+def test_a_model_curated_under_the_parent_is_matched_by_a_row_of_its_subsidiary(
+    industry: Database, snapshot: Path
+) -> None:
+    """Gemini 1.0 Ultra recorded as Google's; Epoch credits Google DeepMind (DeepMind, owned by
+    Google): one ownership group, so one model, and its training edge attaches to Google's."""
+    record(industry, launched("chip", "google", "TPU v4", "2021", aliases=["Google TPU v4"]),
+           launched("model", "google", "Gemini 1.0 Ultra", "2023-12"))  # fmt: skip
+
+    report = run(industry, snapshot, FIRST_IMPORT)
+
+    assert "Gemini 1.0 Ultra" not in launches(industry, MODELS_SET)
+    assert of(report, MODELS_SET).matched == 1 and of(report, MODELS_SET).conflicts == []
+    (edge,) = [
+        e for e in derived(industry, MODELS_SET)
+        if e["origin"]["key"] == "Gemini 1.0 Ultra" and e["type"] == "dependency.formed"
+    ]  # fmt: skip
+    assert edge["payload"]["from"] == {
+        "company": "google", "layer": "model", "asset": "Gemini 1.0 Ultra",
+    }  # fmt: skip
+    assert verified(industry)
+
+
 def test_a_date_disagreement_beyond_both_precisions_is_a_conflict_listed_with_both_dates(
     industry: Database, snapshot: Path
 ) -> None:
