@@ -16,13 +16,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from stackline.adapters.epoch import EpochReadError, read_epoch
+from stackline.adapters.epoch import EpochReadError, EpochReading, read_epoch
 from stackline.domain.dates import PartialDate
 from stackline.domain.documents import format_timestamp
 from stackline.domain.errors import FieldProblem, MalformedDocument, StacklineError
 from stackline.services.datasets.log_view import LogView
 from stackline.services.datasets.reconcile import Reconciler
-from stackline.services.datasets.report import DatasetReport, FileReport
+from stackline.services.datasets.report import DatasetReport, FileReport, RowNote
 from stackline.store.reads import datasets as dataset_reads
 from stackline.store.units_of_work import Database
 from stackline.store.writer import LogWriter
@@ -72,6 +72,7 @@ def import_epoch(
     report.files = [
         FileReport(f.path.name, f.dataset, f.sha256, f.rows, f.filtered_out) for f in reading.files
     ]
+    _listed_by_the_adapter(reading, report)
     datasets = sorted({f.dataset for f in reading.files} | {Reconciler.ORGANIZATIONS})
     try:
         with db.writing() as uow:
@@ -98,6 +99,25 @@ def import_epoch(
             raise
         raise DatasetFailed(f"the import stopped: {error}", error.problems) from None
     return report
+
+
+def _listed_by_the_adapter(reading: EpochReading, report: DatasetReport) -> None:
+    """Rows the adapter gave no events (no owner, a possible duplicate, an existing cluster
+    without a date, …) are skipped and listed with why, and what it noted of rows it kept (a
+    plan dated before the snapshot, partners past 20, a further base model …) is listed too
+    (DESIGN §9.2.1, §9.7): without this the report's rows did not add up and those rows were
+    nowhere."""
+    datasets = {f.path: f.dataset for f in reading.files}
+    for row in reading.skipped:
+        file = report.file_of(datasets[row.file], row.file.name)
+        file.skipped.append(
+            RowNote(row.file.name, row.line, row.key, f"{row.reason}: {row.detail}")
+        )
+    for note in reading.notes:
+        file = report.file_of(datasets[note.file], note.file.name)
+        file.notes.append(
+            RowNote(note.file.name, note.line, note.key, f"{note.topic}: {note.text}")
+        )
 
 
 def runs(db: Database) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stackline.adapters.epoch import Candidate, EpochReading, EventRef, Org
+from stackline.adapters.epoch.tables import TIMELINES_TABLE
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.catalog.registry import resolved_asset_names
 from stackline.domain.dates import PartialDate
@@ -63,7 +64,16 @@ class Reconciler:
     def _row(self, candidate: Candidate) -> None:
         file = self.report.file_of(candidate.dataset, candidate.file.name)
         note = _noter(candidate)
-        self.seen.add((candidate.dataset, candidate.key))
+        # Every key the row gives is in this snapshot: a data centre's and each of its timeline
+        # rows' (`centre (row n)`), so a timeline row no longer there is missing (DESIGN §9.7).
+        keys = [candidate.key, *(self._origin_key(candidate, e.role) for e in candidate.events)]
+        self.seen.update((candidate.dataset, key) for key in keys)
+        # A key an analyst settled is left alone before anything else: its hand correction
+        # made the asset a curated one, which would otherwise be "matched" (and a conflict).
+        settled = [k for k in dict.fromkeys(keys) if self._settled(candidate.dataset, k)]
+        if settled:
+            file.settled.extend(note(f"{k}: corrected by hand, not derived again") for k in settled)
+            return
         try:
             built = self.rows.build(candidate)
         except Unresolved as unresolved:
@@ -71,9 +81,7 @@ class Reconciler:
             file.skipped.append(note(f"the organization {unresolved.name!r} names no company"))
             return
         self._tally(built, file, note)
-        documents = self._synced(candidate, built, file, note)
-        if documents is None:
-            return
+        documents = self._synced(candidate, built, file)
         events = []
         try:
             events = [parse_event(document) for document in documents]
@@ -98,21 +106,15 @@ class Reconciler:
                 file.dropped.append(note(f"{dropped.role}: {dropped.why}"))
         self.report.same_group_users += built.same_group_users
 
-    def _synced(
-        self, candidate: Candidate, built: Built, file: FileReport,
-        note: Callable[[str], RowNote],
-    ) -> list[dict[str, Any]] | None:  # fmt: skip
+    def _synced(self, candidate: Candidate, built: Built, file: FileReport) -> list[dict[str, Any]]:
         """The row's documents with ids, origins and what they supersede; those unchanged left
-        out. None when an analyst settled one of the row's keys by hand."""
+        out."""
         ids: dict[str, str] = {}  # role → the id of the event standing for it
         slots: dict[str, str] = {}  # role → slot
         written: list[dict[str, Any]] = []
         for role, document in built.documents:
             key = self._origin_key(candidate, role)
             stored = self.log.by_key.get((candidate.dataset, key), [])
-            if any(event.voided_by_hand for event in stored):
-                file.settled.append(note(f"{key}: corrected by hand, not derived again"))
-                return None
             payload = document["payload"]
             reference = payload.get("partnership")
             if isinstance(reference, EventRef):
@@ -127,7 +129,7 @@ class Reconciler:
             target = slots.get(reference.role) if isinstance(reference, EventRef) else None
             slots[role] = slot(document["type"], document["payload"], target)
             live = self._live_slots(stored)
-            old = live.get(slots[role])
+            old = live.get(slots[role]) or _announcement_overtaken(live, document)
             if old is not None and _announcement_stays(old, document, self.snapshot):
                 document["occurred_on"] = old.occurred_on
             document["origin"] = {"dataset": candidate.dataset, "key": key,
@@ -142,21 +144,27 @@ class Reconciler:
                 continue
             supersedes = old.id if old is not None else None
             document["supersedes"] = supersedes
-            document["id"] = event_id(candidate.dataset, key, document, supersedes)
+            # A row back after its events were retracted (missing from an earlier snapshot)
+            # would get the retracted event's very id, taken: its id also names the last
+            # voided event of its slot (ids of every other event stay as they were).
+            revives = None if old is not None else self._voided_slots(stored).get(slots[role])
+            document["id"] = event_id(
+                candidate.dataset, key, document, supersedes, revives.id if revives else None
+            )
             ids[role] = document["id"]
             written.append(document)
         return written
 
     def _live_slots(self, stored: list[DatasetEvent]) -> dict[str, DatasetEvent]:
-        by_id = {event.id: event for event in stored}
-        live: dict[str, DatasetEvent] = {}
-        for event in stored:
-            if event.voided_by is not None:
-                continue
-            target = by_id.get(str(event.payload.get("partnership")))
-            target_slot = slot(target.type, target.payload) if target is not None else None
-            live[slot(event.type, event.payload, target_slot)] = event
-        return live
+        return _slots(stored, voided=False)
+
+    def _voided_slots(self, stored: list[DatasetEvent]) -> dict[str, DatasetEvent]:
+        """The last voided event of each slot (`stored` is in `seq` order)."""
+        return _slots(stored, voided=True)
+
+    def _settled(self, dataset: str, key: str) -> bool:
+        """Whether an analyst corrected or retracted one of the key's events by hand."""
+        return any(event.voided_by_hand for event in self.log.by_key.get((dataset, key), []))
 
     def _origin_key(self, candidate: Candidate, role: str) -> str:
         """A row's key; a data centre's timeline row is a key of its own (the centre, its n-th
@@ -190,19 +198,22 @@ class Reconciler:
     def _missing(self) -> None:
         read = {f.dataset for f in self.reading.files}
         for (dataset, key), stored in sorted(self.log.by_key.items()):
-            if (
-                dataset not in read
-                or (dataset, key) in self.seen
-                or _in_seen(key, dataset, self.seen)
-            ):
+            if dataset not in read or (dataset, key) in self.seen:
                 continue
             live = [event for event in stored if event.voided_by is None]
             if not live:
                 continue
-            file = self.report.file_of(dataset)
+            file = self._file_of_keys(dataset)
             file.missing.append(RowNote(file.file, 0, key, f"{len(live)} live events"))
             if self.options.retract_missing:
                 self._retract(dataset, key, live, file)
+
+    def _file_of_keys(self, dataset: str) -> FileReport:
+        """The report of the file a dataset's keys come from: a data centre's, not the
+        timelines' (which sort first)."""
+        names = [f.path.name for f in self.reading.files
+                 if f.dataset == dataset and f.table != TIMELINES_TABLE.name]  # fmt: skip
+        return self.report.file_of(dataset, names[0] if names else None)
 
     def _retract(self, dataset: str, key: str, live: list[DatasetEvent], file: FileReport) -> None:
         documents = []
@@ -278,10 +289,33 @@ def _noter(candidate: Candidate) -> Callable[[str], RowNote]:
     return note
 
 
-def _in_seen(key: str, dataset: str, seen: set[tuple[str, str]]) -> bool:
-    """A timeline row's key (`centre (row n)`) belongs to a centre the snapshot has."""
-    base = key.rsplit(" (row ", 1)[0]
-    return base != key and (dataset, base) in seen
+def _slots(stored: list[DatasetEvent], voided: bool) -> dict[str, DatasetEvent]:
+    """The stored events of a key by slot: the live ones, or the voided ones (the last wins)."""
+    by_id = {event.id: event for event in stored}
+    found: dict[str, DatasetEvent] = {}
+    for event in stored:
+        if (event.voided_by is not None) != voided:
+            continue
+        target = by_id.get(str(event.payload.get("partnership")))
+        target_slot = slot(target.type, target.payload) if target is not None else None
+        found[slot(event.type, event.payload, target_slot)] = event
+    return found
+
+
+def _announcement_overtaken(
+    live: dict[str, DatasetEvent], document: dict[str, Any]
+) -> DatasetEvent | None:
+    """The live announcement an available launch supersedes rather than follows: when the
+    launch is dated on or before the announcement (a planned cluster whose first operational
+    date, once known, precedes the snapshot month it was announced in; DESIGN §9.7)."""
+    entry = REGISTRY[document["type"]]
+    if not entry.launches or (entry.status_of(document["payload"]) or "available") != "available":
+        return None
+    announced = live.get(f"{document['type']}:announced")
+    if announced is None:
+        return None
+    on = PartialDate.parse(document["occurred_on"]).start
+    return announced if on <= PartialDate.parse(announced.occurred_on).start else None
 
 
 def _orgs(payload: dict[str, Any]) -> list[Org]:

@@ -58,14 +58,18 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def event_id(dataset: str, key: str, document: Mapping[str, Any], supersedes: str | None) -> str:
+def event_id(
+    dataset: str, key: str, document: Mapping[str, Any], supersedes: str | None,
+    revives: str | None = None,
+) -> str:  # fmt: skip
     """The id of a dataset event: a UUIDv5 of where it comes from, what it says, what it
-    corrects."""
-    name = orjson.dumps(
-        [dataset, key, *content(document["type"], document["occurred_on"],
-                                document["confidence"], document["payload"]), supersedes],
-        option=orjson.OPT_SORT_KEYS,
-    ).decode()  # fmt: skip
+    corrects — and, for a row back after its events were retracted, the last voided event of
+    its slot (`revives`), so it is not the retracted event's own id."""
+    named = [dataset, key, *content(document["type"], document["occurred_on"],
+                                    document["confidence"], document["payload"]), supersedes]  # fmt: skip
+    if revives is not None:  # left out otherwise: every other id stays as it was
+        named.append({"revives": revives})
+    name = orjson.dumps(named, option=orjson.OPT_SORT_KEYS).decode()
     return str(uuid.uuid5(NAMESPACE, name))
 
 
