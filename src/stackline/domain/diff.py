@@ -1,12 +1,13 @@
-"""The difference between a company's stacks on two days (DESIGN §3, Diff)."""
+"""The difference between a company's stacks on two days (DESIGN §3, Diff), and between every
+company's (DESIGN §9.5: what changed, industry-wide)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from stackline.domain.footprint import StackEntry
-from stackline.domain.stack import Stack
+from stackline.domain.footprint import Footprint, StackEntry
+from stackline.domain.stack import Stack, compose_stack
 from stackline.domain.values import LAYERS
 
 
@@ -43,3 +44,37 @@ def diff_stacks(before: Stack, after: Stack) -> StackDiff:
 
 def _with_layer(entry: StackEntry) -> dict[str, Any]:
     return {"layer": entry.layer.value, **entry.as_dict()}
+
+
+def _row(entry: StackEntry) -> dict[str, Any]:
+    return _with_layer(entry)
+
+
+def company_changes(diff: StackDiff) -> dict[str, Any]:
+    """One company's part of an industry-wide diff: its entries added, removed and changed."""
+    stack = diff.after if diff.after.company is not None else diff.before
+    return {
+        "slug": stack.slug,
+        "name": stack.company.name if stack.company else stack.slug,
+        "added": [_row(e) for e in diff.added],
+        "removed": [_row(e) for e in diff.removed],
+        "changed": [{**_row(new), "previous_status": old.status} for old, new in diff.changed],
+    }
+
+
+def diff_footprints(
+    before: Footprint, after: Footprint, companies: list[str] | None = None
+) -> list[StackDiff]:
+    """Every company (of `companies`, else all existing on either day) whose entries differ
+    between two days' footprints, by slug. Stacks are composed in memory from the two
+    footprints; the caller adds the event facts of the companies that changed (`certain`,
+    `confidence` do not decide what changed) and composes those again with `restack`."""
+    slugs = (
+        companies if companies is not None else sorted(set(before.companies) | set(after.companies))
+    )
+    found = []
+    for slug in slugs:
+        diff = diff_stacks(compose_stack(before, slug), compose_stack(after, slug))
+        if diff.added or diff.removed or diff.changed:
+            found.append(diff)
+    return found

@@ -13,16 +13,17 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from stackline.domain.dates import shown_day
-from stackline.domain.diff import StackDiff, diff_stacks
+from stackline.domain.diff import StackDiff, company_changes, diff_footprints, diff_stacks
+from stackline.domain.documents import format_timestamp
 from stackline.domain.errors import UnknownCompany
 from stackline.domain.fold import fold_footprint
-from stackline.domain.footprint import Footprint, FootprintSource
+from stackline.domain.footprint import Footprint, FootprintSource, StackEntry
 from stackline.domain.presence import PresenceRow
 from stackline.domain.records import EventRecord
 from stackline.domain.stack import MatrixRow, Stack, compose_stack
 from stackline.domain.values import LAYERS
 from stackline.services.caching import BoundedCache
-from stackline.store.footprints import StoredFootprint, records_known_on
+from stackline.store.footprints import StoredFootprint, event_facts, records_known_on, snapshot
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.reads import presence as presence_reads
@@ -107,6 +108,84 @@ def diff_of(
     return diff, between
 
 
+MAX_DIFF_EVENTS = 1000
+
+
+@dataclass(frozen=True)
+class IndustryDiff:
+    """Every company whose entries differ between two days, and the events effective between."""
+
+    before: date
+    after: date
+    known_on: datetime | None
+    diffs: list[StackDiff]
+    events: list[dict[str, Any]]  # the first MAX_DIFF_EVENTS, by effective date then seq
+    events_total: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.before.isoformat(),
+            "to": self.after.isoformat(),
+            "known_on": format_timestamp(self.known_on) if self.known_on else None,
+            "companies": [company_changes(diff) for diff in self.diffs],
+            "events": self.events,
+            "events_total": self.events_total,
+        }
+
+
+def industry_diff(
+    db: Database,
+    before: date,
+    after: date,
+    known_on: datetime | None = None,
+    companies: list[str] | None = None,
+) -> IndustryDiff:
+    """What changed in every company's entries (or those of `companies`) from `before` to
+    `after` (either may be the later), and every live event effective in between: two days'
+    footprints read whole, stacks composed from them in memory, and the events behind the
+    entries of the companies that changed looked up once."""
+    with db.reading() as uow:
+        for slug in companies or []:
+            require_company(uow, slug)
+        return _industry_diff(uow, before, after, known_on, companies)
+
+
+def _industry_diff(
+    uow: Reading,
+    before: date,
+    after: date,
+    known_on: datetime | None,
+    companies: list[str] | None,
+) -> IndustryDiff:
+    first, last = min(before, after), max(before, after)
+    old, new = (_whole_footprint(uow, day, known_on) for day in (before, after))
+    changed = diff_footprints(old, new, companies)
+    ids = {
+        i
+        for d in changed
+        for s in (d.before, d.after)
+        for e in _entries(s)
+        for i in e.event_ids
+    }
+    old.facts = new.facts = event_facts(uow.connection, ids)
+    diffs = diff_footprints(old, new, [d.after.slug for d in changed])
+    cutoff = format_timestamp(known_on) if known_on else None
+    events, total = event_reads.events_effective_between(
+        uow, first, last, None, MAX_DIFF_EVENTS, cutoff
+    )
+    return IndustryDiff(before, after, known_on, diffs, events, total)
+
+
+def _whole_footprint(uow: Reading, day: date, known_on: datetime | None) -> Footprint:
+    if known_on is None:
+        return snapshot(uow, day)
+    return known_footprint(uow, day, known_on)
+
+
+def _entries(stack: Stack) -> list[StackEntry]:
+    return [entry for layer in LAYERS for entry in stack.entries[layer]]
+
+
 def holding_companies(stack: Stack) -> set[str]:
     """The company's subsidiaries on the day, direct or through others (they hold its assets)."""
     found = set(stack.subsidiaries)
@@ -126,6 +205,7 @@ class Comparison:
     rows: dict[str, MatrixRow]
     changed: frozenset[tuple[str, str]]  # (slug, layer)
     events: list[dict[str, Any]]
+    diff: IndustryDiff | None = None  # the page's companies, entry by entry
 
     def changed_in(self, slug: str) -> list[str]:
         return [layer.value for layer in LAYERS if (slug, layer.value) in self.changed]
@@ -200,15 +280,18 @@ def _comparison(uow: Reading, rows: list[MatrixRow], as_of: date, other: date) -
         for layer in LAYERS
         if (then[row.slug].presence[layer] if row.slug in then else "none") != row.presence[layer]
     )
-    first, last = min(as_of, other), max(as_of, other)
-    causes = presence_reads.causes_between(uow, slugs, first, last)
-    ids = list(dict.fromkeys(i for slug in slugs for i in causes.get(slug, [])))
-    events = event_reads.events_by_ids(uow, ids)
-    return Comparison(other, then, changed, events)
+    diff = _industry_diff(uow, other, as_of, None, slugs)  # `uow` reads as known already
+    return Comparison(other, then, changed, diff.events, diff)
 
 
 def _matrix_row(row: PresenceRow) -> MatrixRow:
     return MatrixRow(row.company, row.name, row.parent, row.presence)
+
+
+def company_names(db: Database) -> dict[str, str]:
+    """Every registered company's latest name, by slug (pages name companies, never slugs)."""
+    with db.reading() as uow:
+        return dict(company_reads.current_names(uow))
 
 
 def companies_on(db: Database, as_of: date) -> list[dict[str, Any]]:

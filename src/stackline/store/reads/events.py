@@ -152,6 +152,36 @@ def events_between(uow: Reading, slugs: set[str], after: date, until: date) -> l
     return [_document(row) for row in uow.connection.execute(query)]
 
 
+def events_effective_between(
+    uow: Reading,
+    after: date,
+    until: date,
+    slugs: set[str] | None,
+    limit: int,
+    recorded_by: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` live events effective in (after, until] (naming any of `slugs`, when
+    given; recorded by the timestamp `recorded_by`, when given), by date, and how many there
+    are in all."""
+    conditions = [
+        events.c.effective_on > after,
+        events.c.effective_on <= until,
+        voids.c.event_id.is_(None),
+    ]
+    if slugs is not None:
+        conditions.append(
+            exists().where(
+                event_companies.c.seq == events.c.seq, event_companies.c.company.in_(slugs)
+            )
+        )
+    if recorded_by is not None:
+        conditions.append(events.c.recorded_at <= recorded_by)
+    query = _with_voided_by(select(events)).where(*conditions)
+    total = uow.connection.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page = query.order_by(events.c.effective_on, events.c.seq).limit(limit)
+    return [_document(row) for row in uow.connection.execute(page)], int(total)
+
+
 def events_by_ids(uow: Reading, ids: list[str]) -> list[dict[str, Any]]:
     """The events with these ids, by effective date then `seq`."""
     if not ids:

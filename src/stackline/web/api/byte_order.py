@@ -17,7 +17,13 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
-from stackline.web.api.params import EventsQuery, ExportQuery, IntegrationQuery, MatrixQuery
+from stackline.web.api.params import (
+    EventsQuery,
+    ExportQuery,
+    IndustryDiffQuery,
+    IntegrationQuery,
+    MatrixQuery,
+)
 
 BOM = "\ufeff"
 _SPELLINGS = {"1": True, "true": True, "0": False, "false": False}
@@ -55,6 +61,10 @@ class EventsCsvQuery(EventsQuery, _WithByteOrderMark):
 
 
 class MatrixCsvQuery(MatrixQuery, _WithByteOrderMark):
+    pass
+
+
+class IndustryDiffCsvQuery(IndustryDiffQuery, _WithByteOrderMark):
     pass
 
 

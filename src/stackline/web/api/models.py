@@ -233,6 +233,28 @@ class DiffAnswer(Answer):
     events: list[TimelineEvent] = Field(description="Events effective between the two days")
 
 
+class CompanyChanges(Answer):
+    slug: Slug
+    name: str
+    added: list[DiffEntry]
+    removed: list[DiffEntry]
+    changed: list[ChangedEntry]
+
+
+class IndustryDiffAnswer(Answer):
+    from_: date = Field(alias="from")
+    to: date
+    known_on: datetime | None
+    companies: list[CompanyChanges] = Field(
+        description="Every company whose entries differ between the days, by slug"
+    )
+    events: list[TimelineEvent] = Field(
+        description="The live events effective after the earlier day up to the later one, by "
+        "date (the first 1,000)"
+    )
+    events_total: int = Field(ge=0, description="How many such events there are in all")
+
+
 class MatrixRowAnswer(Answer):
     slug: Slug
     name: str

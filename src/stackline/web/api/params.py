@@ -140,6 +140,14 @@ class DiffQuery(Query):
     known_on: Moment | SkipJsonSchema[None] = _moment()
 
 
+class IndustryDiffQuery(DiffQuery):
+    format: TableFormat = Field(
+        default="json",
+        description="csv: RFC 4180, UTF-8, a header row, one row per entry added, removed or "
+        "changed",
+    )
+
+
 class GraphQuery(StackQuery):
     company: CompanySlug | SkipJsonSchema[None] = Field(
         default=None, description="Only what lies within two edges of this company"

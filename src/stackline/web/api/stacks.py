@@ -10,10 +10,16 @@ from stackline.services import parameters, stacks
 from stackline.web.api import spec
 from stackline.web.api.answers import csv_answer, json_answer
 from stackline.web.api.auth import require_reader
-from stackline.web.api.byte_order import MatrixCsvQuery
-from stackline.web.api.models import CompaniesAnswer, DiffAnswer, MatrixAnswer, StackAnswer
+from stackline.web.api.byte_order import IndustryDiffCsvQuery, MatrixCsvQuery
+from stackline.web.api.models import (
+    CompaniesAnswer,
+    DiffAnswer,
+    IndustryDiffAnswer,
+    MatrixAnswer,
+    StackAnswer,
+)
 from stackline.web.api.params import CompaniesQuery, CompanyPath, DiffQuery, StackQuery
-from stackline.web.api.tables import MATRIX_HEADER, presence_cells
+from stackline.web.api.tables import DIFF_HEADER, MATRIX_HEADER, diff_rows, presence_cells
 from stackline.web.context import database, today
 from stackline.web.limits import expensive_read
 
@@ -81,6 +87,32 @@ def company_diff(path: CompanyPath, query: DiffQuery) -> Response:
     known_on = parameters.known_on(query.known_on)
     diff, between = stacks.diff_of(database(), path.slug, before, after, known_on)
     return json_answer(diff.as_dict(between))
+
+
+@bp.get(
+    "/diff",
+    operation_id="getIndustryDiff",
+    responses=spec.responses(
+        bp,
+        IndustryDiffAnswer,
+        "What changed in every company between the days",
+        *spec.READ_ERRORS,
+        *spec.EXPENSIVE_READ_ERRORS,
+        csv=True,
+    ),
+)
+@expensive_read()
+def industry_diff(query: IndustryDiffCsvQuery) -> Response:
+    """Every company whose entries differ between two days (added, removed, changed status),
+    and the live events effective in between (DESIGN §9.5)."""
+    before = parameters.day_until(query.from_, "from", today())
+    after = parameters.day_until(query.to, "to", today())
+    known_on = parameters.known_on(query.known_on)
+    answer = stacks.industry_diff(database(), before, after, known_on).as_dict()
+    if query.format == "csv":
+        name = f"stackline-diff-{before}-{after}.csv"
+        return csv_answer(DIFF_HEADER, diff_rows(answer["companies"]), name, query.marked)
+    return json_answer(answer)
 
 
 @bp.get(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from stackline.domain.values import LAYERS
@@ -18,3 +18,21 @@ def presence_cells(layers: Mapping[Any, str]) -> list[Any]:
     owned = sum(1 for presence in found if presence == "owned")
     covered = sum(1 for presence in found if presence in ("owned", "partner"))
     return [*found, owned, covered]
+
+DIFF_HEADER = [
+    "slug", "name", "change", "layer", "asset", "relation", "via", "status", "previous_status",
+    "since", "available_since",
+]  # fmt: skip
+
+
+def diff_rows(companies: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    """An industry-wide diff as one row per entry added, removed or changed (`via` joined by
+    `;`)."""
+    for company in companies:
+        for change in ("added", "removed", "changed"):
+            for entry in company[change]:
+                yield [
+                    company["slug"], company["name"], change, entry["layer"], entry["asset"],
+                    entry["relation"], ";".join(entry["via"]), entry["status"],
+                    entry.get("previous_status"), entry["since"], entry["available_since"],
+                ]  # fmt: skip

@@ -71,6 +71,8 @@ def init_app(app: Flask) -> None:
         shows_open_data=shows_open_data,
     )
     app.jinja_env.filters["layer_title"] = lambda value: str(value).title()
+    # A company named, never its slug: `{{ slug|company_name(names) }}`.
+    app.jinja_env.filters["company_name"] = lambda slug, names: names.get(slug, slug)
     app.jinja_env.filters["field_title"] = field_title
     app.jinja_env.filters["money"] = describe_money
     app.jinja_env.finalize = _visibly  # every printed text shows invisible characters

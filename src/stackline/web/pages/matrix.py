@@ -3,6 +3,7 @@ event days either side and a month slider, and what changed since a compare date
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -52,6 +53,8 @@ def matrix() -> Response | str:
         include_subsidiaries=include_subsidiaries,
         steps=steps,
         order=parameters.matrix_order(args.get("sort")),
+        names=stacks.company_names(database()),
+        one_day=timedelta(days=1),
     )
 
 
