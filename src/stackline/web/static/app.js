@@ -132,3 +132,25 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The supply-chain graph: pointing at (or tabbing to) a box brings its edges forward and fades
+// the others, so a line can be followed through a busy drawing.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const drawing of document.querySelectorAll("svg.graph")) {
+    const trace = (event) => {
+      const node = event.target.closest("[data-node]");
+      if (!node) return;
+      const id = node.getAttribute("data-node");
+      drawing.classList.add("tracing");
+      for (const edge of drawing.querySelectorAll("path.edge")) {
+        const touches = edge.getAttribute("data-from") === id || edge.getAttribute("data-to") === id;
+        edge.classList.toggle("traced", touches);
+      }
+    };
+    const untrace = () => drawing.classList.remove("tracing");
+    drawing.addEventListener("mouseover", trace);
+    drawing.addEventListener("focusin", trace);
+    drawing.addEventListener("mouseleave", untrace);
+    drawing.addEventListener("focusout", untrace);
+  }
+});
