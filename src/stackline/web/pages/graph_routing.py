@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
-    from stackline.web.pages.graph_layout import Box, GraphEdge
+    from stackline.web.pages.graph_grid import Box
+    from stackline.web.pages.graph_layout import GraphEdge
 
 Side = Literal["top", "bottom", "left", "right"]
 Point = tuple[float, float]
 Medium = tuple[Literal["gutter", "channel"], int]
 Net = tuple[str, ...]
+End = Literal["low", "high"]
 
 LANE_GAP = 5.0  # between two lanes, and between a lane and a box
 PORT_STAGGER = 1.5  # right-side ports sit this much above the middle, left-side ones below
@@ -62,7 +64,7 @@ class Segment(NamedTuple):
     low: int
     high: int
     net: Net
-    end: Literal["low", "high"]  # which side of the medium its lanes are counted from
+    end: End  # which side of the medium its lanes are counted from
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ class RoutePlan:
 
 
 def plan_routes(
-    edges: Sequence[GraphEdge], slots: Mapping[str, Slot], sort_key: Callable[[GraphEdge], object]
+    edges: Sequence[GraphEdge],
+    slots: Mapping[str, Slot],
+    sort_key: Callable[[GraphEdge], tuple[str, ...]],
 ) -> RoutePlan:
     """The grid route of every edge; company → company edges are those between two row-0 slots."""
     routes = tuple(_plan(edge, slots[edge.source], slots[edge.target]) for edge in edges)
@@ -104,36 +108,34 @@ def _plan(edge: GraphEdge, source: Slot, target: Slot) -> PlannedRoute:
     kind = edge.kind
     into: Net = (edge.target, "in", kind)
     if source.row == 0 and target.row == 0:
-        span = sorted((2 * source.column + 1, 2 * target.column + 1))
-        sky = Segment(("channel", 0), span[0], span[1], into, "high")
+        low, high = _span(2 * source.column + 1, 2 * target.column + 1)
+        sky = Segment(("channel", 0), low, high, into, "high")
         return PlannedRoute(edge, Port(edge.source, "top", ("out", kind)),
                             Port(edge.target, "top", ("in", kind)), (sky,))  # fmt: skip
-    if target.column == source.column:
-        out_side, in_side, first, last = "right", "right", source.column + 1, source.column + 1
-    elif target.column > source.column:
-        out_side, in_side, first, last = "right", "left", source.column + 1, target.column
-    else:
-        out_side, in_side, first, last = "left", "right", source.column, target.column + 1
+    out_side: Side = "left" if target.column < source.column else "right"
+    in_side: Side = "left" if target.column > source.column else "right"
+    first = source.column + (1 if out_side == "right" else 0)
+    last = target.column + (1 if in_side == "right" else 0)
     start = Port(edge.source, out_side, ("out", kind))
     end = Port(edge.target, in_side, ("in", kind))
-    source_end: Literal["low", "high"] = "low" if out_side == "right" else "high"
-    target_end: Literal["low", "high"] = "low" if in_side == "right" else "high"
+    source_end: End = "low" if out_side == "right" else "high"
+    target_end: End = "low" if in_side == "right" else "high"
     row_from, row_to = 2 * source.row + 1, 2 * target.row + 1
     if first == last:
-        low, high = sorted((row_from, row_to))
-        segment = Segment(("gutter", first), low, high, into, target_end)
+        segment = Segment(("gutter", first), *_span(row_from, row_to), into, target_end)
         return PlannedRoute(edge, start, end, (segment,))
-    channel = target.row if target.row > source.row else target.row + 1
-    if target.row == source.row:
-        channel = target.row
-    along = 2 * channel
-    leaving = Segment(("gutter", first), *sorted((row_from, along)),
-                      (edge.source, out_side, "out", kind), source_end)  # fmt: skip
-    downwards = target.row >= channel
-    across = Segment(("channel", channel), *sorted((2 * first, 2 * last)), into,
-                     "high" if downwards else "low")  # fmt: skip
-    arriving = Segment(("gutter", last), *sorted((along, row_to)), into, target_end)
+    # Along the channel next to the target's row, on the source's side (above it on one row).
+    channel = target.row + 1 if target.row < source.row else target.row
+    leaving_net: Net = (edge.source, out_side, "out", kind)
+    leaving = Segment(("gutter", first), *_span(row_from, 2 * channel), leaving_net, source_end)
+    across_end: End = "high" if target.row >= channel else "low"
+    across = Segment(("channel", channel), *_span(2 * first, 2 * last), into, across_end)
+    arriving = Segment(("gutter", last), *_span(2 * channel, row_to), into, target_end)
     return PlannedRoute(edge, start, end, (leaving, across, arriving))
+
+
+def _span(first: int, second: int) -> tuple[int, int]:
+    return min(first, second), max(first, second)
 
 
 def _assign_lanes(
@@ -202,7 +204,9 @@ def draw_routes(plan: RoutePlan, boxes: Mapping[str, Box], grid: Grid) -> dict[G
     return drawn
 
 
-def _polyline(start: Point, end: Point, route: PlannedRoute, lanes: list[float]) -> tuple[Point, ...]:
+def _polyline(
+    start: Point, end: Point, route: PlannedRoute, lanes: list[float]
+) -> tuple[Point, ...]:
     if route.start.side == "top":  # through the sky
         (sky,) = lanes
         points = [start, (start[0], sky), (end[0], sky), end]
