@@ -12,10 +12,10 @@ def test_an_edge_appears_on_the_day_it_starts_and_not_before(browsing: Browsing)
     watched = browsing.page()
     page = watched.page
     composer = page.locator(FINE_TUNE, has_text="Composer 2.5 is fine-tuned from Kimi K2.5")
-    page.goto("/graph?as_of=2026-04-30")
+    page.goto("/graph?as_of=2026-04-30&company=Anysphere")
     assert page.locator(FINE_TUNE).count() >= 1  # Composer 2 is built on Kimi K2.5 already
     assert composer.count() == 0  # Composer 2.5 is released in May 2026
-    page.goto("/graph?as_of=2026-05-01")
+    page.goto("/graph?as_of=2026-05-01&company=Anysphere")
     assert composer.count() == 1
     rows = page.locator("table.graph-edges tr", has_text="is fine-tuned from")
     assert rows.filter(has_text="Composer 2.5").filter(has_text="Kimi K2.5").count() == 1
@@ -35,7 +35,7 @@ def test_the_steps_move_to_the_previous_and_next_event_days(browsing: Browsing) 
 
 def test_asset_boxes_link_to_their_company_and_labels_do_not_overlap(browsing: Browsing) -> None:
     page = browsing.page().page
-    page.goto("/graph?as_of=2026-07-01")
+    page.goto("/graph?as_of=2026-07-01&company=openai")
     boxes = page.locator("a.graph-asset rect").evaluate_all(
         "rs => rs.map(r => { const b = r.getBBox(); return [b.x, b.y, b.width, b.height]; })"
     )

@@ -134,9 +134,18 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // The supply-chain graph: pointing at (or tabbing to) a box brings its edges forward and fades
-// the others, so a line can be followed through a busy drawing.
+// the others, so a line can be followed through a busy drawing; a wide drawing opens on the
+// company the page is about.
 document.addEventListener("DOMContentLoaded", () => {
   for (const drawing of document.querySelectorAll("svg.graph")) {
+    // A drawing wider than its frame opens on the page's own company, not on the first column.
+    const frame = drawing.closest(".graph-frame");
+    const focus = drawing.querySelector("a.graph-company.focus");
+    if (frame && focus && frame.scrollWidth > frame.clientWidth) {
+      const box = focus.getBoundingClientRect();
+      const seen = frame.getBoundingClientRect();
+      frame.scrollLeft += box.left - seen.left - Math.max(0, (frame.clientWidth - box.width) / 2);
+    }
     const trace = (event) => {
       const node = event.target.closest("[data-node]");
       if (!node) return;
