@@ -10,7 +10,7 @@
 - The focus's own assets that no edge of the neighbourhood touches are its **idle** assets:
   listed beside the drawing, not drawn.
 - A day whose graph has few companies is one page; a larger one is a page per ownership group,
-  by the top company's name.
+  the groups with the most edges first, then by the top company's name.
 - Edges sort by kind (the legend's order), by date, or by date newest first; ties by names.
 """
 
@@ -94,12 +94,17 @@ def page_of(graph: Graph, focus: list[str]) -> GraphPage:
 
 
 def pages_of(graph: Graph) -> list[list[str]]:
-    """The focus of each page of the day: everything on one page, or one per ownership group."""
+    """The focus of each page of the day: everything on one page, or one per ownership group,
+    the groups with the most edges first (ties by name), so the first page has the most to show."""
     groups = [group for group in ownership_groups(graph) if _holds_anything(graph, group)]
     companies = [slug for group in groups for slug in group]
     if len(companies) <= ONE_PAGE_COMPANIES:
         return [companies] if companies else []
-    return groups
+    drawn = {
+        tuple(group): sum(1 for e in neighbourhood(graph, group).edges if e.kind != "has")
+        for group in groups
+    }
+    return sorted(groups, key=lambda group: -drawn[tuple(group)])  # stable: by name on a tie
 
 
 def sort_edges(edges: Iterable[Edge], nodes: Mapping[str, Node], order: EdgeOrder) -> list[Edge]:

@@ -42,6 +42,7 @@ ELLIPSIS = "…"
 
 FONT_SIZE, CHAR_WIDTH, LINE_HEIGHT = 12, 7.0, 16.0
 LABEL_PADDING, MIN_NODE_WIDTH, MAX_NODE_WIDTH = 6.0, 72.0, 168.0
+HEADER_BOLDNESS = 1.15  # a header's label is bold: that much wider than the estimate
 
 
 @dataclass(frozen=True)
@@ -269,8 +270,9 @@ def _owners(nodes: Collection[GraphNode]) -> dict[str, _Owner]:
 
 
 def _node_width(owner: _Owner) -> float:
-    labels = [owner.label, *(node.label for stack in owner.stacks.values() for node in stack)]
-    widest = max(text_width(_printable(label)) for label in labels)
+    labels = [node.label for stack in owner.stacks.values() for node in stack]
+    header = HEADER_BOLDNESS * text_width(_printable(owner.label))
+    widest = max([header, *(text_width(_printable(label)) for label in labels)])
     return min(MAX_NODE_WIDTH, max(MIN_NODE_WIDTH, widest + 2 * LABEL_PADDING))
 
 
@@ -278,7 +280,7 @@ def _column(owner: _Owner, grid: LayoutGrid, index: int) -> Column:
     header = grid.cell(Slot(index, 0))
     box = Box(header.x, header.y, header.width, grid.bottom - header.y)
     label_box = _label_box(header)
-    label = fit_label(owner.label, label_box.width)
+    label = fit_label(owner.label, label_box.width / HEADER_BOLDNESS)
     return Column(owner.company, box, header, label_box, label, owner.label)
 
 

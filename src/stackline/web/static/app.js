@@ -141,10 +141,12 @@ document.addEventListener("DOMContentLoaded", () => {
     // A drawing wider than its frame opens on the page's own company, not on the first column.
     const frame = drawing.closest(".graph-frame");
     const focus = drawing.querySelector("a.graph-company.focus");
-    if (frame && focus && frame.scrollWidth > frame.clientWidth) {
+    if (frame && focus) {
       const box = focus.getBoundingClientRect();
       const seen = frame.getBoundingClientRect();
-      frame.scrollLeft += box.left - seen.left - Math.max(0, (frame.clientWidth - box.width) / 2);
+      if (box.left < seen.left || box.right > seen.left + frame.clientWidth) {
+        frame.scrollLeft += box.left - seen.left - Math.max(0, (frame.clientWidth - box.width) / 2);
+      }
     }
     const trace = (event) => {
       const node = event.target.closest("[data-node]");
