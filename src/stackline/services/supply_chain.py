@@ -1,15 +1,19 @@
 """The supply chain as the API and the pages read it: the graph of a day, and plans against
-outcomes. As-of reads come from the projection tables; `known_on` reads fold what was known."""
+outcomes. As-of reads come from the projection tables; `known_on` reads fold what was known.
+The page's view of a day also says which company a typed name means."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from stackline.domain.fold import effective_records
 from stackline.domain.graph import Graph, compose_graph
 from stackline.domain.plans import Plan, plans_as_of
+from stackline.services.company_names import company_choices, company_named
 from stackline.services.stacks import known_events, known_footprint, require_company
 from stackline.store.footprints import snapshot
+from stackline.store.reads.companies import current_names
 from stackline.store.reads.plans import plan_events
 from stackline.store.units_of_work import Database
 
@@ -37,3 +41,24 @@ def plans_of(db: Database, as_of: date, known_on: datetime | None = None) -> lis
         else:
             events = effective_records(known_events(uow, known_on), as_of, known_on)
     return plans_as_of(events, as_of)
+
+
+@dataclass(frozen=True)
+class GraphView:
+    """What page `/graph` reads: the day's whole graph, the company typed (as its slug) and the
+    names offered in the company box."""
+
+    graph: Graph
+    company: str | None
+    company_name: str | None  # its latest name
+    choices: list[str]
+
+
+def graph_view(db: Database, as_of: date, company: str | None = None) -> GraphView:
+    """The day's graph, and which company `company` names (a slug, a name or an alias)."""
+    with db.reading() as uow:
+        slug = company_named(uow, company) if company else None
+        footprint = snapshot(uow, as_of, with_supply_chain=True)
+        choices = company_choices(uow)
+        name = current_names(uow).get(slug) if slug else None
+    return GraphView(compose_graph(footprint), slug, name, choices)

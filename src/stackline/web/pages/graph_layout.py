@@ -3,7 +3,8 @@
 Pure and deterministic (everything is sorted before it is placed, so input order never matters);
 a template draws the result. The rules:
 - Four bands, application on top, hardware at the bottom: stripes across the whole width, each as
-  tall as the tallest stack of assets any company has in it (at least one row).
+  tall as the tallest stack of assets any company has in it (at least one row), on one grid of
+  columns and rows (`graph_grid`).
 - One column per company with a node; an asset whose owner has no company node still gets one,
   headed by the owner's slug. The header sits above the application band; in each band the
   company's assets stack one row each, by label (casefold) then id, so rows line up across columns.
@@ -11,11 +12,12 @@ a template draws the result. The rules:
   (wide characters double, combining and format characters nothing), within `MIN_NODE_WIDTH` and
   `MAX_NODE_WIDTH`; a longer label is cut and ends in "…", the full one kept for the tooltip.
   Whitespace runs print as one space, control characters not at all.
-- Columns are ordered to reduce crossings (`graph_routing.order_columns`), ties by company label
+- Columns are ordered to reduce crossings (`graph_order.order_columns`), ties by company label
   (casefold) then slug; companies without drawn edges go to the right, by label.
-- "has" edges are not drawn: the column shows ownership. Company → company edges are arcs over the
-  headers, all others curves between boxes (`graph_routing.route_edges`). Duplicate edges are drawn
-  once; an edge with an end not among the nodes, or from a node to itself, is dropped and counted.
+- "has" edges are not drawn: the column shows ownership. Every other edge is a line of straight
+  runs along the gaps between boxes, never through one (`graph_routing`). Duplicate edges are
+  drawn once; an edge with an end not among the nodes, or from a node to itself, is dropped and
+  counted.
 - Node ids are unique, a company has at most one company node and an asset's layer is one of the
   four; anything else raises ValueError, as the layout cannot guess what was meant.
 """
@@ -28,16 +30,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from stackline.web.pages.graph_routing import (
-    ARC_PEAK,
-    ColumnLink,
-    arc_heights,
-    edge_sort_key,
-    order_columns,
-    route_edges,
-)
+from stackline.web.pages.graph_grid import BAND_PADDING as BAND_PADDING
+from stackline.web.pages.graph_grid import LAYERS_TOP_DOWN, Box, LayoutGrid, grid_of
+from stackline.web.pages.graph_order import ColumnLink, edge_sort_key, order_columns
+from stackline.web.pages.graph_routing import Point, Slot, draw_routes, plan_routes
 
-LAYERS_TOP_DOWN = ("application", "model", "compute", "hardware")
 COMPANY_EDGE_KINDS = ("owns", "stake", "partner")
 ASSET_EDGE_KINDS = ("runs_on", "trained_on", "fine_tuned_from", "built_with")
 EDGE_KINDS: tuple[str, ...] = COMPANY_EDGE_KINDS + ASSET_EDGE_KINDS  # the legend's order
@@ -45,10 +42,7 @@ ELLIPSIS = "…"
 
 FONT_SIZE, CHAR_WIDTH, LINE_HEIGHT = 12, 7.0, 16.0
 LABEL_PADDING, MIN_NODE_WIDTH, MAX_NODE_WIDTH = 6.0, 72.0, 168.0
-COLUMN_PADDING, COLUMN_GAP = 6.0, 14.0
-ROW_HEIGHT, ROW_GAP, BAND_PADDING = 22.0, 6.0, 8.0
-HEADER_HEIGHT, HEADER_GAP = 28.0, 12.0
-BAND_TITLE_WIDTH, MARGIN, MIN_WIDTH = 104.0, 12.0, 480.0
+HEADER_BOLDNESS = 1.15  # a header's label is bold: that much wider than the estimate
 
 
 @dataclass(frozen=True)
@@ -66,22 +60,6 @@ class GraphEdge:
     source: str
     target: str
     kind: str
-
-
-@dataclass(frozen=True)
-class Box:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.height
 
 
 @dataclass(frozen=True)
@@ -107,7 +85,7 @@ class Column:
     """A company's column; it draws the header even when the company has no node of its own."""
 
     company: str
-    box: Box  # from the header's top to the hardware band's bottom
+    box: Box  # from the header's top to the hardware band's bottom, as wide as its boxes
     header: Box
     label_box: Box
     label: str
@@ -120,11 +98,12 @@ class RoutedEdge:
     kind: str
     path: str  # an SVG path `d`, from the source's box to the target's
     target_type: Literal["company", "asset"]
+    points: tuple[Point, ...]  # the polyline the path draws
 
 
 @dataclass(frozen=True)
 class GraphLayout:
-    """Band titles go in the left gutter (`BAND_TITLE_WIDTH`); headers are drawn from `columns`,
+    """Band titles go left of the first gutter (`graph_grid.BAND_TITLE_WIDTH`); headers are drawn from `columns`,
     asset boxes from `nodes`."""
 
     width: float
@@ -177,27 +156,45 @@ def layout_graph(nodes: Sequence[GraphNode], edges: Sequence[GraphEdge]) -> Grap
     drawn, dropped = _drawable_edges(edges, nodes_by_id)
     owners = _owners(nodes_by_id.values())
     order = order_columns(list(owners), _column_links(drawn, nodes_by_id))
-    node_widths = {company: _node_width(owners[company]) for company in order}
-    columns_width = sum(w + 2 * COLUMN_PADDING + COLUMN_GAP for w in node_widths.values())
-    width = max(MIN_WIDTH, BAND_TITLE_WIDTH + columns_width + MARGIN)  # holds loops off the right
-    column_of = {company: index for index, company in enumerate(order)}
-    arcs = [edge for edge in drawn if _is_arc(edge, nodes_by_id)]
-    node_column = {node_id: column_of[node.company] for node_id, node in nodes_by_id.items()}
-    heights = arc_heights(arcs, node_column)
-    header_top = MARGIN + ARC_PEAK * max(heights.values(), default=0.0)
-    bands = _bands(header_top + HEADER_HEIGHT + HEADER_GAP, owners.values(), width)
-    columns: list[Column] = []
-    placed: list[PlacedNode] = []
-    x = BAND_TITLE_WIDTH
-    for company in order:
-        column = _column(owners[company], x, node_widths[company], header_top, bands)
-        columns.append(column)
-        placed += _place_nodes(column, owners[company], bands)
-        x = column.box.right + COLUMN_GAP
-    routes = route_edges(drawn, {p.node.id: p.box for p in placed}, heights)
-    routed = [RoutedEdge(e, e.kind, routes[e].path, nodes_by_id[e.target].type) for e in drawn]
-    height = max([bands[-1].box.bottom, *(route.bottom for route in routes.values())]) + MARGIN
-    return GraphLayout(width, height, bands, tuple(columns), tuple(placed), tuple(routed), dropped)
+    band_rows = {
+        layer: max([len(owner.stacks.get(layer, [])) for owner in owners.values()] + [1])
+        for layer in LAYERS_TOP_DOWN
+    }
+    slots = _slots(order, owners, band_rows)
+    plan = plan_routes(drawn, slots, edge_sort_key)
+    widths = [_node_width(owners[company]) for company in order]
+    grid = grid_of(plan, widths, band_rows)
+    columns = tuple(_column(owners[c], grid, index) for index, c in enumerate(order))
+    placed = [
+        _placed(node, grid.cell(slot))
+        for node_id, slot in sorted(slots.items(), key=lambda item: (item[1], item[0]))
+        if (node := nodes_by_id.get(node_id)) is not None
+    ]
+    routes = draw_routes(plan, {p.node.id: p.box for p in placed}, grid.gaps)
+    routed = [
+        RoutedEdge(e, e.kind, routes[e].path, nodes_by_id[e.target].type, routes[e].points)
+        for e in drawn
+    ]
+    bands = tuple(Band(layer, box, layer.capitalize()) for layer, box in grid.bands.items())
+    return GraphLayout(grid.width, grid.height, bands, columns, tuple(placed), tuple(routed),
+                       dropped)  # fmt: skip
+
+
+def _slots(
+    order: Sequence[str], owners: Mapping[str, _Owner], band_rows: Mapping[str, int]
+) -> dict[str, Slot]:
+    """Each node's cell: its company's column; the header row, or its row in its layer's band."""
+    slots: dict[str, Slot] = {}
+    for column, company in enumerate(order):
+        owner = owners[company]
+        if owner.node is not None:
+            slots[owner.node.id] = Slot(column, 0)
+        first_row = 1
+        for layer in LAYERS_TOP_DOWN:
+            for row, node in enumerate(owner.stacks.get(layer, [])):
+                slots[node.id] = Slot(column, first_row + row)
+            first_row += band_rows[layer]
+    return slots
 
 
 def _index_nodes(nodes: Iterable[GraphNode]) -> dict[str, GraphNode]:
@@ -273,38 +270,18 @@ def _owners(nodes: Collection[GraphNode]) -> dict[str, _Owner]:
 
 
 def _node_width(owner: _Owner) -> float:
-    labels = [owner.label, *(node.label for stack in owner.stacks.values() for node in stack)]
-    widest = max(text_width(_printable(label)) for label in labels)
+    labels = [node.label for stack in owner.stacks.values() for node in stack]
+    header = HEADER_BOLDNESS * text_width(_printable(owner.label))
+    widest = max([header, *(text_width(_printable(label)) for label in labels)])
     return min(MAX_NODE_WIDTH, max(MIN_NODE_WIDTH, widest + 2 * LABEL_PADDING))
 
 
-def _bands(top: float, owners: Collection[_Owner], width: float) -> tuple[Band, ...]:
-    bands: list[Band] = []
-    for layer in LAYERS_TOP_DOWN:
-        rows = max([len(owner.stacks.get(layer, [])) for owner in owners] + [1])
-        height = 2 * BAND_PADDING + rows * ROW_HEIGHT + (rows - 1) * ROW_GAP
-        bands.append(Band(layer, Box(0.0, top, width, height), layer.capitalize()))
-        top += height
-    return tuple(bands)
-
-
-def _column(
-    owner: _Owner, x: float, node_width: float, header_top: float, bands: Sequence[Band]
-) -> Column:
-    box = Box(x, header_top, node_width + 2 * COLUMN_PADDING, bands[-1].box.bottom - header_top)
-    header = Box(x + COLUMN_PADDING, header_top, node_width, HEADER_HEIGHT)
+def _column(owner: _Owner, grid: LayoutGrid, index: int) -> Column:
+    header = grid.cell(Slot(index, 0))
+    box = Box(header.x, header.y, header.width, grid.bottom - header.y)
     label_box = _label_box(header)
-    label = fit_label(owner.label, label_box.width)
+    label = fit_label(owner.label, label_box.width / HEADER_BOLDNESS)
     return Column(owner.company, box, header, label_box, label, owner.label)
-
-
-def _place_nodes(column: Column, owner: _Owner, bands: Sequence[Band]) -> list[PlacedNode]:
-    placed = [] if owner.node is None else [_placed(owner.node, column.header)]
-    for band in bands:
-        for row, node in enumerate(owner.stacks.get(band.layer, [])):
-            y = band.box.y + BAND_PADDING + row * (ROW_HEIGHT + ROW_GAP)
-            placed.append(_placed(node, Box(column.header.x, y, column.header.width, ROW_HEIGHT)))
-    return placed
 
 
 def _placed(node: GraphNode, box: Box) -> PlacedNode:

@@ -132,3 +132,36 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The supply-chain graph: pointing at (or tabbing to) a box brings its edges forward and fades
+// the others, so a line can be followed through a busy drawing; a wide drawing opens on the
+// company the page is about.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const drawing of document.querySelectorAll("svg.graph")) {
+    // A drawing wider than its frame opens on the page's own company, not on the first column.
+    const frame = drawing.closest(".graph-frame");
+    const focus = drawing.querySelector("a.graph-company.focus");
+    if (frame && focus) {
+      const box = focus.getBoundingClientRect();
+      const seen = frame.getBoundingClientRect();
+      if (box.left < seen.left || box.right > seen.left + frame.clientWidth) {
+        frame.scrollLeft += box.left - seen.left - Math.max(0, (frame.clientWidth - box.width) / 2);
+      }
+    }
+    const trace = (event) => {
+      const node = event.target.closest("[data-node]");
+      if (!node) return;
+      const id = node.getAttribute("data-node");
+      drawing.classList.add("tracing");
+      for (const edge of drawing.querySelectorAll("path.edge")) {
+        const touches = edge.getAttribute("data-from") === id || edge.getAttribute("data-to") === id;
+        edge.classList.toggle("traced", touches);
+      }
+    };
+    const untrace = () => drawing.classList.remove("tracing");
+    drawing.addEventListener("mouseover", trace);
+    drawing.addEventListener("focusin", trace);
+    drawing.addEventListener("mouseleave", untrace);
+    drawing.addEventListener("focusout", untrace);
+  }
+});
