@@ -32,6 +32,7 @@ OPERATIONS = {
     ("get", "/api/v1/companies/{slug}/stack"): {"slug", "as_of", "known_on"},
     ("get", "/api/v1/companies/{slug}/diff"): {"slug", "from", "to", "known_on"},
     ("get", "/api/v1/stack"): {"as_of", "known_on", "include_subsidiaries", "format", "bom"},
+    ("get", "/api/v1/diff"): {"from", "to", "known_on", "format", "bom"},
     ("get", "/api/v1/events"): {
         "company", "layer", "type", "from", "to", "q", "origin", "include_voided", "after_seq",
         "limit", "sort", "cursor", "include_subsidiaries", "format", "bom",

@@ -161,11 +161,7 @@ def _industry_diff(
     old, new = (_whole_footprint(uow, day, known_on) for day in (before, after))
     changed = diff_footprints(old, new, companies)
     ids = {
-        i
-        for d in changed
-        for s in (d.before, d.after)
-        for e in _entries(s)
-        for i in e.event_ids
+        i for d in changed for s in (d.before, d.after) for e in _entries(s) for i in e.event_ids
     }
     old.facts = new.facts = event_facts(uow.connection, ids)
     diffs = diff_footprints(old, new, [d.after.slug for d in changed])

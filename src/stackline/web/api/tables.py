@@ -19,6 +19,7 @@ def presence_cells(layers: Mapping[Any, str]) -> list[Any]:
     covered = sum(1 for presence in found if presence in ("owned", "partner"))
     return [*found, owned, covered]
 
+
 DIFF_HEADER = [
     "slug", "name", "change", "layer", "asset", "relation", "via", "status", "previous_status",
     "since", "available_since",
