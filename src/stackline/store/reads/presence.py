@@ -7,6 +7,7 @@ the same at 100 companies as at 10,000; a series reads each company's rows in da
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from stackline.domain.dates import day_of, maybe_day
 from stackline.domain.presence import PresenceRow
 from stackline.domain.values import LAYER_NAMES
 from stackline.store.tables import presence
-from stackline.store.temporal import on_day
+from stackline.store.temporal import on_day, overlapping
 from stackline.store.units_of_work import Reading
 
 _LAYER_COLUMNS = [presence.c[name] for name in LAYER_NAMES]
@@ -107,6 +108,34 @@ def rows_on(uow: Reading, day: date, companies: list[str]) -> dict[str, Presence
         return {}
     query = select(*_ROW_COLUMNS).where(on_day(presence, day), presence.c.company.in_(companies))
     return {found.company: _row(found) for found in uow.connection.execute(query)}
+
+
+def series_rows(
+    uow: Reading,
+    start: date,
+    end: date,
+    companies: list[str] | None,
+    include_subsidiaries: bool,
+) -> Iterator[tuple[PresenceRow, list[str]]]:
+    """Each company's rows over `[start, end]` with their causes, by company then date: the
+    companies named, or those that exist without a parent on some day of the range (all of
+    them with `include_subsidiaries`)."""
+    query = (
+        select(*_ROW_COLUMNS, presence.c.event_ids)
+        .where(overlapping(presence, start, end))
+        .order_by(presence.c.company, presence.c.valid_from)
+    )
+    if companies is not None:
+        query = query.where(presence.c.company.in_(companies))
+    elif not include_subsidiaries:
+        top_level = (
+            select(presence.c.company)
+            .where(overlapping(presence, start, end), presence.c.parent.is_(None))
+            .distinct()
+        )
+        query = query.where(presence.c.company.in_(top_level))
+    for found in uow.connection.execution_options(stream_results=True).execute(query):
+        yield _row(found), orjson.loads(found[9])
 
 
 def first_row_day(uow: Reading) -> date | None:
