@@ -379,7 +379,9 @@ def test_the_2025_26_deals_are_there(seeded: Database) -> None:
             ("amazon", "anthropic"), ("google", "anthropic")} <= investors  # fmt: skip
     x = stacks.stack_of(seeded, "x", date(2025, 3, 28)).as_dict()["company"]
     assert (x["name"], x["parent"]) == ("X", "xai")
-    to_openai = {(e["asset"], tuple(e["via"])) for e in entries(seeded, "openai", "2026-03-01", "compute")}
+    to_openai = {
+        (e["asset"], tuple(e["via"])) for e in entries(seeded, "openai", "2026-03-01", "compute")
+    }
     assert ("Azure", ("microsoft",)) in to_openai and ("AWS", ("amazon",)) in to_openai
 
 
