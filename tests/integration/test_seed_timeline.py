@@ -6,7 +6,8 @@ every event."""
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -14,8 +15,9 @@ import pytest
 from stackline.domain.dates import PartialDate
 from stackline.domain.values import Layer
 from stackline.services import integration, stacks, supply_chain
+from stackline.services.datasets import ImportOptions, import_epoch
 from stackline.services.files import event_files, read_events, seed_directory
-from stackline.services.runtime import load_seed
+from stackline.services.runtime import bundled_snapshot, load_seed
 from stackline.store.units_of_work import Database
 
 ARTICLE_URL = (
@@ -412,6 +414,27 @@ def test_every_live_launch_is_an_asset_of_its_company_on_its_day(seeded: Databas
             continue
         day = PartialDate.parse(d["occurred_on"]).end.isoformat()
         assert name in owned(seeded, d["payload"]["company"], day, layer), d["id"]
+
+
+# Epoch AI's names (DESIGN §9.2, §9.7): the bundled snapshot meets the curated companies.
+
+
+def test_the_bundled_epoch_snapshot_resolves_every_curated_company(seeded: Database) -> None:
+    report = import_epoch(
+        seeded, [bundled_snapshot()], ImportOptions(dry_run=True), "test", datetime.now(UTC)
+    )
+    registered = [d["payload"] for d in live_documents() if d["type"] == "company.registered"]
+    names = {p["company"] for p in registered} | {p["name"] for p in registered}
+    names |= {d["payload"]["name"] for d in live_documents() if d["type"] == "company.renamed"}
+    curated = [
+        name for name in report.unresolved
+        if any(re.search(rf"\b{re.escape(n)}\b", name, re.IGNORECASE) for n in names)
+    ]  # fmt: skip
+    assert curated == []
+    for dataset, file in (("epoch-ai/ml-hardware", "ml_hardware.csv"),
+                          ("epoch-ai/notable-ai-models", "notable_ai_models.csv"),
+                          ("epoch-ai/data-centers", "data_centers.csv")):  # fmt: skip
+        assert report.file_of(dataset, file).matched > 0, file
 
 
 # Sources.
