@@ -113,10 +113,10 @@ def test_stale_projections_name_the_seqs_of_the_rows_that_differ(seeded: Databas
         registered = connection.execute(
             text(
                 "SELECT e.seq FROM companies c JOIN events e ON e.id = c.event_id "
-                "WHERE c.slug = 'broadcom'"
+                "WHERE c.slug = 'mistral'"
             )
         ).scalar_one()
-        connection.execute(text("DELETE FROM companies WHERE slug = 'broadcom'"))
+        connection.execute(text("DELETE FROM companies WHERE slug = 'mistral'"))
         connection.commit()
     report = integrity.verify(seeded)
     assert report.mismatches == {"companies": [registered]}
