@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
-from stackline.domain.documents import parse_event
+from stackline.domain.documents import importable, parse_event
 from stackline.domain.events import EVENT_CLASSES, EVENT_TYPES, named_companies
 from tests.web.api_support import API, export_document, post_event
 
@@ -64,7 +64,7 @@ def test_the_default_page_holds_one_hundred_events_and_the_limit_is_capped(
 @pytest.mark.parametrize(
     ("query", "keeps"),
     [
-        ("company=openai", lambda e: "openai" in named_companies(parse_event(e))),
+        ("company=openai", lambda e: "openai" in named_companies(parse_event(importable(e)))),
         ("layer=model", lambda e: _layer(e) == "model"),
         ("layer=compute", lambda e: _layer(e) == "compute"),
         (

@@ -5,6 +5,7 @@ outcomes, and the new events' rules answered as 422s naming the field."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -204,3 +205,66 @@ def test_an_export_of_the_first_stage_imports_unchanged(tmp_path: Path) -> None:
         assert {e["schema_version"] for e in exported["events"]} == {1}
     finally:
         database.dispose()
+
+
+def test_plans_name_both_sides_and_how_sure_their_outcome_is(chain: Any) -> None:
+    client, token, ids = chain
+    late = launched("chip", "chipco", "C4", "2024-03-01", status="announced", target_on="2024-Q2")
+    client.post(f"{API}/events", data=json.dumps(late), headers=bearer(token))
+    shipped = {**launched("chip", "chipco", "C4", "2024-05-01"), "confidence": "likely"}
+    assert (
+        client.post(f"{API}/events", data=json.dumps(shipped), headers=bearer(token)).status_code
+        == 201
+    )
+    plans = {
+        p["event_id"]: p for p in client.get(f"{API}/plans?as_of=2024-06-30").get_json()["plans"]
+    }
+    assert plans[ids["deal"]]["parties"] == [
+        {"slug": "cloudco", "name": "Cloudco", "role": "supplier"},
+        {"slug": "labco", "name": "Labco", "role": "buyer"},
+    ]
+    assert plans[ids["deal"]]["outcome_confidence"] == "confirmed"
+    assert plans[late["id"]]["outcome_confidence"] == "likely"
+    assert plans[ids["never"]]["parties"] == [{"slug": "chipco", "name": "Chipco", "role": "owner"}]
+    assert plans[ids["never"]]["outcome_confidence"] is None
+    page = client.get("/plans?as_of=2024-06-30").get_data(as_text=True)
+    row = page.split(f"/events/{ids['deal']}", 1)[0].rsplit("<tr>", 1)[1]
+    assert '>Cloudco</a> <span class="muted">supplier' in row and ">Labco</a>" in row
+    delivered = page.split(f"/events/{late['id']}", 1)[1].split("</tr>", 1)[0]
+    assert 'class="tag"' in delivered and "likely" in delivered
+
+
+def test_an_announcement_with_no_date_is_listed_with_its_age_until_something_follows(
+    chain: Any,
+) -> None:
+    client, token, _ = chain
+    vapour = launched("chip", "chipco", "Vapour", "2024-01-10", status="announced")
+    assert (
+        client.post(f"{API}/events", data=json.dumps(vapour), headers=bearer(token)).status_code
+        == 201
+    )
+    plans = {
+        p["event_id"]: p for p in client.get(f"{API}/plans?as_of=2024-06-30").get_json()["plans"]
+    }
+    assert (plans[vapour["id"]]["state"], plans[vapour["id"]]["target_on"]) == ("undated", None)
+    assert plans[vapour["id"]]["age_days"] == (date(2024, 6, 30) - date(2024, 1, 10)).days
+    assert "no date given" in client.get("/plans?as_of=2024-06-30").get_data(as_text=True)
+    shipped = launched("chip", "chipco", "Vapour", "2024-09-01")
+    assert (
+        client.post(f"{API}/events", data=json.dumps(shipped), headers=bearer(token)).status_code
+        == 201
+    )
+    later = {p["event_id"] for p in client.get(f"{API}/plans?as_of=2024-12-31").get_json()["plans"]}
+    assert vapour["id"] not in later  # delivered without a date promised: no plan to follow
+    before = {
+        p["event_id"] for p in client.get(f"{API}/plans?as_of=2024-06-30").get_json()["plans"]
+    }
+    assert vapour["id"] in before
+
+
+def test_a_target_before_the_announcement_is_refused_naming_the_field(chain: Any) -> None:
+    client, token, _ = chain
+    early = launched("chip", "chipco", "C9", "2025-09-09", status="announced", target_on="2024")
+    answer = client.post(f"{API}/events", data=json.dumps(early), headers=bearer(token))
+    assert answer.status_code == 422
+    assert [d["field"] for d in answer.get_json()["details"]] == ["payload.target_on"]

@@ -30,7 +30,8 @@ from tests.web.helpers import form_data, login, page
 
 UNKNOWN_MAKER = "Zyxel Quantum Silicon"
 ROWS = {
-    HARDWARE: ["AMD Instinct MI300X", "AMD Instinct MI325X", "NVIDIA H100 SXM5 80GB"],
+    # Chips the seed does not curate (so the import derives events of its own), and one it does.
+    HARDWARE: ["AMD Instinct MI300A", "NVIDIA A10G", "NVIDIA H100 SXM5 80GB"],
     CLUSTERS: ["Microsoft Azure Eagle"],
 }
 
@@ -148,7 +149,7 @@ def test_the_csv_export_ends_with_the_origin_of_each_event(
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert table[0][-1] == "origin"
     origins = {row[1]: row[-1] for row in table[1:]}
-    for event in export_document(client)["events"]:
+    for event in export_document(client, "?include_voided=false")["events"]:
         cell = origins[event["id"]]
         if event["origin"] is None:
             assert cell == ""
@@ -169,7 +170,7 @@ def test_the_timeline_keeps_exactly_the_events_of_an_origin(
     derived = [e for e in everything if e["origin"] is not None]
     assert len(derived) < 50  # one page of the timeline
 
-    document = page(client.get("/timeline?origin=epoch-ai"))
+    document = page(client.get("/timeline?origin=epoch-ai&include_voided=1"))
 
     links = {
         a.get("href") for a in document.one("main").find_all("a")
@@ -178,7 +179,8 @@ def test_the_timeline_keeps_exactly_the_events_of_an_origin(
     assert links == {f"/events/{e['id']}" for e in derived}
     lede = document.one("p", class_="lede").text()
     assert lede.startswith(f"{len(derived)} events match")
-    curated = page(client.get("/timeline?origin=none")).one("p", class_="lede").text()
+    curated = page(client.get("/timeline?origin=none&include_voided=1"))
+    curated = curated.one("p", class_="lede").text()
     assert curated.startswith(f"{len(everything) - len(derived)} events match")
     chosen = page(client.get("/timeline?origin=none")).one("select", id="origin")
     assert [o.get("value") for o in chosen.find_all("option") if "selected" in o.attrs] == ["none"]

@@ -489,7 +489,7 @@ def test_a_malformed_date_on_the_company_page_is_a_400(client: FlaskClient, quer
     ],
 )
 def test_the_timeline_filters_events(client: FlaskClient, query: str, expected: set[str]) -> None:
-    response = client.get(f"/timeline?{query}")
+    response = client.get(f"/timeline?{query}&include_voided=1")
 
     assert response.status_code == 200
     document = page(response)
@@ -502,7 +502,7 @@ def test_the_timeline_filters_events(client: FlaskClient, query: str, expected: 
 
 def test_the_layer_filter_includes_partnerships_in_that_layer(client: FlaskClient) -> None:
     rows: list[dict[str, str]] = []
-    href: str | None = "?layer=hardware"
+    href: str | None = "?layer=hardware&include_voided=1"
     while href is not None:
         document = page(client.get("/timeline" + href))
         rows += event_rows(document)
@@ -528,8 +528,8 @@ def test_the_layer_filter_includes_partnerships_in_that_layer(client: FlaskClien
 
 
 def test_a_partial_from_date_starts_at_the_beginning_of_its_period(client: FlaskClient) -> None:
-    month = event_rows(page(client.get("/timeline?from=2026-05&to=2026-05")))
-    days = event_rows(page(client.get("/timeline?from=2026-05-01&to=2026-05-31")))
+    month = event_rows(page(client.get("/timeline?from=2026-05&to=2026-05&include_voided=1")))
+    days = event_rows(page(client.get("/timeline?from=2026-05-01&to=2026-05-31&include_voided=1")))
 
     assert len(days) == len([d for d in SEED_DOCUMENTS if d["occurred_on"].startswith("2026-05")])
     assert month == days
@@ -544,7 +544,9 @@ def test_an_unknown_type_filter_is_a_400_page(client: FlaskClient) -> None:
 
 def test_the_timeline_shows_the_chosen_filters_in_its_form(client: FlaskClient) -> None:
     document = page(
-        client.get("/timeline?company=xai&layer=model&from=2023-01-01&to=2024-12-31&q=grok")
+        client.get(
+            "/timeline?company=xai&layer=model&from=2023-01-01&to=2024-12-31&q=grok&include_voided=1"
+        )
     )
 
     def selected(select_id: str) -> str | None:
@@ -571,14 +573,14 @@ def test_the_timeline_shows_the_chosen_filters_in_its_form(client: FlaskClient) 
 
 
 def test_the_timeline_pages_through_the_log_with_a_next_link(client: FlaskClient) -> None:
-    document = page(client.get("/timeline?sort=seq"))
+    document = page(client.get("/timeline?sort=seq&include_voided=1"))
     assert [int(row["seq"]) for row in event_rows(document)] == list(range(1, 51))
 
     # The seed fills several pages of 50: each next link leads to the following 50 seqs.
     start = 51
     while start <= SEED_EVENT_COUNT:
         next_link = document.one("a", rel="next")
-        assert set(query_of(str(next_link.get("href")))) == {"sort", "cursor"}
+        assert set(query_of(str(next_link.get("href")))) == {"sort", "cursor", "include_voided"}
 
         document = page(client.get("/timeline" + str(next_link.get("href"))))
 
@@ -592,7 +594,7 @@ def test_the_timeline_pages_through_the_log_with_a_next_link(client: FlaskClient
 @pytest.mark.parametrize("sort", ["date", "-date"])
 def test_the_timeline_sorts_by_effective_date_across_pages(client: FlaskClient, sort: str) -> None:
     listed: list[dict[str, str]] = []
-    href: str | None = f"?sort={sort}"
+    href: str | None = f"?sort={sort}&include_voided=1"
     while href is not None:
         document = page(client.get("/timeline" + href))
         listed += event_rows(document)
@@ -687,7 +689,10 @@ def test_the_export_links_carry_the_current_filters(client: FlaskClient) -> None
     json_link = str(document.one("a", id="export-json").get("href"))
     timelinejs_link = str(document.one("a", id="export-timelinejs").get("href"))
 
-    filters = {"company": ["xai"], "layer": ["model"], "from": ["2023-01-01"], "q": ["grok"]}
+    filters = {
+        "company": ["xai"], "layer": ["model"], "from": ["2023-01-01"], "q": ["grok"],
+        "include_voided": ["false"],
+    }  # fmt: skip
     assert urlsplit(json_link).path == "/api/v1/export"
     assert query_of(json_link) == filters
     assert query_of(timelinejs_link) == {**filters, "format": ["timelinejs"]}

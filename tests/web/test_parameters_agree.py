@@ -55,7 +55,7 @@ def api_export(client: FlaskClient, chosen: dict[str, str]) -> dict[str, Any]:
 def timeline_ids(client: FlaskClient, chosen: dict[str, str]) -> list[str]:
     """The events the timeline lists for the filter, following its next links to the end."""
     ids: list[str] = []
-    href: str | None = "?" + urlencode(chosen)
+    href: str | None = "?" + urlencode({**chosen, "include_voided": "1"})
     while href is not None:
         response = client.get("/timeline" + href)
         assert response.status_code == 200

@@ -104,7 +104,7 @@ def test_the_timeline_page_leaves_voided_events_out_unless_asked(
     assert corrected in set(re.findall(r'/events/([0-9a-f-]{36})"', every))
     # The page's export links carry what the page shows.
     assert "include_voided=true" in every.split('id="export-csv"', 1)[1].split(">", 1)[0]
-    assert "include_voided" not in page.split('id="export-csv"', 1)[1].split(">", 1)[0]
+    assert "include_voided=false" in page.split('id="export-json"', 1)[1].split(">", 1)[0]
 
 
 def test_the_json_export_stays_the_whole_log_with_voided_events_marked(

@@ -34,13 +34,15 @@ def graph_of(
 
 
 def plans_of(db: Database, as_of: date, known_on: datetime | None = None) -> list[Plan]:
-    """Every plan announced by `as_of`, with what had become of it that day."""
+    """Every plan announced by `as_of` (and every undated announcement nothing followed), with
+    what had become of it that day, its parties named."""
     with db.reading() as uow:
         if known_on is None:
             events = plan_events(uow, as_of)
         else:
             events = effective_records(known_events(uow, known_on), as_of, known_on)
-    return plans_as_of(events, as_of)
+        names = current_names(uow)
+    return [plan.named(names) for plan in plans_as_of(events, as_of)]
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,10 @@ _PRESENCE_INPUT_KINDS = frozenset({"company", "parent", "stake"})
 
 
 def plan_fact(record: EventRecord) -> PlanFact | None:
-    """The plan an announcement is (one row per plan, DESIGN §8), or None."""
+    """The plan an announcement is, dated or not (one row per announcement, DESIGN §8 and
+    §9.5), or None."""
     entry = REGISTRY[record.type]
-    if not entry.is_plan(record.payload):
+    if not entry.is_announcement(record.payload):
         return None
     kind = unit_kind(record.unit) if record.unit is not None else "acquisition"
     company = entry.companies(record.payload)[0]

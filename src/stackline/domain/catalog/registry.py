@@ -124,13 +124,14 @@ class EventType:
         status: str | None = payload.get("status") or self.default_status
         return status
 
+    def is_announcement(self, payload: Mapping[str, Any]) -> bool:
+        """An announcement of something that may yet happen: a plan when it names a target
+        date, an undated one otherwise (the one statement of both)."""
+        return self.can_plan and self.status_of(payload) == "announced"
+
     def is_plan(self, payload: Mapping[str, Any]) -> bool:
-        """An announcement with a target date is a plan (the one statement of it)."""
-        return (
-            self.can_plan
-            and payload.get("target_on") is not None
-            and self.status_of(payload) == "announced"
-        )
+        """An announcement with a target date is a plan."""
+        return self.is_announcement(payload) and payload.get("target_on") is not None
 
     def companies(self, payload: Mapping[str, Any]) -> list[str]:
         """Every company a payload (in its JSON form) names, in payload order, without repeats."""

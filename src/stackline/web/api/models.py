@@ -196,18 +196,36 @@ class GraphAnswer(Answer):
     edges: list[GraphEdge]
 
 
+class PartyAnswer(Answer):
+    slug: Slug
+    name: str
+    role: Literal["buyer", "supplier", "party", "owner", "acquirer", "target"]
+
+
 class PlanAnswer(Answer):
     event_id: UUID
     company: Slug
     layer: Layer | None
     asset: str | None = Field(description="The asset, the partnership's asset or the target")
     announced_on: PartialDate
-    target_on: PartialDate
+    target_on: PartialDate | None = Field(description="Null for an undated announcement")
     delivered_on: PartialDate | None
     slip_days: int | None = Field(
         description="0 within the target period; days after its end (before its start: negative)"
     )
-    state: Literal["pending", "delivered", "overdue", "abandoned"]
+    state: Literal["pending", "delivered", "overdue", "abandoned", "undated"]
+    parties: list[PartyAnswer] = Field(
+        description="Who is on each side: a partnership's supplier (its provider) and buyers, a "
+        "co-developed launch's buyer (the owner) and suppliers, an acquisition's acquirer and "
+        "target"
+    )
+    confidence: Confidence = Field(description="The announcement's confidence")
+    outcome_confidence: Confidence | None = Field(
+        description="The confidence of the event that delivered or abandoned it"
+    )
+    age_days: int | None = Field(
+        description="For an undated announcement: days since it was announced"
+    )
 
 
 class PlansAnswer(Answer):

@@ -26,8 +26,7 @@ def timeline_page() -> str:
     after = parameters.cursor(args.get("cursor"))
     page = timeline.list_events(database(), chosen, after, PAGE_SIZE, count=True, order=sort)
     export_query = {k: args[k] for k in FILTER_KEYS if args.get(k)}
-    if include_voided:  # the exports as the page shows it (a JSON export is the whole log anyway)
-        export_query["include_voided"] = "true"
+    export_query["include_voided"] = "true" if include_voided else "false"  # as the page shows
     feed_query = {k: args[k] for k in FEED_FILTERS if args.get(k)}
     companies = timeline.company_choices(database())
     return render_template(

@@ -52,7 +52,7 @@ def trends() -> str:
         end=found.end,
         start_given=args.get("from", ""),
         plans_by_state={state: [p for p in plans if p.state == state] for state in STATES},
-        states=STATES,
+        states=[state for state in STATES if state != "undated"],  # dated plans only here
     )
 
 
