@@ -28,14 +28,17 @@ class KnownAsset:
     layer: str
     name: str
     curated: bool  # launched by an event recorded by hand
-    launches: list[tuple[str, PartialDate]] = field(default_factory=list)  # (status, date)
+    # (status, date, recorded by hand) of each live launch
+    launches: list[tuple[str, PartialDate, bool]] = field(default_factory=list)
 
     def launched(self, status: str) -> list[PartialDate]:
-        return [on for kind, on in self.launches if kind == status]
+        """When the curated log launched it with `status` (a dataset's own launches of it are
+        not what a row is checked against: they are that row's, synced by slot)."""
+        return [on for kind, on, curated in self.launches if kind == status and curated]
 
     @property
     def first(self) -> date:
-        return min(on.start for _, on in self.launches)
+        return min(on.start for _, on, _ in self.launches)
 
 
 class AssetIndex:
@@ -76,7 +79,7 @@ class LogView:
                 launch.unit, launch.owner, launch.layer, launch.name, launch.curated
             )
             known.curated = known.curated or launch.curated
-            known.launches.append((launch.status, launch.occurred))
+            known.launches.append((launch.status, launch.occurred, launch.curated))
             assets.know(known, *launch.aliases)
         for unit, alias in dataset_reads.asset_aliases(uow):
             if unit in assets.by_unit:

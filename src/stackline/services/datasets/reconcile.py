@@ -191,7 +191,7 @@ class Reconciler:
                 unit, p["company"], layer, name, False
             )
             status = entry.status_of(p) or "available"
-            known.launches.append((status, PartialDate.parse(document["occurred_on"])))
+            known.launches.append((status, PartialDate.parse(document["occurred_on"]), False))
             self.log.assets.know(known, *(p.get("aliases") or ()))
 
     # --- keys gone ------------------------------------------------------------------------
