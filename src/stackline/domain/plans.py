@@ -98,8 +98,9 @@ def _plan_of(record: EventRecord, later: Sequence[EventRecord], as_of: date) -> 
     if entry.asset_field is not None:  # an asset: delivered when it becomes available
         delivered = _first(later, lambda e: e.unit == record.unit and _available(e))
         co_developers = [s for s in p.get("partners") or () if s != p["company"]]
-        parties = (Party(p["company"], "buyer" if co_developers else "owner"),) + tuple(
-            Party(slug, "supplier") for slug in co_developers
+        parties = (
+            Party(p["company"], "buyer" if co_developers else "owner"),
+            *(Party(slug, "supplier") for slug in co_developers),
         )
         return _outcome(record, p["company"], layer, p[entry.asset_field], target_on,
                         delivered, None, as_of, parties)  # fmt: skip
