@@ -40,6 +40,23 @@ class Stack:
     def presence(self, layer: Layer) -> Presence:
         return presence_of(self.entries[layer])
 
+    def signature(self) -> tuple[Any, ...]:
+        """What a reader sees change from one day to the next (DESIGN §9.5, change days): the
+        name, the parent, each layer's presence and its entries with their status and dates."""
+        company = self.company
+        return (
+            company.name if company else None,
+            company.parent if company else None,
+            tuple(
+                (self.presence(layer), tuple(
+                    (e.key, e.status, e.since.text,
+                     e.available_since.text if e.available_since else None)
+                    for e in self.entries[layer]
+                ))
+                for layer in LAYERS
+            ),
+        )  # fmt: skip
+
     @property
     def owned_layers(self) -> list[str]:
         return [layer.value for layer in LAYERS if self.presence(layer) == "owned"]

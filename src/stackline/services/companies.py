@@ -8,7 +8,7 @@ costs the same few statements whether the log holds a hundred events or a millio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from stackline.domain.dates import PartialDate
@@ -25,6 +25,7 @@ from stackline.store.reads.history import company_closure, event_facts, history_
 from stackline.store.units_of_work import Database, Reading
 
 EVENTS_SHOWN = 200
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class CompanyPage:
     more_events: bool
     names: dict[str, str]
     dependencies: list[DependencyEdge]  # what its (and its subsidiaries') assets depend on
-    change_days: list[date]  # the days its stack may change: its time-travel steps
+    change_days: list[date]  # the days its stack may change (the slider's span)
+    previous_change: date | None  # the last day before `as_of` on which its stack changed
+    next_change: date | None  # the first day after `as_of` on which it changes
 
 
 def company_page(
@@ -65,6 +68,7 @@ def company_page(
             diff_events = event_reads.events_between(uow, related, before, after)
         chart = layer_history(uow, slug, max(as_of, today), known_on)
         change_days = history.change_days()
+        previous_change, next_change = _steps(history, slug, as_of, change_days)
         holders = {slug} | holding_companies(stack)
         depends = [d for d in history.on(as_of).dependencies if d.dependent.company in holders]
         events, next_after = event_reads.events_page(
@@ -75,7 +79,37 @@ def company_page(
     return CompanyPage(
         slug, as_of, stack, diff, diff_events, chart, by_date, next_after is not None, names,
         sorted(depends, key=lambda d: (d.dependent.key, d.kind, d.on.key)), change_days,
+        previous_change, next_change,
     )  # fmt: skip
+
+
+MOST_DAYS_TRIED = 400  # candidate days looked at each way before settling for the nearest
+
+
+def _steps(
+    history: FactSet, slug: str, as_of: date, candidates: list[date]
+) -> tuple[date | None, date | None]:
+    """The company's change days either side of `as_of`: among the days a fact of its closure
+    starts or stops, those on which its stack document differs from the day before (a stake's
+    investee changing what the stake does not show is no step). Past `MOST_DAYS_TRIED` in one
+    direction the nearest candidate stands."""
+
+    def changes(day: date) -> bool:
+        before = compose_stack(history.on(day - ONE_DAY), slug).signature()
+        return compose_stack(history.on(day), slug).signature() != before
+
+    earlier = [d for d in candidates if d < as_of][::-1]
+    later = [d for d in candidates if d > as_of]
+    found: list[date | None] = []
+    for days in (earlier, later):
+        tried = days[:MOST_DAYS_TRIED]
+        found.append(
+            next(
+                (d for d in tried if changes(d)),
+                days[MOST_DAYS_TRIED] if len(days) > MOST_DAYS_TRIED else None,
+            )
+        )
+    return found[0], found[1]
 
 
 def _stack(

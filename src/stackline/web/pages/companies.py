@@ -31,7 +31,8 @@ def company(slug: str) -> Response | str:
         else None
     )
     page = companies.company_page(database(), slug, as_of, today(), known_on, compare)
-    steps = Steps.through(page.change_days, as_of, today())
+    span = (page.change_days[0], page.change_days[-1]) if page.change_days else None
+    steps = Steps.around(as_of, page.previous_change, page.next_change, span, today())
     at = page_position(args.get("at"))
     if at is not None and steps.months is not None:
         params: dict[str, Any] = {k: v for k, v in args.items() if k not in ("at", "as_of")}
@@ -55,6 +56,7 @@ def company(slug: str) -> Response | str:
         dependencies=page.dependencies,
         edge_words=EDGE_WORDS,
         steps=steps,
+        in_future=as_of > today(),
     )
 
 

@@ -20,8 +20,21 @@ async function travel(url, used) {
   }
   updateSteps(next, used);
   updateSlider(next);
+  updateDateFields(next);
   document.title = next.title;
   history.pushState({ travelled: true }, "", response.url);
+}
+
+// Every date box and hidden field outside the swapped parts takes the value the new page gives
+// it, so a following Show or Compare uses the day on screen.
+function updateDateFields(next) {
+  for (const name of ["as_of", "known_on", "compare"]) {
+    const mine = document.querySelectorAll(`input[name=${name}]`);
+    const theirs = next.querySelectorAll(`input[name=${name}]`);
+    mine.forEach((input, index) => {
+      if (theirs[index] && input.type !== "range") input.value = theirs[index].value;
+    });
+  }
 }
 
 function updateSteps(next, used) {
