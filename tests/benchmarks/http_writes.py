@@ -42,6 +42,8 @@ class Served:
         directory.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "STACKLINE_DATABASE_URL": url, "STACKLINE_SECRET_KEY": "bench"}
         command = [sys.executable, "-m", "stackline"]
+        subprocess.run([*command, "init"], env=self.env, cwd=directory, check=True,
+                       capture_output=True)  # fmt: skip
         self.token = subprocess.run([*command, "tokens", "create", "bench"], env=self.env,
                                     cwd=directory, check=True, capture_output=True,
                                     text=True).stdout.strip()  # fmt: skip

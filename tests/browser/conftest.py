@@ -152,6 +152,7 @@ def running_server(
     env = _server_env(directory)
     if clock is not None:
         env["STACKLINE_CLOCK"] = clock
+    _run_cli(["init"], directory, env, "")  # `users create` needs a database to add to
     _run_cli(
         ["users", "create", EDITOR_NAME, "--password-stdin"], directory, env, EDITOR_PASSWORD + "\n"
     )

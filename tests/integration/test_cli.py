@@ -33,8 +33,8 @@ def run(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
 
-    def invoke(*args: str, stdin: str | None = None) -> Result:
-        return runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+    def invoke(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
 
     return invoke
 
@@ -56,7 +56,7 @@ def test_import_loads_the_seed_and_a_second_import_changes_nothing(run) -> None:
 def test_a_dry_run_writes_nothing(run) -> None:
     dry_run = run("import", "--dry-run", str(seed_directory())).output
     assert f"would import {SEED_EVENT_COUNT} new events" in dry_run
-    assert json.loads(run("export").output)["count"] == 0
+    assert json.loads(run("export").stdout)["count"] == 0
 
 
 def test_a_bad_import_exits_1_naming_file_event_and_field(run, tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_stack_json_is_the_services_document(seeded, database_url: str) -> None:
         expected = stacks.stack_of(database, "spacex", date(2026, 7, 1)).as_dict()
     finally:
         database.dispose()
-    assert json.loads(result.output) == expected
+    assert json.loads(result.stdout) == expected
     text_form = seeded("stack", "spacex", "--as-of", "2026-07-01").output
     assert "Colossus" in text_form and "via xai" in text_form
 
@@ -98,7 +98,7 @@ def test_stack_of_an_unknown_company_exits_1(seeded) -> None:
 
 
 def test_matrix_json_ranks_the_four_full_stack_companies_first(seeded) -> None:
-    document = json.loads(seeded("matrix", "--as-of", "2026-11-01", "--json").output)
+    document = json.loads(seeded("matrix", "--as-of", "2026-11-01", "--json").stdout)
     # The corrected seed has four companies owning all four layers on this day (Google is no
     # longer alone); equal rows rank by name.
     companies = document["companies"]
@@ -116,7 +116,7 @@ def test_export_to_a_file_and_the_timelinejs_format(seeded, tmp_path: Path) -> N
         document["format"] == "stackline-timeline"
         and document["count"] == len(document["events"]) > 2
     )
-    timeline = json.loads(seeded("export", "--format", "timelinejs").output)
+    timeline = json.loads(seeded("export", "--format", "timelinejs").stdout)
     assert len(timeline["events"]) == SEED_SLIDE_COUNT
     assert all("unique_id" in e and "start_date" in e and "group" in e for e in timeline["events"])
 
@@ -145,14 +145,35 @@ def test_rebuild_reports_the_events_replayed(seeded) -> None:
 
 
 def test_users_and_tokens_are_created(run) -> None:
+    assert run("init").exit_code == 0
     created = run("users", "create", "alice", "--password-stdin", stdin="long enough password\n")
     assert created.exit_code == 0 and "created user alice" in created.output
     duplicate = run("users", "create", "alice", "--password-stdin", stdin="long enough password\n")
     assert duplicate.exit_code == 1 and "already exists" in duplicate.output
-    token = run("tokens", "create", "ci").output.strip()
+    token = run("tokens", "create", "ci").stdout.strip()
     assert token.startswith("stk_") and len(token) > 30
 
 
 def test_init_migrates_and_says_so(run) -> None:
     result = run("init")
     assert result.exit_code == 0 and "schema is up to date" in result.output
+
+
+def test_every_command_names_its_database_and_only_init_serve_and_import_make_one(
+    run, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    refused = run("users", "create", "bob", "--password-stdin", stdin="long enough password\n",
+                  env={"STACKLINE_DATABASE_URL": url})  # fmt: skip
+    assert refused.exit_code == 1
+    assert f"database: {url}" in refused.stderr
+    assert "holds no Stackline database" in refused.stderr and url in refused.stderr
+    assert not (tmp_path / "elsewhere.db").exists()  # nothing was created
+    for command in (["stack", "google"], ["matrix"], ["export"], ["tokens", "create", "x"]):
+        answer = run(*command, env={"STACKLINE_DATABASE_URL": url})
+        assert answer.exit_code == 1 and f"database: {url}" in answer.stderr, command
+    made = run("init", env={"STACKLINE_DATABASE_URL": url})
+    assert made.exit_code == 0 and f"database: {url}" in made.stderr
+    again = run("users", "create", "bob", "--password-stdin", stdin="long enough password\n",
+                env={"STACKLINE_DATABASE_URL": url})  # fmt: skip
+    assert again.exit_code == 0 and f"database: {url}" in again.stderr

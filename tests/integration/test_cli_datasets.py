@@ -47,7 +47,7 @@ def snapshot(tmp_path: Path) -> Path:
 
 
 def event_count(run) -> int:
-    return int(json.loads(run("export").output)["count"])
+    return int(json.loads(run("export").stdout)["count"])
 
 
 def test_a_dry_run_prints_the_plan_and_writes_nothing(run, snapshot: Path) -> None:
@@ -56,7 +56,8 @@ def test_a_dry_run_prints_the_plan_and_writes_nothing(run, snapshot: Path) -> No
     plan = run("datasets", "import", "epoch", str(snapshot), "--dry-run")
 
     assert plan.exit_code == 0, plan.output
-    lines = plan.output.splitlines()
+    lines = plan.stdout.splitlines()
+    assert plan.stderr.startswith("database: ")
     assert lines[0].startswith(f"Epoch AI snapshot {FIRST_SNAPSHOT}: would write ")
     assert any(line.startswith(f"{HARDWARE} (epoch-ai/ml-hardware): 3 rows;") for line in lines)
     assert "AMD: 1 rows" in plan.output  # an organization no company is named by, listed
@@ -67,11 +68,11 @@ def test_a_dry_run_prints_the_plan_and_writes_nothing(run, snapshot: Path) -> No
 
     assert done.exit_code == 0, done.output
     assert (
-        done.output.splitlines()[0] == f"Epoch AI snapshot {FIRST_SNAPSHOT}: wrote {would} events."
+        done.stdout.splitlines()[0] == f"Epoch AI snapshot {FIRST_SNAPSHOT}: wrote {would} events."
     )
     assert event_count(run) == before + would
     again = run("datasets", "import", "epoch", str(snapshot / HARDWARE), str(snapshot / CLUSTERS))
-    assert again.output.splitlines()[0] == f"Epoch AI snapshot {FIRST_SNAPSHOT}: wrote 0 events."
+    assert again.stdout.splitlines()[0] == f"Epoch AI snapshot {FIRST_SNAPSHOT}: wrote 0 events."
 
 
 def test_a_malformed_file_exits_non_zero_naming_file_line_and_column(run, snapshot: Path) -> None:
@@ -95,4 +96,4 @@ def test_a_folder_not_named_by_a_date_needs_the_snapshot_option(run, tmp_path: P
 
     given = run("datasets", "import", "epoch", str(folder), "--snapshot", "2026-03-06")
     assert given.exit_code == 0, given.output
-    assert given.output.startswith("Epoch AI snapshot 2026-03-06: wrote ")
+    assert given.stdout.startswith("Epoch AI snapshot 2026-03-06: wrote ")

@@ -259,6 +259,7 @@ class ServerPool:
 def editor_and_token(deployment: Deployment, name: str, password: str) -> str:
     """Make an editor with `users create` and an API token with `tokens create` (kept as
     `deployment.token`, and returned)."""
+    deployment.cli_ok("init")  # idempotent; `users create` needs a database to add to
     deployment.cli_ok("users", "create", name, "--password-stdin", stdin=password + "\n")
     deployment.token = deployment.cli_ok("tokens", "create", f"{name}-token").strip()
     return deployment.token

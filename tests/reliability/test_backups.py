@@ -120,6 +120,7 @@ def test_restore_refuses_a_database_that_holds_events_and_a_file_that_is_no_back
 def test_backup_on_postgresql_points_to_pg_dump(postgres_url: str, tmp_path: Path) -> None:
     deployment = Deployment.create(tmp_path / "pg", postgres_url)
     try:
+        deployment.cli_ok("init")
         done = deployment.cli("backup", str(tmp_path / "pg.db"))
         assert done.returncode == 1 and "pg_dump" in done.stderr
     finally:
@@ -244,6 +245,7 @@ def test_restore_refuses_a_target_holding_users_or_tokens(
     backup = backup_of(source, tmp_path / "backup.db")
     target = target_in(tmp_path, "target")
     try:
+        target.cli_ok("init")
         target.cli_ok("tokens", "create", "someone")
         refused = target.cli("restore", str(backup))
         figures.add(inputs_tried=1)

@@ -283,7 +283,7 @@ def test_comparing_with_an_earlier_date_lists_the_added_entries_and_the_events_i
     diff = document.one("section", aria_labelledby="diff-heading")
     assert diff.one("h2").text() == "Changes from 2026-01-01 to 2026-07-01"
     added = [item.text() for item in diff.one("ul", class_="diff-added").find_all("li")]
-    assert "compute: Colossus — owned via xai (available)" in added
+    assert "compute: Colossus — owned via xAI (available)" in added
     # The Anysphere deal was signed in June 2026 but had not closed: Cursor is not SpaceX's.
     assert not [item for item in added if "Cursor" in item]
     assert "Removed (0)" in diff.text()
@@ -319,7 +319,7 @@ def test_a_known_on_before_the_seed_was_recorded_hides_every_entry(
         for band in document.find_all("section", class_="band")
     ]
     assert presences == ["None", "None", "None", "None"]
-    assert "not yet known on 2020-01-01" in document.one("p", class_="lede").text()
+    assert "Nothing had been recorded by 2020-01-01" in document.one("p", class_="lede").text()
     assert document.one("input", id="known_on").get("value") == "2020-01-01"
 
 

@@ -25,13 +25,24 @@ from stackline.services.clock import Clock, clock_from_setting, today
 from stackline.services.files import event_files, read_events
 from stackline.services.parameters import BadParameter
 from stackline.services.recording import ImportFailed, import_events
+from stackline.store.database import has_schema, shown_url
 from stackline.store.failures import StoreUnavailable
 from stackline.store.units_of_work import Database
 
 LAYER_CHOICE = click.Choice(["hardware", "compute", "model", "application"])
 
 
-def _database(migrate: bool = True) -> Database:
+def _database(migrate: bool = True, create: bool = False) -> Database:
+    """The configured database, named on standard error; one without a Stackline schema is
+    refused unless the command may `create` it (init, import, restore)."""
+    url = database_url()
+    click.echo(f"database: {shown_url(url)}", err=True)
+    if not create and not has_schema(url):
+        _fail(
+            f"{shown_url(url)} holds no Stackline database: run `stackline init` (or "
+            "`stackline serve`) there first, or set STACKLINE_DATABASE_URL to the database "
+            "you meant"
+        )
     database = runtime.open_database(migrate=migrate)
     click.get_current_context().call_on_close(database.dispose)
     return database
@@ -69,8 +80,7 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create or upgrade the database schema."""
-    click.echo(f"database: {database_url()}", err=True)
-    _database()
+    _database(create=True)
     click.echo("schema is up to date")
 
 
@@ -80,7 +90,7 @@ def init() -> None:
 @click.option("--as", "recorded_by", default=None, help="Recorded-by name (default: your login).")
 def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | None) -> None:
     """Import event files or folders, all or nothing (already stored events are skipped)."""
-    database = _database()
+    database = _database(create=True)
     try:
         items = list(read_events(event_files(list(paths))))
         with progress_bar(len(items), "importing") as advance:

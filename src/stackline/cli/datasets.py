@@ -48,7 +48,7 @@ def import_dataset(
     except PartialDateError as error:
         _fail(f"--snapshot: {error}")
     options = ImportOptions(day, dry_run, register_unknown, retract_missing, all_models)
-    database = _database()
+    database = _database(create=True)
     try:
         with growing_bar("reconciling rows") as advance:
             report = import_epoch(

@@ -105,7 +105,7 @@ def restore(source: Path, with_accounts: bool) -> None:
     --with-accounts its users and tokens), checked, under this version's schema and triggers;
     nothing when they do not verify."""
     try:
-        restored = backups.restore(_database(), source, with_accounts)
+        restored = backups.restore(_database(create=True), source, with_accounts)
     except StacklineError as error:
         _fail(str(error))
     held = backups.accounts_description(restored.users, restored.tokens)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from stackline.config import database_url, settings_from_environment
 from stackline.services.runtime import is_empty, load_bundled_datasets, load_seed, open_database
+from stackline.store.database import shown_url
 from stackline.web.extensions import rate_limit_storage_options
 
 
@@ -91,7 +92,7 @@ def run_server(host: str, port: int, threads: int, workers: int = 1, datasets: b
         )
     check_rate_limit_store(storage)
     url = database_url()
-    click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}", err=True)
+    click.echo(f"database: {shown_url(url)}", err=True)
     engine = open_database(url)
     try:
         if is_empty(engine):

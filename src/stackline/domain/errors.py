@@ -38,11 +38,11 @@ class StacklineError(Exception):
             self.message += f" ({left_out} more problems not listed)"
 
     def __str__(self) -> str:
-        if not self.problems:
+        """The message, then each problem it does not already say (each point said once)."""
+        unsaid = [p for p in self.problems if p.message not in self.message]
+        if not unsaid:
             return self.message
-        listed = "; ".join(
-            f"{p.field}: {p.message}" if p.field else p.message for p in self.problems
-        )
+        listed = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in unsaid)
         return f"{self.message}: {listed}"
 
 

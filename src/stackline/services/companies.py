@@ -13,6 +13,7 @@ from typing import Any
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.diff import StackDiff, diff_stacks
+from stackline.domain.documents import format_timestamp
 from stackline.domain.fact_set import FactSet
 from stackline.domain.filters import EventFilter
 from stackline.domain.footprint import DependencyEdge, Footprint, FootprintSource
@@ -43,6 +44,8 @@ class CompanyPage:
     change_days: list[date]  # the days its stack may change (the slider's span)
     previous_change: date | None  # the last day before `as_of` on which its stack changed
     next_change: date | None  # the first day after `as_of` on which it changes
+    # With `known_on` before the log's first event was recorded: when that was (else None).
+    recorded_from: str | None = None
 
 
 def company_page(
@@ -75,11 +78,13 @@ def company_page(
             uow, EventFilter(company=slug, include_voided=True), 0, EVENTS_SHOWN
         )
         names = company_reads.current_names(uow)
+        first = event_reads.first_recorded_at(uow) if known_on is not None else None
+        recorded_from = first if known_on and first and format_timestamp(known_on) < first else None
     by_date = sorted(events, key=lambda e: (PartialDate.parse(e["occurred_on"]).start, e["seq"]))
     return CompanyPage(
         slug, as_of, stack, diff, diff_events, chart, by_date, next_after is not None, names,
         sorted(depends, key=lambda d: (d.dependent.key, d.kind, d.on.key)), change_days,
-        previous_change, next_change,
+        previous_change, next_change, recorded_from,
     )  # fmt: skip
 
 

@@ -178,6 +178,27 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def has_schema(url: str) -> bool:
+    """Whether the database at `url` holds a Stackline schema, found without creating anything
+    (a SQLite file that does not exist is not made)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if path in (None, "", ":memory:") or not Path(str(path)).exists():
+            return False
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return schema_revision(connection) is not None
+    finally:
+        engine.dispose()
+
+
 def schema_revision(connection: Connection) -> str | None:
     """The database's Alembic revision (None: no schema yet)."""
     if not inspect(connection).has_table("alembic_version"):

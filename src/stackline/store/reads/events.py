@@ -277,6 +277,14 @@ def voided_by(uow: Reading, event_id: str) -> list[str]:
     return list(uow.connection.scalars(query))
 
 
+def first_recorded_at(uow: Reading) -> str | None:
+    """When the log's first event was recorded (its `recorded_at` text), or None when empty."""
+    found = uow.connection.execute(
+        select(events.c.recorded_at).order_by(events.c.seq).limit(1)
+    ).scalar()
+    return str(found) if found is not None else None
+
+
 def log_head(uow: Reading) -> int:
     """The last `seq` (0 for an empty log): any append changes it."""
     head = uow.connection.scalar(select(events.c.seq).order_by(events.c.seq.desc()).limit(1))

@@ -87,7 +87,40 @@ function slugOf(text) {
     .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
 }
 
+// A form whose text is over the server's limit is not sent (the server could only refuse it
+// whole): the largest field says so beside it, and everything typed stays.
+function guardSize(form) {
+  const limit = Number(form.dataset.maxBytes);
+  form.addEventListener("submit", (event) => {
+    const encoder = new TextEncoder();
+    let total = 0;
+    let largest = null;
+    for (const field of form.querySelectorAll("input, textarea")) {
+      const size = encoder.encode(encodeURIComponent(field.value)).length;
+      total += size + field.name.length + 2;
+      if (!largest || size > largest.size) largest = { field, size };
+    }
+    if (total <= limit || !largest) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const id = `too-large-${largest.field.name.replace(/\W/g, "-")}`;
+    let note = document.getElementById(id);
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "error";
+      note.id = id;
+      largest.field.before(note);
+    }
+    note.textContent = `Too long to send: this form holds ${Math.ceil(total / 1024)} KiB, ` +
+      `at most ${Math.floor(limit / 1024)} KiB are accepted. Nothing was saved; shorten this field.`;
+    largest.field.setAttribute("aria-invalid", "true");
+    largest.field.setAttribute("aria-describedby", id);
+    largest.field.focus();
+  }, true);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-max-bytes]")) guardSize(form);
   const steps = document.querySelector("[data-time-steps]");
   if (steps) {
     steps.addEventListener("click", (event) => {
