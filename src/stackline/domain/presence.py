@@ -116,13 +116,15 @@ def maximum(functions: Iterable[StepFunction]) -> StepFunction:
 
 @dataclass(frozen=True)
 class Row:
-    """A stack row as presence needs it: who holds what, how, over `[valid_from, valid_to)`."""
+    """A stack row as presence needs it: who holds what, how, over `[valid_from, valid_to)`;
+    a partner row names the companies on the other side (`counterparts`)."""
 
     layer: str
     relation: str  # owned or partner
     available: bool
     valid_from: date
     valid_to: date | None
+    counterparts: tuple[str, ...] = ()
 
     @property
     def level(self) -> int:
@@ -145,6 +147,9 @@ class PresenceInputs:
     links: dict[str, list[Span]] = field(default_factory=lambda: defaultdict(list))
     names: dict[str, list[Span]] = field(default_factory=lambda: defaultdict(list))
     holdings: dict[str, list[tuple[str, date]]] = field(default_factory=lambda: defaultdict(list))
+    # The owners over time of every company a partner row or a stake may share a group with
+    # (the holders, their counterparts and investees, and all their owners): `Groups`.
+    owners: dict[str, list[Span]] = field(default_factory=lambda: defaultdict(list))
 
     def owned_spans(self) -> dict[str, list[tuple[str, date, date | None]]]:
         """For each owner, (child, start, end): the days it owned the child."""
@@ -153,6 +158,71 @@ class PresenceInputs:
             for start, end, acquirer in links:
                 spans[acquirer].append((child, start, end))
         return spans
+
+
+class Groups:
+    """Ownership groups over time (DESIGN §9.5): two companies are in one group on a day when
+    they have the same top-level owner that day. A partnership or a stake within one group adds
+    nothing to either side's presence, so those days are cut out of its row."""
+
+    def __init__(self, owners: dict[str, list[Span]]) -> None:
+        self.owners = {company: sorted(spans) for company, spans in owners.items()}
+        self._spans: dict[tuple[str, ...], list[tuple[date, date | None]]] = {}
+
+    def top(self, company: str, day: date) -> str:
+        seen = {company}
+        while (
+            parent := _holding(sorted(self.owners.get(company, [])), day)
+        ) and parent not in seen:
+            seen.add(parent)
+            company = parent
+        return company
+
+    def together(self, company: str, others: tuple[str, ...]) -> list[tuple[date, date | None]]:
+        """The stretches of days `[start, end)` on which `company` and every one of `others`
+        are in one group (none when `others` is empty)."""
+        key = (company, *others)
+        if key not in self._spans:
+            self._spans[key] = self._together(company, others) if others else []
+        return self._spans[key]
+
+    def _together(self, company: str, others: tuple[str, ...]) -> list[tuple[date, date | None]]:
+        chain, queue = set(), [company, *others]
+        while queue:  # everyone who ever owned one of them, transitively
+            current = queue.pop()
+            if current not in chain:
+                chain.add(current)
+                queue.extend(owner for _, _, owner in self.owners.get(current, []))
+        days = {d for c in chain for span in self.owners.get(c, []) for d in span[:2] if d}
+        starts = [date.min, *sorted(days)]
+        found: list[tuple[date, date | None]] = []
+        for start, end in zip(starts, [*starts[1:], None], strict=True):
+            group = self.top(company, start)
+            if all(self.top(other, start) == group for other in others):
+                if found and found[-1][1] == start:
+                    found[-1] = (found[-1][0], end)
+                else:
+                    found.append((start, end))
+        return found
+
+
+def _without(
+    start: date, end: date | None, cut: list[tuple[date, date | None]]
+) -> list[tuple[date, date | None]]:
+    """`[start, end)` less the stretches of `cut` (sorted, apart)."""
+    kept: list[tuple[date, date | None]] = []
+    low: date | None = start
+    for cut_start, cut_end in cut:
+        if low is None or (end is not None and cut_start >= end):
+            break
+        if cut_end is not None and cut_end <= low:
+            continue
+        if cut_start > low:
+            kept.append((low, cut_start if end is None else min(cut_start, end)))
+        low = cut_end
+    if low is not None and (end is None or low < end):
+        kept.append((low, end))
+    return kept
 
 
 Window = tuple[date | None, date | None]  # [start, end); None: unbounded
@@ -178,6 +248,7 @@ class PresenceComposer:
     def __init__(self, inputs: PresenceInputs) -> None:
         self.inputs = inputs
         self.spans = inputs.owned_spans()
+        self.groups = Groups(inputs.owners)
         self._presence: dict[tuple[str, str, Window], StepFunction] = {}
         self._available: dict[tuple[str, str, Window], StepFunction] = {}
 
@@ -212,16 +283,32 @@ class PresenceComposer:
     def _own(self, company: str, layer: str) -> StepFunction:
         rows = self.inputs.rows.get(company, [])
         return max_of_intervals(
-            (r.valid_from, r.valid_to, r.level) for r in rows if r.layer == layer
+            (start, end, r.level)
+            for r in rows
+            if r.layer == layer
+            for start, end in self._outside_group(company, r)
+        )
+
+    def _outside_group(self, company: str, row: Row) -> list[tuple[date, date | None]]:
+        if row.relation != "partner" or not row.counterparts:
+            return [(row.valid_from, row.valid_to)]
+        cut = self.groups.together(company, row.counterparts)
+        return (
+            _without(row.valid_from, row.valid_to, cut) if cut else [(row.valid_from, row.valid_to)]
         )
 
     def _stake(self, company: str, layer: str) -> StepFunction:
-        return maximum(
-            StepFunction(
-                tuple((day, STAKE if v else 0) for day, v in self.available_owned(i, layer).points)
-            ).within(since, None)
-            for i, since in self.inputs.holdings.get(company, [])
-        )
+        parts = []
+        for investee, since in self.inputs.holdings.get(company, []):
+            stake = StepFunction(
+                tuple(
+                    (day, STAKE if v else 0)
+                    for day, v in self.available_owned(investee, layer).points
+                )
+            )
+            for start, end in _without(since, None, self.groups.together(company, (investee,))):
+                parts.append(stake.within(start, end))
+        return maximum(parts)
 
 
 class PresenceRow(NamedTuple):

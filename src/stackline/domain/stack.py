@@ -114,8 +114,9 @@ def compose_stack(source: FootprintSource, slug: str, known_on: datetime | None 
 
 
 def _all_entries(source: FootprintSource, slug: str, path: frozenset[str]) -> list[StackEntry]:
-    entries = list(source.direct_entries(slug))
-    entries.extend(_stakes(source, slug))
+    group = _top_owner(source, slug)
+    entries = [e for e in source.direct_entries(slug) if not _within(source, group, e)]
+    entries.extend(_stakes(source, slug, group))
     for link in source.subsidiaries(slug):
         if link.child in path:  # an ownership cycle; the append rules refuse them
             continue
@@ -146,13 +147,24 @@ def _available_owned(
     return found
 
 
-def _stakes(source: FootprintSource, slug: str) -> list[StackEntry]:
-    """A stake in each layer where an investee owns an available asset, dated from the later of
-    the investment and that asset's entry (an announced asset makes no stake)."""
+def _within(source: FootprintSource, group: str, entry: StackEntry) -> bool:
+    """Whether a partner entry is with companies of the holder's own ownership group on the
+    day (its parent, a subsidiary, a sibling): such a deal adds nothing to its stack (§9.5)."""
+    return (
+        entry.relation == "partner"
+        and bool(entry.via)
+        and all(_top_owner(source, other) == group for other in entry.via)
+    )
+
+
+def _stakes(source: FootprintSource, slug: str, group: str) -> list[StackEntry]:
+    """A stake in each layer where an investee outside the investor's ownership group owns an
+    available asset, dated from the later of the investment and that asset's entry (an
+    announced asset makes no stake)."""
     stakes = []
     for holding in source.holdings(slug):
         investee = source.company(holding.investee)
-        if investee is None:
+        if investee is None or _top_owner(source, holding.investee) == group:
             continue
         available = _available_owned(source, holding.investee, frozenset({holding.investee}))
         for layer in LAYERS:

@@ -53,10 +53,17 @@ class PresenceProjector:
         self.mentions: list[Mention] = []  # the write's events, as causes of rows
         self.added: list[dict[str, Any]] = []  # stack rows of new units, nothing else changed
         self.since: date | None = None  # the earliest day a change of this write takes effect
+        self.regrouped: set[str] = set()  # acquirers and targets whose ownership link changed
 
     def touched(self, companies: set[str], since: date) -> None:
         """Companies whose presence inputs a batch changed, from `since` on."""
         self.changed |= {c for c in companies if c}
+        self._from(since)
+
+    def regroup(self, companies: set[str], since: date) -> None:
+        """An ownership link between `companies` changed: the groups they belong to changed, so
+        deals and stakes between members may now count or stop counting (§9.5)."""
+        self.regrouped |= {c for c in companies if c}
         self._from(since)
 
     def mentioned(
@@ -87,6 +94,8 @@ class PresenceProjector:
         no one's presence (see the module's docstring) leaves every row as it is."""
         since = None if everyone else self.since
         holders = {row["holder"] for row in self.added}
+        if self.regrouped:  # everyone ever in one group with them
+            self.changed |= closure(self.sql, closure(self.sql, self.regrouped, "above"), "below")
         if everyone:
             affected = {row[0] for row in self.sql.rows("SELECT slug FROM companies")}
         elif not self.changed and all(self._reached_already(row) for row in self.added):
@@ -95,6 +104,7 @@ class PresenceProjector:
         else:
             affected = self._rolling_up(self.changed | self._named() | holders)
         self.changed, self.mentions, self.added, self.since = set(), [], [], None
+        self.regrouped = set()
         if not affected:
             return
         inputs = self._inputs(self._reached(affected), since)
@@ -245,13 +255,23 @@ class PresenceProjector:
             "SELECT slug, founded_start FROM companies WHERE slug IN (:values)", wanted
         ):
             inputs.founded[slug] = day_of(founded)
-        for holder, layer, relation, status, start, end in self.sql.rows_in(
-            "SELECT holder, layer, relation, status, valid_from, valid_to FROM stack_facts "
+        others: set[str] = set()
+        for holder, layer, relation, status, start, end, via in self.sql.rows_in(
+            "SELECT holder, layer, relation, status, valid_from, valid_to, via FROM stack_facts "
             f"WHERE holder IN (:values){recent}",
             wanted,
             params,
         ):
-            inputs.rows[holder].append(_as_row(layer, relation, status, start, end))
+            counterparts = tuple(orjson.loads(via)) if relation == "partner" else ()
+            others.update(counterparts)
+            inputs.rows[holder].append(_as_row(layer, relation, status, start, end, counterparts))
+        others.update(i for held in inputs.holdings.values() for i, _ in held)
+        for target, start, end, acquirer in self.sql.rows_in(
+            "SELECT target, valid_from, valid_to, acquirer FROM ownership_links "
+            "WHERE target IN (:values)",
+            sorted(closure(self.sql, companies | others, "above")),
+        ):
+            inputs.owners[target].append((day_of(start), maybe_day(end), acquirer))
         for company, start, end, name in self.sql.rows_in(
             "SELECT company, valid_from, valid_to, name FROM company_names "
             "WHERE company IN (:values)",
@@ -315,6 +335,9 @@ def _stored(row: PresenceRow, causes: dict[tuple[str, date], list[str]]) -> dict
     }  # fmt: skip
 
 
-def _as_row(layer: str, relation: str, status: str, start: Any, end: Any) -> Row:
+def _as_row(
+    layer: str, relation: str, status: str, start: Any, end: Any, counterparts: tuple[str, ...] = ()
+) -> Row:
     """A stack_facts row as presence reads it: available or active, or merely planned."""
-    return Row(layer, relation, status in ("available", "active"), day_of(start), maybe_day(end))
+    available = status in ("available", "active")
+    return Row(layer, relation, available, day_of(start), maybe_day(end), counterparts)

@@ -74,6 +74,8 @@ class Projector:
             unit = record.unit
             if withdrawn or record.voids() or (unit and unit_kind(unit) in _PRESENCE_INPUT_KINDS):
                 self.presence.touched(companies, since)
+            if unit and unit_kind(unit) == "parent":
+                self.presence.regroup(companies, since)
 
     def finish(self, everyone: bool = False) -> None:
         """Bring the presence projection up to date with everything applied (all of it, for a
