@@ -97,3 +97,24 @@ def test_the_matrix_compares_two_days_and_pages_in_the_browser(browsing: Browsin
         page.locator("nav.pager a[rel=next]").click()
     assert "page=2" in page.url and "compare=2023-01-01" in page.url
     assert watched.console_errors == [] and watched.csp_violations() == []
+
+
+def test_every_leader_label_is_whole_and_fits_its_band(browsing: Browsing) -> None:
+    page = browsing.page().page
+    for path in ("/trends", "/trends?from=1990"):
+        page.goto(path)
+        bands = page.locator("svg.trend-chart a.leader").evaluate_all(
+            """all => all.map(a => {
+              const text = a.querySelector("text.leader-text"), band = a.querySelector("rect");
+              return [text ? text.textContent : "", text ? text.getBBox().width : 0,
+                      band.getBBox().width];
+            })"""
+        )
+        listed = page.locator("ol.leaders li").evaluate_all(
+            "all => all.map(li => [...li.querySelectorAll('a')].map(a => a.textContent).join(', '))"
+        )
+        assert len(bands) == len(listed) >= 3
+        for number, ((text, width, room), names) in enumerate(zip(bands, listed, strict=True), 1):
+            assert text in ("", str(number), names), (path, number, text, names)
+            assert width <= room, (path, text, width, room)  # drawn inside its band
+        assert any(text == names for (text, _, _), names in zip(bands, listed, strict=True))

@@ -134,11 +134,14 @@ def test_a_leader_is_named_from_the_day_it_reached_its_count(client: FlaskClient
 def test_change_days_are_written_at_the_precision_of_their_causes(client: FlaskClient) -> None:
     occurred = {str(e.id): e.occurred_on for e in all_events(client)}
     series = _series(client)
-    page = client.get("/trends?rows=200").get_data(as_text=True)
+    first = min(change["on"] for changes in series.values() for change in changes)
+    page = client.get(f"/trends?rows=200&from={first}").get_data(as_text=True)
     table = page.split('id="table-heading"', 1)[1]
     coarser = 0
     for slug, changes in series.items():
         for change in changes:
+            if change["parent"] is not None:
+                continue  # counted with its parent: the table lists only when it joined one
             causes = [occurred[i] for i in change["event_ids"] if i in occurred]
             starting = [c for c in causes if c.start.isoformat() == change["on"]]
             if not starting:

@@ -30,7 +30,9 @@ START, END = date(2020, 1, 1), date(2021, 12, 31)
 PLOT_RIGHT = PLOT_LEFT + PLOT_WIDTH
 
 
-def company(slug: str, *changes: tuple[date, int, int], name: str | None = None) -> CompanySeries:
+def company(
+    slug: str, *changes: tuple[date, int, int] | tuple[date, int, int, str], name: str | None = None
+) -> CompanySeries:
     return CompanySeries(slug, name or slug.title(), tuple(Change(*change) for change in changes))
 
 
@@ -250,6 +252,68 @@ def test_an_empty_input_gives_an_empty_chart_with_room_for_a_message() -> None:
     assert [entry.label for entry in chart.legend] == ["owned layers", "covered layers"]
 
 
+def test_a_company_acquired_mid_range_is_drawn_until_the_day_before_and_leads_no_more() -> None:
+    acquired = date(2021, 2, 2)
+    target = company("xai", (START, 3, 3), (acquired, 3, 3, "spacex"), name="xAI")
+    owner = company("spacex", (START, 1, 1), (acquired, 3, 3), name="SpaceX")
+
+    chart = trend_chart([target, owner], START, END)
+
+    drawn = row(chart, "xai")
+    assert [(s.start, s.end) for s in drawn.segments] == [(START, acquired - timedelta(days=1))]
+    assert drawn.drawn_until == acquired - timedelta(days=1)
+    assert (drawn.owned_at_end, drawn.covered_at_end) == (0, 0)
+    assert slugs(chart) == ["spacex", "xai"]  # ranked by what each holds on its own at the end
+    assert (
+        max(x for x0, x1, _ in heights_along(drawn.owned_path, drawn.baseline) for x in (x0, x1))
+        < PLOT_RIGHT
+    )
+    assert [(p.start, p.leaders) for p in chart.leaders] == [
+        (START, ("xai",)),
+        (acquired, ("spacex",)),
+    ]
+
+
+def test_a_company_under_a_parent_for_a_while_is_drawn_on_both_sides_of_the_gap() -> None:
+    series = company(
+        "c", (START, 1, 1), (date(2020, 6, 1), 2, 2, "owner"), (date(2021, 1, 1), 1, 1)
+    )
+
+    drawn = trend_chart([series], START, END).rows[0]
+
+    assert [(s.start, s.end, s.owned) for s in drawn.segments] == [
+        (START, date(2020, 5, 31), 1),
+        (date(2021, 1, 1), END, 1),
+    ]
+    assert drawn.owned_path.count("M") == 2 and drawn.drawn_until is None
+
+
+def test_a_band_shows_its_leaders_whole_or_its_number_never_a_cut_name() -> None:
+    names = ["Alphabetical Industries", "Betamax Holdings", "Gamma"]
+    days = [START + timedelta(days=n) for n in (0, 3, 600)]  # a 3-day band, a long one, the rest
+    series = [
+        company(f"c{i}", (day, 1 + i, 1 + i), name=name)
+        for i, (day, name) in enumerate(zip(days, names, strict=True))
+    ]
+
+    bands = trend_chart(series, START, END).leaders
+
+    assert [band.number for band in bands] == [1, 2, 3]
+    assert bands[0].text == ""  # three days are too narrow even for its number
+    assert bands[1].text == "Betamax Holdings"
+    assert bands[2].text in {"Gamma", "3"}
+    assert all("…" not in band.text for band in bands)
+
+
+def test_a_band_too_narrow_for_its_names_shows_its_number() -> None:
+    tied = [company(slug, (START, 2, 2)) for slug in ("alpha", "beta", "gamma", "delta")]
+    later = company("epsilon", (END - timedelta(days=40), 3, 3))
+
+    bands = trend_chart([*tied, later], START, END).leaders
+
+    assert [band.text for band in bands] == ["Alpha, Beta, Delta, Gamma", "2"]
+
+
 def test_a_long_name_is_cut_with_an_ellipsis_and_kept_whole_for_the_tooltip() -> None:
     name = "Taiwan Semiconductor Manufacturing Company Limited"
     chart = trend_chart([company("tsmc", (START, 1, 1), name=name)], START, END)
@@ -311,21 +375,35 @@ NAMES = [
 def series_lists(draw: st.DrawFn) -> list[CompanySeries]:
     holdings = st.tuples(st.integers(0, 4), st.integers(0, 4)).map(sorted)
     days = st.dates(date(2019, 10, 1), date(2021, 3, 1))
+    parents = st.sampled_from([None, None, None, "owner", "other-owner"])
     result = []
     for index in range(draw(st.integers(0, 6))):
-        changes = sorted(draw(st.lists(st.tuples(days, holdings), max_size=6)), key=lambda c: c[0])
+        changes = sorted(
+            draw(st.lists(st.tuples(days, holdings, parents), max_size=6)), key=lambda c: c[0]
+        )
         name = draw(st.sampled_from(NAMES))
-        result.append(CompanySeries(f"c{index}", name, tuple(Change(d, *h) for d, h in changes)))
+        result.append(
+            CompanySeries(f"c{index}", name, tuple(Change(d, *h, p) for d, h, p in changes))
+        )
     return result
 
 
+def held_on(one: CompanySeries, day: date) -> tuple[int, int] | None:
+    """The reference: the values of the latest change on or before `day`, unless it names a
+    parent (or there is none)."""
+    past = [change for change in one.changes if change.on <= day]
+    if not past or past[-1].parent is not None:
+        return None
+    return (past[-1].owned, past[-1].covered)
+
+
 def leaders_on(series: list[CompanySeries], day: date) -> tuple[set[str], tuple[int, int] | None]:
-    """The reference: each company's latest change on or before `day`, the best of them."""
+    """The reference: the best values held on `day` by companies without a parent."""
     held = {}
     for one in series:
-        past = [change for change in one.changes if change.on <= day]
-        if past:
-            held[one.slug] = (past[-1].owned, past[-1].covered)
+        values = held_on(one, day)
+        if values is not None:
+            held[one.slug] = values
     lead = max(held.values(), default=None)
     if lead == (0, 0):  # companies exist but none holds a layer: nobody leads
         return set(), None
@@ -371,9 +449,25 @@ def test_any_input_draws_owned_layers_never_above_covered_ones_and_true_to_the_s
         xs = sorted({x for x0, x1, _ in covered + owned for x in (x0, x1)})
         for left, right in pairwise(xs):
             assert height_at(owned, (left + right) / 2) <= height_at(covered, (left + right) / 2)
-        if drawn.segments:
-            assert drawn.segments[-1].end == RANGE_END
-            assert all(a.end + timedelta(days=1) == b.start for a, b in pairwise(drawn.segments))
+        assert all(a.end < b.start for a, b in pairwise(drawn.segments))
+
+
+@settings(max_examples=examples(40))
+@given(series_lists())
+def test_any_input_draws_a_company_exactly_on_the_days_it_has_no_parent(
+    series: list[CompanySeries],
+) -> None:
+    chart = trend_chart(series, RANGE_START, RANGE_END)
+    for one in series:
+        drawn = row(chart, one.slug)
+        day = RANGE_START
+        while day <= RANGE_END:
+            segment = next((s for s in drawn.segments if s.start <= day <= s.end), None)
+            values = (segment.owned, segment.covered) if segment else None
+            assert values == held_on(one, day), (one.slug, day)
+            day += timedelta(days=1)
+        at_end = held_on(one, RANGE_END)
+        assert (drawn.owned_at_end, drawn.covered_at_end) == (at_end or (0, 0))
 
 
 @given(series_lists(), st.randoms(use_true_random=False))

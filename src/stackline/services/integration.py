@@ -58,6 +58,25 @@ def integration(
     return Integration(first, end, known_on, series)
 
 
+@dataclass(frozen=True)
+class History:
+    """Where the log's history starts, and where the story of integration does."""
+
+    first_day: date | None  # the earliest day any company existed
+    integration_starts: date | None  # January 1st of the first year a company held two layers
+
+
+INTEGRATED_LAYERS = 2
+
+
+def history(db: Database) -> History:
+    """The first day of the log's history, and January 1st of the first year in which a company
+    without a parent owned two layers or more (`/trends` starts there unless told otherwise)."""
+    with db.reading() as uow:
+        first, integrated = presence_reads.first_days(uow, INTEGRATED_LAYERS)
+    return History(first, date(integrated.year, 1, 1) if integrated else None)
+
+
 def shown_days(db: Database, series: Iterable[CompanySeries]) -> dict[tuple[str, date], str]:
     """Each change day of these series written at the precision of the events that caused it
     (`shown_day`), by (company, day): a change a month-dated event caused is that month."""

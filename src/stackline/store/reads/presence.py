@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from stackline.domain.dates import day_of, maybe_day
 from stackline.domain.presence import PresenceRow
@@ -142,3 +142,19 @@ def first_row_day(uow: Reading) -> date | None:
     """The earliest day any company has a row (its founding)."""
     found = uow.connection.execute(select(func.min(presence.c.valid_from))).scalar_one()
     return day_of(found) if found is not None else None
+
+
+def first_days(uow: Reading, owned: int) -> tuple[date | None, date | None]:
+    """The earliest day any company has a row, and the earliest day a company without a parent
+    owned `owned` layers or more (one query)."""
+    integrated = presence.c.parent.is_(None) & (presence.c.owned_count >= owned)
+    first, first_integrated = uow.connection.execute(
+        select(
+            func.min(presence.c.valid_from),
+            func.min(case((integrated, presence.c.valid_from))),
+        )
+    ).one()
+    return (
+        day_of(first) if first is not None else None,
+        day_of(first_integrated) if first_integrated is not None else None,
+    )

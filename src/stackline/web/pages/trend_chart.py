@@ -1,12 +1,14 @@
 """The `/trends` chart as plain SVG geometry: owned and covered layers over time for every top-level
-company, one ranked row each, under a strip naming the leaders of each day.
+company, one ranked row each, under a strip marking the leaders of each day.
 
 Pure and deterministic (rows and leaders are sorted before they are placed, so input order never
 matters); a template draws the result with CSS classes. The rules:
 - A company holds the values of its latest change on or before a day; before its first change it
   does not exist (nothing is drawn and it cannot lead). Of two changes on one day the last wins.
+  A change naming a parent starts days on which the company is part of another: nothing is drawn
+  for them and it cannot lead (its owner counts what it holds), until a change without one.
 - Rows are ranked by owned layers on `end`, then covered layers on `end` (0 for a company that does
-  not exist then), then the owned area over the range in layer-days (who held more, longer), then
+  not exist or has a parent then), then the owned area over the range in layer-days (who held more, longer), then
   name (casefold), then slug. A duplicate slug raises ValueError: the rows could not be told apart.
 - A row prints the name cut to the label box with "…" (the full name kept for the tooltip) and two
   step areas on a 0–4 scale, covered (light) behind owned (dark): each a closed SVG path, and the
@@ -16,8 +18,10 @@ matters); a template draws the result with CSS classes. The rules:
   with the same leaders holding the same values: a leader whose lead grows starts a new band on
   the day it reached the new count, so a band's first day is when its leaders got there. Days on
   which no company exists, or none holds a layer, have no band. A band lists every leader; its
-  text and tooltip name the first `MAX_NAMED_LEADERS` and count the rest (on a long log hundreds
-  of companies can tie at one layer).
+  tooltip names the first `MAX_NAMED_LEADERS` and counts the rest (on a long log hundreds of
+  companies can tie at one layer). A band's text is never cut: it is those names when they fit the
+  band, else the band's number (its place in the list of bands, 1 first, which the page prints
+  beside the chart with the names whole), else nothing.
 - Day d starts at `x(d)` and `end` ends at the plot's right edge, so every day is equally wide.
   Ranges of 36 months or more get year ticks ("2019") every 1, 2, 5, 10, 20, … years, at most
   `MAX_YEAR_TICKS`; 12 to 35 months get calendar quarters, shorter ranges months, labelled
@@ -54,6 +58,7 @@ class Change:
     on: date
     owned: int  # layers owned
     covered: int  # layers owned or reached through a partner
+    parent: str | None = None  # from this day the company is part of `parent`: not drawn
 
     def __post_init__(self) -> None:
         if not 0 <= self.owned <= self.covered <= MAX_LAYERS:
@@ -95,9 +100,10 @@ class Row:
     label: str  # what is printed, cut to fit the label box
     y: float  # the row's top; the label box is `LABEL_WIDTH` by `ROW_HEIGHT` at x = 0
     baseline: float  # y of 0 layers; `MAX_LAYERS` sit `MAX_LAYERS * LAYER_HEIGHT` above it
-    owned_at_end: int
+    owned_at_end: int  # 0 when it does not exist or has a parent on the last day
     covered_at_end: int
-    segments: tuple[Segment, ...]
+    drawn_until: date | None  # the last day drawn, when it has a parent on the range's last day
+    segments: tuple[Segment, ...]  # days apart where it had a parent in between
     covered_path: str  # SVG path `d`, empty for a company that never exists in the range
     owned_path: str
 
@@ -112,7 +118,8 @@ class LeaderPeriod:
     covered: int
     x: float
     x_end: float
-    text: str  # the names, cut to the band
+    number: int  # its place among the bands, 1 first
+    text: str  # the names when they fit the band, else its number when that fits, else empty
     title: str  # the tooltip
 
     @property
@@ -181,8 +188,10 @@ def trend_chart(series: Sequence[CompanySeries], start: date, end: date) -> Tren
     if len(set(slugs)) != len(slugs):
         raise ValueError("two series share a slug")
     axis = _Axis(start, end)
-    tracks = sorted(((c, _segments(c.changes, axis)) for c in series), key=_rank_key)
-    rows = tuple(_row(rank, *track) for rank, track in enumerate(tracks, start=1))
+    tracks = sorted(
+        ((c, _segments(c.changes, axis)) for c in series), key=lambda t: _rank_key(t, end)
+    )
+    rows = tuple(_row(rank, *track, end) for rank, track in enumerate(tracks, start=1))
     axis_y = ROWS_TOP + max(len(rows), 1) * (ROW_HEIGHT + ROW_GAP)
     return TrendChart(
         start=start,
@@ -200,10 +209,14 @@ def _segments(changes: Sequence[Change], axis: _Axis) -> tuple[Segment, ...]:
     for index, change in enumerate(changes):
         following = changes[index + 1].on - ONE_DAY if index + 1 < len(changes) else axis.end
         first, last = max(change.on, axis.start), min(following, axis.end)
-        if first > last:
-            continue  # before the range, after it, or overridden on the same day
+        if first > last or change.parent is not None:
+            continue  # before the range, after it, overridden on the same day, or not independent
         previous = segments[-1] if segments else None
-        if previous and (previous.owned, previous.covered) == (change.owned, change.covered):
+        if (
+            previous
+            and previous.end + ONE_DAY == first
+            and (previous.owned, previous.covered) == (change.owned, change.covered)
+        ):
             first = segments.pop().start
         segments.append(
             Segment(first, last, change.owned, change.covered, axis.x(first), axis.x_end(last))
@@ -211,9 +224,16 @@ def _segments(changes: Sequence[Change], axis: _Axis) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-def _rank_key(track: tuple[CompanySeries, tuple[Segment, ...]]) -> tuple[int, int, int, str, str]:
+def _last_day(segments: Sequence[Segment], end: date) -> Segment | None:
+    """The segment holding on `end`, if any."""
+    return segments[-1] if segments and segments[-1].end == end else None
+
+
+def _rank_key(
+    track: tuple[CompanySeries, tuple[Segment, ...]], end: date
+) -> tuple[int, int, int, str, str]:
     company, segments = track
-    last = segments[-1] if segments else None
+    last = _last_day(segments, end)
     owned_area = sum(s.owned * ((s.end - s.start).days + 1) for s in segments)
     return (
         -(last.owned if last else 0),
@@ -224,10 +244,10 @@ def _rank_key(track: tuple[CompanySeries, tuple[Segment, ...]]) -> tuple[int, in
     )
 
 
-def _row(rank: int, company: CompanySeries, segments: tuple[Segment, ...]) -> Row:
+def _row(rank: int, company: CompanySeries, segments: tuple[Segment, ...], end: date) -> Row:
     y = ROWS_TOP + (rank - 1) * (ROW_HEIGHT + ROW_GAP)
     baseline = y + ROW_HEIGHT - ROW_PADDING
-    last = segments[-1] if segments else None
+    last = _last_day(segments, end)
     return Row(
         rank=rank,
         slug=company.slug,
@@ -237,6 +257,7 @@ def _row(rank: int, company: CompanySeries, segments: tuple[Segment, ...]) -> Ro
         baseline=baseline,
         owned_at_end=last.owned if last else 0,
         covered_at_end=last.covered if last else 0,
+        drawn_until=segments[-1].end if segments and not last else None,
         segments=segments,
         covered_path=_step_path(segments, baseline, lambda s: s.covered),
         owned_path=_step_path(segments, baseline, lambda s: s.owned),
@@ -246,8 +267,17 @@ def _row(rank: int, company: CompanySeries, segments: tuple[Segment, ...]) -> Ro
 def _step_path(
     segments: Sequence[Segment], baseline: float, value: Callable[[Segment], int]
 ) -> str:
-    if not segments:
-        return ""
+    """One closed area per run of days drawn (a company under a parent leaves a gap)."""
+    runs: list[list[Segment]] = []
+    for segment in segments:
+        if runs and runs[-1][-1].end + ONE_DAY == segment.start:
+            runs[-1].append(segment)
+        else:
+            runs.append([segment])
+    return " ".join(_run_path(run, baseline, value) for run in runs)
+
+
+def _run_path(segments: Sequence[Segment], baseline: float, value: Callable[[Segment], int]) -> str:
     points = [(segments[0].x, baseline)]
     for segment in segments:
         top = baseline - LAYER_HEIGHT * value(segment)
@@ -269,10 +299,14 @@ def _leader_periods(rows: Sequence[Row], axis: _Axis) -> tuple[LeaderPeriod, ...
     # Nobody's values change between two segment starts, so each such stretch has one set of
     # leaders. Walk the starts in order, keeping who holds which values (a segment lasts until
     # the row's next one begins): each day costs its changes, not every row.
-    starting: defaultdict[date, list[tuple[Row, Segment]]] = defaultdict(list)
+    # A company leaves the contest the day after a segment not followed by the next day's.
+    starting: defaultdict[date, list[tuple[Row, tuple[int, int] | None]]] = defaultdict(list)
     for row in rows:
-        for segment in row.segments:
-            starting[segment.start].append((row, segment))
+        for index, segment in enumerate(row.segments):
+            starting[segment.start].append((row, (segment.owned, segment.covered)))
+            following = row.segments[index + 1].start if index + 1 < len(row.segments) else None
+            if following != segment.end + ONE_DAY and segment.end < axis.end:
+                starting[segment.end + ONE_DAY].append((row, None))
     days = sorted(starting)
     if not days:
         return ()
@@ -282,14 +316,15 @@ def _leader_periods(rows: Sequence[Row], axis: _Axis) -> tuple[LeaderPeriod, ...
     leaders: tuple[Row, ...] = ()
     for first, last in zip(days, [*(day - ONE_DAY for day in days[1:]), axis.end], strict=True):
         touched = set()
-        for row, segment in starting[first]:
-            values = (segment.owned, segment.covered)
+        for row, values in starting[first]:
             if row.slug in held:
-                holders[held[row.slug]].discard(row.slug)
-                touched.add(held[row.slug])
-            held[row.slug] = values
-            holders[values].add(row.slug)
-            touched.add(values)
+                before = held.pop(row.slug)
+                holders[before].discard(row.slug)
+                touched.add(before)
+            if values is not None:
+                held[row.slug] = values
+                holders[values].add(row.slug)
+                touched.add(values)
         lead = max((values for values, slugs in holders.items() if slugs), default=None)
         if lead is None or lead == (0, 0):  # nobody holds a layer yet: nobody leads
             continue
@@ -303,7 +338,7 @@ def _leader_periods(rows: Sequence[Row], axis: _Axis) -> tuple[LeaderPeriod, ...
             runs[-1] = _Run(runs[-1].start, last, leaders, lead)
         else:
             runs.append(_Run(first, last, leaders, lead))
-    return tuple(_leader_period(run, axis) for run in runs)
+    return tuple(_leader_period(run, axis, n) for n, run in enumerate(runs, start=1))
 
 
 @dataclass(frozen=True)
@@ -314,7 +349,7 @@ class _Run:
     lead: tuple[int, int]  # the leaders' (owned, covered)
 
 
-def _leader_period(run: _Run, axis: _Axis) -> LeaderPeriod:
+def _leader_period(run: _Run, axis: _Axis, number: int) -> LeaderPeriod:
     start, end = run.start, run.end
     named = [row.name for row in run.leaders[:MAX_NAMED_LEADERS]]
     others = len(run.leaders) - len(named)
@@ -330,10 +365,19 @@ def _leader_period(run: _Run, axis: _Axis) -> LeaderPeriod:
         covered=covered,
         x=x,
         x_end=x_end,
-        text=fit_text(names, x_end - x - 2 * TEXT_PADDING),
+        number=number,
+        text=_band_text(names, str(number), x_end - x - 2 * TEXT_PADDING),
         title=f"{start.isoformat()} to {end.isoformat()}: {names} "
         f"({owned} owned, {covered} covered layers)",
     )
+
+
+def _band_text(names: str, number: str, width: float) -> str:
+    """The names whole when they fit, else the band's number when it fits, else nothing."""
+    for text in (names, number):
+        if _width(text) <= width:
+            return text
+    return ""
 
 
 def _ticks(axis: _Axis) -> tuple[Tick, ...]:
@@ -375,7 +419,7 @@ def _month_starts(start: date, end: date, step: int) -> Iterator[date]:
 def fit_text(text: str, width: float) -> str:
     """`text` on one line within `width` (estimated), cut and ended with "…" when too long."""
     printable = "".join(c for c in " ".join(text.split()) if unicodedata.category(c) != "Cc")
-    if sum(map(_advance, printable)) <= width:
+    if _width(printable) <= width:
         return printable
     room, kept = width - _advance(ELLIPSIS), 0
     for character in printable:
@@ -386,6 +430,10 @@ def fit_text(text: str, width: float) -> str:
     if not kept:
         return ELLIPSIS if width >= _advance(ELLIPSIS) else ""
     return printable[:kept].rstrip() + ELLIPSIS
+
+
+def _width(text: str) -> float:
+    return sum(map(_advance, text))
 
 
 def _advance(character: str) -> float:
