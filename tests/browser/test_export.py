@@ -19,7 +19,10 @@ def test_the_json_export_button_downloads_the_filtered_events(
         page.get_by_role("button", name="Filter").click()
     assert parse_qs(urlsplit(page.url).query).get("company") == ["openai"]
     export = page.get_by_role("link", name="JSON", exact=True)
-    assert parse_qs(urlsplit(export.get_attribute("href") or "").query) == {"company": ["openai"]}
+    assert parse_qs(urlsplit(export.get_attribute("href") or "").query) == {
+        "company": ["openai"],
+        "include_voided": ["false"],  # what the page shows: live events
+    }
 
     with page.expect_download() as download_info:
         export.click()
