@@ -16,11 +16,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 
+from stackline.domain.catalog import REGISTRY
 from stackline.domain.documents import compute_hash
+from stackline.domain.records import EventRecord
 from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.runtime import load_seed
 from stackline.store.database import upgrade
-from stackline.store.rows import row_document
+from stackline.store.rows import derived_columns, row_document
 from stackline.store.tables import event_companies, events
 from tests.conftest import reset_postgres
 from tests.integration.test_import_export import export_document
@@ -50,10 +52,14 @@ def row(connection: Connection, seq: int) -> dict[str, Any]:
 
 
 def rehashed(values: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """The row with `changes` and a hash that matches them (as a careful forger would make)."""
+    """The row with `changes`, a hash that matches them and the indexed columns they derive
+    (as a careful forger would make)."""
     changed = {**values, **changes}
     document = row_document(type("Row", (), {"_mapping": changed})())
-    return {**changes, "hash": compute_hash(document)}
+    record = EventRecord.of_document(document)
+    derived = derived_columns(record.with_unit(REGISTRY.unit_of(record, lambda _id: None)))
+    texts = {key: derived[key] for key in ("unit", "layer", "target_id")}  # dates stay as stored
+    return {**changes, **texts, "hash": compute_hash(document)}
 
 
 def edit_a_summary(connection: Connection) -> int:
