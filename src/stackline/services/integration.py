@@ -1,7 +1,7 @@
 """The thesis over time: who integrates the most layers, and when that changed (DESIGN §8).
 
-Reads the stored presence projection; "as known on" a past moment reads the same projection
-built from the events known then (`store/scratch.py`).
+Reads the stored presence projection, as it stands or as it stood on `known_on`
+(`store/known.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from stackline.services.parameters import date_range
 from stackline.services.stacks import require_company
 from stackline.store.reads import events as event_reads
 from stackline.store.reads import presence as presence_reads
-from stackline.store.scratch import reading_as_known
 from stackline.store.units_of_work import Database
 
 
@@ -48,7 +47,7 @@ def integration(
     """Each company's presence on `start` (default: the first day anything existed) and every
     change up to `end`: the companies named, else every top-level one (or all of them)."""
     date_range(start, end)
-    with reading_as_known(db, known_on) as uow:
+    with db.reading(known_on) as uow:
         for slug in companies or []:
             require_company(uow, slug)
         first = start or presence_reads.first_row_day(uow) or end
