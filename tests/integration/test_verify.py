@@ -58,7 +58,7 @@ def test_an_edited_payload_with_a_recomputed_hash_breaks_the_next_link(seeded: D
 
 def test_a_deleted_event_is_caught_as_a_gap(seeded: Database) -> None:
     with tampering(seeded) as connection:
-        connection.execute(text("DELETE FROM event_companies WHERE seq = 30"))
+        connection.execute(text("DELETE FROM event_companies_versions WHERE seq = 30"))
         connection.execute(text("DELETE FROM events WHERE seq = 30"))
     problem = integrity.verify(seeded).chain_problem
     assert problem is not None and problem.seq == 30 and "missing" in problem.message

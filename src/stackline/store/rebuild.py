@@ -80,11 +80,16 @@ def rebuild_if_stale(engine: Engine) -> bool:
         return True
 
 
-def projection_contents(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every version of every projection row (less surrogate keys), sorted, for comparison."""
+def projection_contents(
+    connection: Connection, standing_only: bool = False
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every version of every projection row (less surrogate keys), sorted, for comparison; or
+    (`standing_only`) the rows standing now, without their recorded interval — what logs
+    written in different moments but holding the same events share."""
     contents = {}
     for name, found in PROJECTIONS.items():
-        columns = [c for c in found.versions.c if c.name != "row_id"]
+        table = found.view if standing_only else found.versions
+        columns = [c for c in table.c if c.name != "row_id"]
         rows = connection.execute(select(*columns))
         contents[name] = sorted(tuple(map(str, row)) for row in rows)
     return contents
