@@ -165,6 +165,7 @@ SETTINGS = settings(
 def test_single_appends_a_batch_import_chunked_imports_and_a_rebuild_project_the_same_rows(
     databases: Databases, seed: int
 ) -> None:
+
     one_by_one = databases.fresh()
     accepted, _ = append_one_at_a_time(one_by_one, seed)
     expected = contents(one_by_one, standing_only=True)
@@ -185,6 +186,10 @@ def test_single_appends_a_batch_import_chunked_imports_and_a_rebuild_project_the
     chunked_versions = contents(chunked)
 
     integrity.rebuild(chunked)
+    rebuilt = contents(chunked)
+    for name, rows in chunked_versions.items():  # DEBUG
+        if rows != rebuilt[name]:
+            print("DIFF", seed, name, sorted(set(rows) - set(rebuilt[name]))[:4], "REBUILT", sorted(set(rebuilt[name]) - set(rows))[:4], flush=True)
     assert contents(chunked) == chunked_versions
     assert integrity.verify(chunked).ok
 

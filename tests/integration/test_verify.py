@@ -86,7 +86,7 @@ def test_swapped_events_are_caught_at_the_first_swapped_seq(seeded: Database) ->
 
 def test_stale_projections_are_reported_and_rebuild_repairs_them(seeded: Database) -> None:
     with seeded.engine.begin() as connection:
-        connection.execute(text("DELETE FROM stack_facts WHERE holder = 'google'"))
+        connection.execute(text("DELETE FROM stack_facts_versions WHERE holder = 'google'"))
     assert integrity.verify(seeded).stale_projections == ["stack_facts"]
     integrity.rebuild(seeded)
     assert integrity.verify(seeded).ok
@@ -116,7 +116,7 @@ def test_stale_projections_name_the_seqs_of_the_rows_that_differ(seeded: Databas
                 "WHERE c.slug = 'mistral'"
             )
         ).scalar_one()
-        connection.execute(text("DELETE FROM companies WHERE slug = 'mistral'"))
+        connection.execute(text("DELETE FROM companies_versions WHERE slug = 'mistral'"))
         connection.commit()
     report = integrity.verify(seeded)
     assert report.mismatches == {"companies": [registered]}

@@ -119,7 +119,7 @@ class PresenceProjector:
         if since is None:
             rows = [row for company in wanted for row in matrix_rows(composer, company)]
             carried: list[dict[str, Any]] = []
-            scopes = [("company IN (:values)", wanted, {})]
+            scopes: list[Scope] = [("company IN (:values)", wanted, {})]
         else:
             rows, carried, scopes = self._replace_from(composer, wanted, since)
         causes = self._causes([(row.company, row.valid_from) for row in rows], inputs)

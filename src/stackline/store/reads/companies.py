@@ -67,6 +67,14 @@ def current_names(uow: Reading) -> dict[str, str]:
     return names
 
 
+def was_registered(uow: Reading, slug: str) -> bool:
+    """Whether a registration names `slug` in the projections the reading sees (as known on its
+    moment, if it has one)."""
+    return (
+        uow.connection.scalar(select(companies.c.slug).where(companies.c.slug == slug)) is not None
+    )
+
+
 def is_registered(uow: Reading, slug: str) -> bool:
     """Whether a registration names `slug` (as the log stands now)."""
     query = select(_COMPANIES.c.slug).where(
