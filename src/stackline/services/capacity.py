@@ -1,0 +1,86 @@
+"""How much compute: a company's capacity owned and contracted over time, and the ranking of a
+day (DESIGN §9.3, §9.6).
+
+Reads the stored capacity projection (`store/reads/capacity.py`), never a fold per request;
+"as known on" a past moment reads the same projection built from the events known then
+(`store/scratch.py`), as the integration series does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from stackline.domain.capacity_series import (
+    CapacityRank,
+    CapacitySeries,
+    capacity_ranking,
+    capacity_series,
+)
+from stackline.domain.documents import format_timestamp
+from stackline.services.parameters import date_range
+from stackline.services.stacks import require_company
+from stackline.store.reads import capacity as capacity_reads
+from stackline.store.reads import events as event_reads
+from stackline.store.scratch import reading_as_known
+from stackline.store.units_of_work import Database
+
+
+def _moment(known_on: datetime | None) -> str | None:
+    return format_timestamp(known_on) if known_on is not None else None
+
+
+@dataclass(frozen=True)
+class CompanyCapacity:
+    series: CapacitySeries
+    known_on: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.series.as_dict(_moment(self.known_on))
+
+
+def company_capacity(
+    db: Database,
+    slug: str,
+    start: date | None,
+    end: date,
+    known_on: datetime | None = None,
+) -> CompanyCapacity:
+    """`slug`'s capacity on `start` (default: its founding) and on each day up to `end` either
+    total changes; `UnknownCompany` when no registration names it."""
+    date_range(start, end)
+    with reading_as_known(db, known_on) as uow:
+        require_company(uow, slug)
+        facts = capacity_reads.company_capacity_facts(uow, slug)
+    founded = facts.companies[slug].founded.start if slug in facts.companies else end
+    first = start or min(founded, end)
+    return CompanyCapacity(capacity_series(facts, slug, first, end), known_on)
+
+
+@dataclass(frozen=True)
+class CapacityRanking:
+    as_of: date
+    known_on: datetime | None
+    ranks: list[CapacityRank]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "known_on": _moment(self.known_on),
+            "companies": [rank.as_dict() for rank in self.ranks],
+        }
+
+
+def ranking(db: Database, as_of: date, known_on: datetime | None = None) -> CapacityRanking:
+    """Top-level companies with any capacity on `as_of`, by owned plus contracted H100e."""
+    with reading_as_known(db, known_on) as uow:
+        facts = capacity_reads.day_capacity_facts(uow, as_of)
+    return CapacityRanking(as_of, known_on, capacity_ranking(facts, as_of))
+
+
+def sources_of(db: Database, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The sources of each of these events (what a page lists beside the facilities)."""
+    with db.reading() as uow:
+        found = event_reads.events_by_ids(uow, sorted(set(event_ids)))
+    return {event["id"]: event["sources"] for event in found}
