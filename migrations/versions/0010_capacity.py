@@ -37,9 +37,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("row_id", name=op.f("pk_facility_capacity")),
     )
     op.create_index(op.f("ix_facility_capacity_unit"), "facility_capacity", ["unit"])
-    op.create_index(
-        "ix_facility_capacity_company", "facility_capacity", ["company", "valid_from"]
-    )
+    op.create_index("ix_facility_capacity_company", "facility_capacity", ["company", "valid_from"])
     op.create_index("ix_facility_capacity_name", "facility_capacity", ["name_key"])
     op.create_index("ix_facility_capacity_day", "facility_capacity", ["valid_from", "valid_to"])
     op.create_table(
@@ -59,9 +57,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("row_id", name=op.f("pk_capacity_contracts")),
     )
     op.create_index(op.f("ix_capacity_contracts_unit"), "capacity_contracts", ["unit"])
-    op.create_index(
-        "ix_capacity_contracts_holder", "capacity_contracts", ["holder", "valid_from"]
-    )
+    op.create_index("ix_capacity_contracts_holder", "capacity_contracts", ["holder", "valid_from"])
     op.create_index("ix_capacity_contracts_day", "capacity_contracts", ["valid_from", "valid_to"])
 
 

@@ -90,7 +90,7 @@ class CapacityFacts:
 
     def below_on(self, slug: str, day: date) -> list[tuple[str, tuple[str, ...]]]:
         """`slug` and every company below it on `day`, each with its path of subsidiaries."""
-        found = [(slug, ())]
+        found: list[tuple[str, tuple[str, ...]]] = [(slug, ())]
         seen = {slug}
         for company, path in found:  # grows as it goes: breadth first
             links = [k for k in self.children.get(company, ()) if holds_on(k, day)]
@@ -229,12 +229,12 @@ def capacity_on(facts: CapacityFacts, slug: str, day: date) -> CapacityPoint:
             if unit is None:
                 unmatched.setdefault(contract.partnership, _unmatched(contract, company, via))
                 continue
-            size = facts.size_on(unit, day)
-            if unit in owned or size is None or size.status != "available":
+            sized = facts.size_on(unit, day)
+            if unit in owned or sized is None or sized.status != "available":
                 continue
             found = contracted.get(unit)
             if found is None:
-                contracted[unit] = _share(size, "contracted", via, (contract.partnership,))
+                contracted[unit] = _share(sized, "contracted", via, (contract.partnership,))
             elif contract.partnership not in found.event_ids:
                 ids = (contract.partnership, *found.event_ids)
                 contracted[unit] = replace(found, event_ids=ids)

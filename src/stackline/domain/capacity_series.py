@@ -84,7 +84,10 @@ class CapacityRank:
 
     @property
     def total_h100e(self) -> float | int:
-        owned, contracted = self.point.total("owned", "h100e"), self.point.total("contracted", "h100e")
+        owned, contracted = (
+            self.point.total("owned", "h100e"),
+            self.point.total("contracted", "h100e"),
+        )
         return number(owned + contracted) or 0
 
     def as_dict(self) -> dict[str, Any]:

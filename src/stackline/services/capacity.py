@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from stackline.domain.capacity import CapacityPoint
 from stackline.domain.capacity_series import (
     CapacityRank,
     CapacitySeries,
@@ -22,6 +23,7 @@ from stackline.domain.documents import format_timestamp
 from stackline.services.parameters import date_range
 from stackline.services.stacks import require_company
 from stackline.store.reads import capacity as capacity_reads
+from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.scratch import reading_as_known
 from stackline.store.units_of_work import Database
@@ -79,8 +81,25 @@ def ranking(db: Database, as_of: date, known_on: datetime | None = None) -> Capa
     return CapacityRanking(as_of, known_on, capacity_ranking(facts, as_of))
 
 
-def sources_of(db: Database, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """The sources of each of these events (what a page lists beside the facilities)."""
+@dataclass(frozen=True)
+class CapacityPanel:
+    """What a company page shows of its capacity: the series, the row holding on the day shown
+    (`latest`), the sources of the events behind its facilities, and the names of the day."""
+
+    series: CapacitySeries
+    latest: CapacityPoint | None
+    sources: dict[str, list[dict[str, Any]]]  # by event id
+    names: dict[str, str]
+
+
+def capacity_panel(
+    db: Database, slug: str, as_of: date, end: date, known_on: datetime | None = None
+) -> CapacityPanel:
+    """`slug`'s series from its founding to `end`, and what lies behind it on `as_of`."""
+    series = company_capacity(db, slug, None, max(end, as_of), known_on).series
+    latest = next((p for p in reversed(series.points) if p.on <= as_of), None)
+    ids = sorted({i for f in (latest.facilities if latest else ()) for i in f.event_ids})
     with db.reading() as uow:
-        found = event_reads.events_by_ids(uow, sorted(set(event_ids)))
-    return {event["id"]: event["sources"] for event in found}
+        found = event_reads.events_by_ids(uow, ids)
+        names = company_reads.names_on(uow, as_of)
+    return CapacityPanel(series, latest, {e["id"]: e["sources"] for e in found}, names)

@@ -107,9 +107,7 @@ class _Loaded:
         keys = sorted(self.keys)
         alias_rows = list(
             self._rows(
-                _in(
-                    select(aliases).where(aliases.c.layer == "compute"), aliases.c.alias_key, keys
-                ),
+                _in(select(aliases).where(aliases.c.layer == "compute"), aliases.c.alias_key, keys),
                 "aliases",
             )
         )
