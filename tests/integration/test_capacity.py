@@ -49,8 +49,13 @@ def check_capacity(database: Database, seed: int) -> None:
     moment = rng.choice(log).recorded_at
     known = [e for e in log if e.recorded_at <= moment]
     day = date(2008, 1, 1) + timedelta(days=rng.randrange(0, 20 * 365))
+    known_facts = fold_capacity(known)
     as_known = [r.as_dict() for r in capacity.ranking(database, day, moment).ranks]
-    assert as_known == [r.as_dict() for r in capacity_ranking(fold_capacity(known), day)]
+    assert as_known == [r.as_dict() for r in capacity_ranking(known_facts, day)], seed
+    for slug in sorted(known_facts.companies):
+        stored = capacity.company_capacity(database, slug, None, END, moment).series
+        folded = capacity_series(known_facts, slug, stored.start, END)
+        assert stored.as_dict() == folded.as_dict(), (seed, slug, moment)
 
 
 def write_and_check(database: Database, seed: int) -> None:
