@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,3 +131,20 @@ def test_a_contract_without_a_facility_shows_its_amount_and_counts_nothing(
         "partnership": deal["id"], "company": "anthropic", "provider": "oracle",
         "asset": "A site nobody has named", "amount": money, "via": ["oracle"],
     }  # fmt: skip
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readmes_example_answer_is_the_ranking_of_the_bundled_data(seeded: Database) -> None:
+    """README "How much compute": who ranks first on 2025-12-31 by owned H100e, and by owned
+    plus contracted."""
+    ranks = [r.as_dict() for r in capacity.ranking(seeded, date(2025, 12, 31)).ranks]
+    by_owned = sorted(ranks, key=lambda r: (-r["owned_h100e"], r["slug"]))[0]
+    assert (by_owned["slug"], by_owned["owned_h100e"], by_owned["owned_mw"]) == (
+        "amazon", 719_271, pytest.approx(1140.732),
+    )  # fmt: skip
+    first = ranks[0]
+    assert (first["slug"], first["total_h100e"], first["owned_h100e"]) == ("openai", 785_835, 0)
+    text = README.read_text(encoding="utf-8").split("## How much compute", 1)[1]
+    assert "719,271" in text and "1,140.7 MW" in text and "785,835" in text
