@@ -216,6 +216,20 @@ def capacity_on(facts: CapacityFacts, slug: str, day: date) -> CapacityPoint:
         for size in facts.owned_by.get(company, ()):
             if holds_on(size, day) and size.status == "available":
                 owned[size.unit] = _share(size, "owned", path, ())
+    contracted, unmatched = _contracted(facts, slug, day, members, set(owned))
+    shares = sorted([*owned.values(), *contracted], key=_share_order)
+    return CapacityPoint(day, tuple(shares), tuple(unmatched))
+
+
+def _contracted(
+    facts: CapacityFacts,
+    slug: str,
+    day: date,
+    members: list[tuple[str, tuple[str, ...]]],
+    owned: set[str],
+) -> tuple[list[FacilityShare], list[UnmatchedContract]]:
+    """The facilities the members' contracts name (one share each, with every contract
+    naming it), and the contracts that name none."""
     contracted: dict[str, FacilityShare] = {}
     unmatched: dict[str, UnmatchedContract] = {}
     group = facts.top_on(slug, day)
@@ -238,8 +252,7 @@ def capacity_on(facts: CapacityFacts, slug: str, day: date) -> CapacityPoint:
             elif contract.partnership not in found.event_ids:
                 ids = (contract.partnership, *found.event_ids)
                 contracted[unit] = replace(found, event_ids=ids)
-    shares = sorted([*owned.values(), *contracted.values()], key=_share_order)
-    return CapacityPoint(day, tuple(shares), tuple(unmatched.values()))
+    return list(contracted.values()), list(unmatched.values())
 
 
 def _share(
