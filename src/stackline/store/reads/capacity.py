@@ -54,10 +54,15 @@ def day_capacity_facts(uow: Reading, day: date) -> CapacityFacts:
     loaded.sizes([select(facility_capacity).where(on_day(facility_capacity, day))])
     loaded.contracts([select(capacity_contracts).where(on_day(capacity_contracts, day))])
     loaded.links([select(ownership_links).where(on_day(ownership_links, day))])
-    loaded.companies([select(companies).where(companies.c.founded_start <= day)])
-    loaded.names([select(company_names).where(on_day(company_names, day))])
     loaded.matching(set())
-    return loaded.facts
+    # Only the tops of the groups holding something can rank: their founding and names.
+    facts = loaded.facts
+    tops = sorted({facts.top_on(slug, day) for slug in [*facts.owned_by, *facts.contracts]})
+    founded = select(companies).where(companies.c.founded_start <= day)
+    loaded.companies(_in(founded, companies.c.slug, tops))
+    named = select(company_names).where(on_day(company_names, day))
+    loaded.names(_in(named, company_names.c.company, tops))
+    return facts
 
 
 class _Loaded:
@@ -73,7 +78,7 @@ class _Loaded:
     def _rows(self, queries: Iterable[Select[Any]], name: str) -> Iterator[Any]:
         for query in queries:
             for row in self.uow.connection.execute(query):
-                key = (name, getattr(row, "row_id", None) or getattr(row, "slug", None))
+                key = (name, row.slug if name == "companies" else row.row_id)
                 if key not in self.seen:
                     self.seen.add(key)
                     yield row
