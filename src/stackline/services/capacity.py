@@ -26,7 +26,7 @@ from stackline.store.reads import capacity as capacity_reads
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.scratch import reading_as_known
-from stackline.store.units_of_work import Database
+from stackline.store.units_of_work import Database, Reading
 
 
 def _moment(known_on: datetime | None) -> str | None:
@@ -53,11 +53,14 @@ def company_capacity(
     total changes; `UnknownCompany` when no registration names it."""
     date_range(start, end)
     with reading_as_known(db, known_on) as uow:
-        require_company(uow, slug)
-        facts = capacity_reads.company_capacity_facts(uow, slug)
+        return CompanyCapacity(_series(uow, slug, start, end), known_on)
+
+
+def _series(uow: Reading, slug: str, start: date | None, end: date) -> CapacitySeries:
+    require_company(uow, slug)
+    facts = capacity_reads.company_capacity_facts(uow, slug)
     founded = facts.companies[slug].founded.start if slug in facts.companies else end
-    first = start or min(founded, end)
-    return CompanyCapacity(capacity_series(facts, slug, first, end), known_on)
+    return capacity_series(facts, slug, start or min(founded, end), end)
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,22 @@ class CapacityRanking:
 def ranking(db: Database, as_of: date, known_on: datetime | None = None) -> CapacityRanking:
     """Top-level companies with any capacity on `as_of`, by owned plus contracted H100e."""
     with reading_as_known(db, known_on) as uow:
-        facts = capacity_reads.day_capacity_facts(uow, as_of)
-    return CapacityRanking(as_of, known_on, capacity_ranking(facts, as_of))
+        return CapacityRanking(as_of, known_on, _ranks(uow, as_of))
+
+
+def _ranks(uow: Reading, as_of: date) -> list[CapacityRank]:
+    return capacity_ranking(capacity_reads.day_capacity_facts(uow, as_of), as_of)
+
+
+def rankings(
+    db: Database, as_of: date, compare: date | None
+) -> tuple[CapacityRanking, CapacityRanking | None]:
+    """The ranking of `as_of` and, when asked, of `compare` (what `/capacity` shows), in one
+    unit of work."""
+    with db.reading() as uow:
+        now = CapacityRanking(as_of, None, _ranks(uow, as_of))
+        then = CapacityRanking(compare, None, _ranks(uow, compare)) if compare else None
+    return now, then
 
 
 @dataclass(frozen=True)
@@ -95,11 +112,12 @@ class CapacityPanel:
 def capacity_panel(
     db: Database, slug: str, as_of: date, end: date, known_on: datetime | None = None
 ) -> CapacityPanel:
-    """`slug`'s series from its founding to `end`, and what lies behind it on `as_of`."""
-    series = company_capacity(db, slug, None, max(end, as_of), known_on).series
-    latest = next((p for p in reversed(series.points) if p.on <= as_of), None)
-    ids = sorted({i for f in (latest.facilities if latest else ()) for i in f.event_ids})
-    with db.reading() as uow:
+    """`slug`'s series from its founding to `end`, and what lies behind it on `as_of`, in one
+    unit of work."""
+    with reading_as_known(db, known_on) as uow:
+        series = _series(uow, slug, None, max(end, as_of))
+        latest = next((p for p in reversed(series.points) if p.on <= as_of), None)
+        ids = sorted({i for f in (latest.facilities if latest else ()) for i in f.event_ids})
         found = event_reads.events_by_ids(uow, ids)
         names = company_reads.names_on(uow, as_of)
     return CapacityPanel(series, latest, {e["id"]: e["sources"] for e in found}, names)

@@ -31,8 +31,7 @@ def capacity_page() -> Response | str:
         if args.get("compare")
         else None
     )
-    ranking = capacity.ranking(database(), as_of)
-    before = capacity.ranking(database(), compare) if compare else None
+    ranking, before = capacity.rankings(database(), as_of, compare)
     return render_template(
         "capacity.html",
         as_of=as_of,
