@@ -28,6 +28,7 @@ from stackline.services import integrity, stacks
 from stackline.services.recording import LabelledEvent, import_events, record_event
 from stackline.services.runtime import load_seed, open_database
 from stackline.store.units_of_work import Database
+from tests.benchmarks.capacity_figures import capacity_figures
 from tests.benchmarks.http_writes import http_write_figures
 from tests.benchmarks.known_figures import known_figures
 from tests.benchmarks.measure import (
@@ -329,6 +330,7 @@ def main() -> None:
             http_figures(Path(details["http_db"]), details["http_slugs"], 5 if args.quick else 10)
         )
         figures.extend(presence_figures(work / "industry", large=2_000 if args.quick else 10_000))
+        figures.extend(capacity_figures(work / "capacity", large=2_000 if args.quick else 10_000))
         print("known_on reads (bitemporal projections)", flush=True)
         figures.extend(known_figures(work / "known", sizes[0], sizes[-1]))
         table = write_report(figures, {**machine(), "details": details}, Path(args.output))

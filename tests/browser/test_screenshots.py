@@ -31,6 +31,7 @@ SHOTS = {
     "form.png": "/events/new?type=partnership.formed",
     "graph.png": "/graph?as_of=2026-07-01",
     "trends.png": "/trends",
+    "capacity.png": "/capacity?as_of=2026-06-30",
 }
 HEIGHT_TOLERANCE = 0.05  # of the README copy's height: a line of text more or less
 CHANGED_PIXELS_TOLERANCE = 0.03  # share of pixels that may differ visibly

@@ -144,6 +144,7 @@ class RandomLog:
             payload = {"company": company, "chip": name, "status": status}
         elif layer == "compute":
             payload = {"company": company, "facility": name, "kind": "datacenter", "status": status}
+            payload.update(self._sizes())
         elif layer == "model":
             payload = {"company": company, "model": name, "access": "closed"}
             if status == "announced":
@@ -275,6 +276,35 @@ class RandomLog:
             payload["target_on"] = str(self.rng.randint(2015, 2027))
         return event("compute.expanded", partial(self.rng, self.day()), payload)
 
+    def _sizes(self) -> dict[str, Any]:
+        """A facility's size at launch (its own stream: older actions draw as they did)."""
+        rng = self.stream("sizes")
+        sizes: dict[str, Any] = {}
+        if rng.random() < 0.7:
+            sizes["capacity_mw"] = rng.choice([20, 100, 250.5])
+        if rng.random() < 0.6:
+            sizes["h100e"] = rng.choice([5_000, 50_000])
+        return sizes
+
+    def _contract(self, parties: list[str]) -> dict[str, Any]:
+        """A compute partnership's provider, the facility it names (often one of the provider's
+        or of its group, by name or alias; sometimes one that does not exist) and an amount."""
+        rng = self.stream("contract")
+        terms: dict[str, Any] = {"provider": rng.choice(parties)}
+        facilities = [name for _, layer, name in self.assets if layer == "compute"]
+        if facilities and rng.random() < 0.8:
+            name = rng.choice(facilities)
+            spelling = rng.random()  # its name, another case of it, or maybe an alias
+            terms["asset"] = (
+                name.upper() if spelling < 0.2 else f"{name} XL" if spelling < 0.4 else name
+            )
+        elif rng.random() < 0.5:
+            terms["asset"] = "Nowhere"
+        if rng.random() < 0.4:
+            terms["amount"] = {"amount": rng.choice([1e9, 2.5e8]), "currency": "USD",
+                               "basis": rng.choice(["total", "per_month"]), "estimated": False}  # fmt: skip
+        return terms
+
     def _announce(self) -> dict[str, Any]:
         acquirer, target = self.rng.sample(self.registered, 2)
         payload: dict[str, Any] = {"acquirer": acquirer, "target": target}
@@ -296,6 +326,8 @@ class RandomLog:
             payload["provider"] = parties[0]
         if rng.random() < 0.4:
             payload["asset"] = f"deal-{rng.randint(1, 3)}"
+        if payload["layer"] == "compute":  # a contract for capacity: it names a facility
+            payload.update(self._contract(parties))
         if payload["status"] == "announced" and rng.random() < 0.5:
             payload["target_on"] = str(rng.randint(2012, 2027))
         start = self.day()

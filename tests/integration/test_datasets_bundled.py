@@ -404,6 +404,7 @@ PAGES = [
     "/plans?as_of=2026-03-01",
     "/companies/xai?as_of=2026-03-01&compare=2025-01-01",
     "/companies/nvidia?as_of=2026-03-01",
+    "/capacity?as_of=2026-03-01&compare=2025-01-01",
 ]
 
 

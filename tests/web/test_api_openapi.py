@@ -52,6 +52,10 @@ OPERATIONS = {
     ("get", "/api/v1/integration"): {
         "from", "to", "known_on", "company", "include_subsidiaries", "format", "bom",
     },
+    ("get", "/api/v1/companies/{slug}/capacity"): {
+        "slug", "from", "to", "known_on", "format", "bom",
+    },
+    ("get", "/api/v1/capacity"): {"as_of", "known_on", "format", "bom"},
 }  # fmt: skip
 
 

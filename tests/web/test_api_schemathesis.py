@@ -75,13 +75,17 @@ def schemathesis_config() -> SchemathesisConfig:
                         }
                     },
                 },
-                {
-                    # Two schema-valid days can still make a range that ends before it starts.
-                    "include-operation-id": "getIntegration",
-                    "checks": {
-                        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "404"]}
-                    },
-                },
+                *(
+                    {
+                        # Two schema-valid days can still make a range that ends before it
+                        # starts.
+                        "include-operation-id": operation,
+                        "checks": {
+                            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "404"]}
+                        },
+                    }
+                    for operation in ("getIntegration", "getCompanyCapacity")
+                ),
             ],
         }
     )

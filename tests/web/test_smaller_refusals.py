@@ -136,7 +136,7 @@ def test_the_openapi_document_offers_the_byte_order_mark_on_every_csv_answer(
             if "text/csv" in operation["responses"]["200"]["content"]:
                 names = {parameter["name"] for parameter in operation.get("parameters", [])}
                 offered.append((path, "bom" in names))
-    assert len(offered) == 5 and all(has for _, has in offered), offered
+    assert len(offered) == 7 and all(has for _, has in offered), offered
 
 
 @pytest.mark.parametrize("value", ["stackline.example", "ftp://stackline.example", "https://a b"])

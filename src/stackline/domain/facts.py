@@ -118,6 +118,39 @@ class AliasFact:
 
 
 @dataclass(frozen=True, slots=True)
+class CapacityFact:
+    """A compute facility's size while it holds (DESIGN §9.6): its launch's figures, replaced
+    field by field by each available expansion; `status` announced counts nothing yet."""
+
+    unit: str
+    company: str
+    facility: str
+    status: str
+    capacity_mw: float | None
+    h100e: float | None
+    event_ids: tuple[str, ...]  # the launches and available expansions that sized it
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractFact:
+    """A party's (`holder`'s) side of an active compute partnership with a provider: capacity
+    it rents, once its `asset` is matched to a facility of the provider's group (§9.6)."""
+
+    unit: str
+    partnership: str  # the forming event's id
+    holder: str
+    provider: str
+    asset: str | None
+    amount: str | None  # the partnership's Money, as JSON text
+    occurred: PartialDate  # the partnership's date: its facility is matched on its first day
+    event_ids: tuple[str, ...]
+    valid_from: date
+    valid_to: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class PlanFact:
     """An announcement that is a plan (its outcome is told by `plans.py`); one per event."""
 
@@ -128,8 +161,13 @@ class PlanFact:
     valid_from: date
 
 
-Fact = HeldFact | EdgeFact | CompanyFact | NameFact | LinkFact | StakeFact | AliasFact
-IntervalFact = HeldFact | EdgeFact | NameFact | LinkFact | StakeFact | AliasFact
+Fact = (
+    HeldFact | EdgeFact | CompanyFact | NameFact | LinkFact | StakeFact | AliasFact | CapacityFact
+    | ContractFact
+)  # fmt: skip
+IntervalFact = (
+    HeldFact | EdgeFact | NameFact | LinkFact | StakeFact | AliasFact | CapacityFact | ContractFact
+)  # fmt: skip
 
 
 def holds_on(fact: IntervalFact, day: date) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from uuid import UUID
 
+from stackline.domain.capacity import CapacityFacts
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.documents import event_document, format_timestamp
 from stackline.domain.events import EventBase
@@ -82,6 +83,13 @@ def fold_facts(
     events: Iterable[EventBase | EventRecord], known_on: datetime | None = None
 ) -> FactSet:
     return FactSet(facts_of(live_records(as_records(events), known_on)))
+
+
+def fold_capacity(
+    events: Iterable[EventBase | EventRecord], known_on: datetime | None = None
+) -> CapacityFacts:
+    """What capacity is composed from (DESIGN §9.6), from the events known at `known_on`."""
+    return CapacityFacts(facts_of(live_records(as_records(events), known_on)))
 
 
 def fold_footprint(

@@ -20,7 +20,9 @@ from typing import Any
 from stackline.domain.dates import PartialDate, later
 from stackline.domain.facts import (
     AliasFact,
+    CapacityFact,
     CompanyFact,
+    ContractFact,
     EdgeFact,
     Fact,
     HeldFact,
@@ -104,6 +106,7 @@ class AssetState:
     chip_count: float | None = None
     announced_on: PartialDate | None = None  # the first launch that announced it
     available_on: PartialDate | None = None  # the first event that made it available
+    sized_by: tuple[str, ...] = ()  # its launches and available expansions (§9.6 `event_ids`)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class PartnershipState:
     status: str
     ends: date | None
     active_on: PartialDate | None = None  # the first event that made it active
+    amount: str | None = None  # its Money, as JSON text
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,11 @@ def asset_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
             yield AliasFact(
                 unit, state.owner, state.layer, alias, segment.valid_from, segment.valid_to
             )
+        if state.layer == "compute":
+            yield CapacityFact(
+                unit, state.owner, state.name, state.status, state.capacity_mw, state.h100e,
+                state.sized_by, segment.valid_from, segment.valid_to,
+            )  # fmt: skip
         if state.base is not None and state.base_since is not None:
             base_company, base_model = state.base
             yield EdgeFact(
@@ -190,9 +199,17 @@ def asset_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
 
 
 def partnership_facts(unit: str, found: Sequence[Segment]) -> Iterable[Fact]:
-    """A partner fact for each party but the provider, while the partnership is live."""
+    """A partner fact for each party but the provider, while the partnership is live; and, for
+    an active compute partnership with a provider, a contract fact for each such party."""
     for segment in found:
         state: PartnershipState = segment.state
+        if state.layer == "compute" and state.provider and state.status == "active":
+            for party in state.parties:
+                if party != state.provider:
+                    yield ContractFact(
+                        unit, state.event_id, party, state.provider, state.asset, state.amount,
+                        state.occurred, (state.event_id,), segment.valid_from, segment.valid_to,
+                    )  # fmt: skip
         label = "asset" if state.asset else ("provider" if state.provider else "parties")
         for party in state.parties:
             if party == state.provider:

@@ -15,7 +15,9 @@ from sqlalchemy import Table
 from stackline.domain.dates import PartialDate, day_of, maybe_day
 from stackline.domain.facts import (
     AliasFact,
+    CapacityFact,
     CompanyFact,
+    ContractFact,
     EdgeFact,
     Fact,
     HeldFact,
@@ -29,9 +31,11 @@ from stackline.domain.values import fold_name
 from stackline.store.statements import json_text
 from stackline.store.tables import (
     aliases,
+    capacity_contracts,
     companies,
     company_names,
     dependencies,
+    facility_capacity,
     investments,
     ownership_links,
     plans,
@@ -40,8 +44,8 @@ from stackline.store.tables import (
 
 # The tables a kind of unit writes (and so clears when it is recomputed).
 UNIT_TABLES: dict[str, tuple[Table, ...]] = {
-    "asset": (stack_facts, dependencies, aliases),
-    "partnership": (stack_facts,),
+    "asset": (stack_facts, dependencies, aliases, facility_capacity),
+    "partnership": (stack_facts, capacity_contracts),
     "dependency": (dependencies,),
     "company": (companies, company_names, aliases),
     "parent": (ownership_links,),
@@ -107,6 +111,22 @@ def fact_row(fact: Fact | PlanFact) -> tuple[Table, dict[str, Any]]:
             "since": fact.since.text, "event_ids": json_text(list(fact.event_ids)),
             "valid_from": fact.valid_from.isoformat(), "valid_to": _iso(fact.valid_to),
         }  # fmt: skip
+    if isinstance(fact, CapacityFact):
+        return facility_capacity, {
+            "unit": fact.unit, "company": fact.company, "facility": fact.facility,
+            "name_key": fold_name(fact.facility), "status": fact.status,
+            "capacity_mw": fact.capacity_mw, "h100e": fact.h100e,
+            "event_ids": json_text(list(fact.event_ids)),
+            "valid_from": fact.valid_from.isoformat(), "valid_to": _iso(fact.valid_to),
+        }  # fmt: skip
+    if isinstance(fact, ContractFact):
+        return capacity_contracts, {
+            "unit": fact.unit, "partnership": fact.partnership, "holder": fact.holder,
+            "provider": fact.provider, "asset": fact.asset,
+            "asset_key": fold_name(fact.asset) if fact.asset else None, "amount": fact.amount,
+            "occurred_on": fact.occurred.text, "event_ids": json_text(list(fact.event_ids)),
+            "valid_from": fact.valid_from.isoformat(), "valid_to": _iso(fact.valid_to),
+        }  # fmt: skip
     return plans, {
         "seq": fact.seq, "event_id": fact.event_id, "kind": fact.kind, "company": fact.company,
         "valid_from": fact.valid_from.isoformat(),
@@ -157,5 +177,20 @@ def stake_fact(row: Any) -> StakeFact:
 def alias_fact(row: Any) -> AliasFact:
     return AliasFact(
         row.unit, row.company, row.layer, row.alias, day_of(row.valid_from),
+        maybe_day(row.valid_to),
+    )  # fmt: skip
+
+
+def capacity_fact(row: Any) -> CapacityFact:
+    return CapacityFact(
+        row.unit, row.company, row.facility, row.status, row.capacity_mw, row.h100e,
+        tuple(orjson.loads(row.event_ids)), day_of(row.valid_from), maybe_day(row.valid_to),
+    )  # fmt: skip
+
+
+def contract_fact(row: Any) -> ContractFact:
+    return ContractFact(
+        row.unit, row.partnership, row.holder, row.provider, row.asset, row.amount,
+        _parse(row.occurred_on), tuple(orjson.loads(row.event_ids)), day_of(row.valid_from),
         maybe_day(row.valid_to),
     )  # fmt: skip

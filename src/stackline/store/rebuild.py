@@ -24,7 +24,7 @@ from stackline.store.units_of_work import Writing
 
 REBUILD_CHUNK = 20_000
 # Bump when what the projector writes changes: databases built by an older one are rebuilt.
-PROJECTOR_VERSION = 8
+PROJECTOR_VERSION = 9
 STATE_NAME = "projections"
 
 

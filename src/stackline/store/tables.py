@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -285,6 +286,48 @@ dependencies = projection(
     Index("ix_dependencies_from", "from_key", "valid_from"),
     Index("ix_dependencies_on", "on_key", "valid_from"),
     Index("ix_dependencies_company", "from_company", "valid_from"),
+)
+
+# Each compute facility's size over [valid_from, valid_to) (DESIGN §9.6): from its `asset:`
+# unit, one row per state (an announced one counts nothing). `name_key` is the folded name a
+# contract's `asset` finds it by (its aliases are in `aliases`).
+facility_capacity = projection(
+    "facility_capacity",
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("company", String(63), nullable=False),
+    Column("facility", String(200), nullable=False),
+    Column("name_key", String(200), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("capacity_mw", Float),
+    Column("h100e", Float),
+    Column("event_ids", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Index("ix_facility_capacity_company", "company", "valid_from"),
+    Index("ix_facility_capacity_name", "name_key"),
+    Index("ix_facility_capacity_day", "valid_from", "valid_to"),
+)
+
+# Each party's side of an active compute partnership with a provider, over [valid_from,
+# valid_to): capacity it rents once `asset` is matched to a facility of the provider's group
+# on the partnership's date (`occurred_on`), a read-time match (§9.6).
+capacity_contracts = projection(
+    "capacity_contracts",
+    Column("row_id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False, index=True),
+    Column("partnership", String(36), nullable=False),
+    Column("holder", String(63), nullable=False),
+    Column("provider", String(63), nullable=False),
+    Column("asset", String(200)),
+    Column("asset_key", String(200)),
+    Column("amount", Text),
+    Column("occurred_on", String(10), nullable=False),
+    Column("event_ids", Text, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Index("ix_capacity_contracts_holder", "holder", "valid_from"),
+    Index("ix_capacity_contracts_day", "valid_from", "valid_to"),
 )
 
 # Announcements with a target date (an asset, a partnership, an acquisition): the plans whose

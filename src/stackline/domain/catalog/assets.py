@@ -119,6 +119,7 @@ def launch(layer: Layer, name_field: str, kind: str | None = None) -> Effect:
                 aliases=with_aliases((), p.get("aliases")), **sizes,
                 announced_on=on if status == "announced" else None,
                 available_on=on if status == "available" else None,
+                sized_by=(record.id,) if layer is Layer.COMPUTE else (),
             )  # fmt: skip
         known = {slug for slug, _ in state.partners}
         later_base = state.base is None and base is not None
@@ -134,6 +135,7 @@ def launch(layer: Layer, name_field: str, kind: str | None = None) -> Effect:
             aliases=with_aliases(state.aliases, p.get("aliases")), **sizes,
             announced_on=state.announced_on or (on if status == "announced" else None),
             available_on=state.available_on or (on if status == "available" else None),
+            sized_by=(*state.sized_by, record.id) if layer is Layer.COMPUTE else (),
         )  # fmt: skip
 
     return effect
@@ -160,7 +162,7 @@ def _expanded(state: AssetState | None, record: EventRecord) -> AssetState | Non
     return replace(
         state, status="available", **_sizes(record.payload),
         event_ids=(*state.event_ids, record.id) if becomes_available else state.event_ids,
-        available_on=state.available_on or on,
+        available_on=state.available_on or on, sized_by=(*state.sized_by, record.id),
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ acquisitions change no projection: they are plans and their outcomes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, Literal
@@ -102,6 +103,11 @@ class InvestmentMadePayload(Frozen):
 
 
 # --- effects ---------------------------------------------------------------------------------
+def money_text(amount: dict[str, Any] | None) -> str | None:
+    """A Money as canonical JSON text (facts are frozen and compared as values)."""
+    return json.dumps(amount, sort_keys=True, separators=(",", ":")) if amount else None
+
+
 def _formed(state: PartnershipState | None, record: EventRecord) -> PartnershipState:
     p = record.payload
     ends = PartialDate.parse(p["ends_on"]).start if p.get("ends_on") else None
@@ -109,6 +115,7 @@ def _formed(state: PartnershipState | None, record: EventRecord) -> PartnershipS
         record.id, record.occurred, tuple(p["parties"]), p["layer"], p.get("provider"),
         p.get("asset"), p["status"], ends,
         record.occurred if p["status"] == "active" else None,
+        money_text(p.get("amount")),
     )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from flask import Response
 from flask_openapi3.openapi import OpenAPI
 
 from stackline.web.api import (
+    capacity,
     checkpoints,
     datasets,
     errors,
@@ -37,7 +38,7 @@ def init_app(app: OpenAPI) -> None:
     app.validation_error_callback = errors.invalid_request
     blueprints = (
         stacks.bp, events.bp, export.bp, supply_chain.bp, integration.bp, checkpoints.bp,
-        datasets.bp,
+        datasets.bp, capacity.bp,
     )  # fmt: skip
     for bp in blueprints:
         csrf.exempt(bp)

@@ -4,7 +4,7 @@ Excel opens a CSV file without one as the system's legacy code page, so `Nvidia 
 turns into mojibake; with the mark it reads UTF-8. Python's `csv` module and pandas read
 either (`encoding="utf-8-sig"` drops the mark), so the plain answer stays the default.
 
-The query models of the four operations that answer CSV gain the parameter here (so the
+The query models of the operations that answer CSV gain the parameter here (so the
 OpenAPI document describes it), each a subclass of its model in `params`.
 """
 
@@ -18,6 +18,8 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
 from stackline.web.api.params import (
+    CapacityQuery,
+    CompanyCapacityQuery,
     EventsQuery,
     ExportQuery,
     IndustryDiffQuery,
@@ -73,6 +75,14 @@ class IntegrationCsvQuery(IntegrationQuery, _WithByteOrderMark):
 
 
 class ExportCsvQuery(ExportQuery, _WithByteOrderMark):
+    pass
+
+
+class CompanyCapacityCsvQuery(CompanyCapacityQuery, _WithByteOrderMark):
+    pass
+
+
+class CapacityCsvQuery(CapacityQuery, _WithByteOrderMark):
     pass
 
 

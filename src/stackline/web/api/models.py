@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
 from stackline.domain.events import EVENT_TYPES, Origin
-from stackline.domain.values import SLUG_PATTERN, Confidence, Layer, Source
+from stackline.domain.values import SLUG_PATTERN, Confidence, Layer, Money, Source
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Hash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -311,6 +311,78 @@ class IntegrationAnswer(Answer):
     known_on: datetime | None
     companies: list[IntegrationSeriesAnswer] = Field(
         description="Ranked as the matrix ranks them on the range's last day"
+    )
+
+
+class CapacityFacilityAnswer(Answer):
+    company: Slug = Field(description="The facility's owner")
+    facility: str
+    relation: Literal["owned", "contracted"]
+    via: list[Slug] = Field(
+        description="Owned: the subsidiary path to the owner; contracted: the path to the "
+        "party, then the provider"
+    )
+    capacity_mw: float | None = Field(description="null when no event gives it")
+    h100e: float | None = Field(description="H100-equivalents; null when no event gives it")
+    event_ids: list[UUID] = Field(
+        description="The partnership (contracted), then the facility's launches and available "
+        "expansions"
+    )
+
+
+class CapacityPointAnswer(Answer):
+    on: date = Field(description="From this day (the range's first day for the first row)")
+    owned_mw: float
+    owned_h100e: float
+    contracted_mw: float
+    contracted_h100e: float
+    facilities: list[CapacityFacilityAnswer] = Field(description="Each facility counted, once")
+
+
+class ContractWithoutFacilityAnswer(Answer):
+    partnership: UUID = Field(description="The forming event's id")
+    company: Slug = Field(description="The party that rents")
+    provider: Slug
+    asset: str | None = Field(description="What the partnership names (no facility of the "
+                                          "provider's group on its date)")  # fmt: skip
+    amount: Money | None
+    via: list[Slug]
+
+
+class CapacityCompany(Answer):
+    slug: Slug
+    name: str = Field(description="The company's name on the range's last day")
+
+
+class CompanyCapacityAnswer(Answer):
+    company: CapacityCompany
+    from_: date = Field(alias="from")
+    to: date
+    known_on: datetime | None
+    series: list[CapacityPointAnswer] = Field(
+        description="A row for `from`, then one for each day either total changes"
+    )
+    contracts_without_facility: list[ContractWithoutFacilityAnswer] = Field(
+        description="Active compute contracts of the range whose asset names no facility: "
+        "listed with their amount, never counted"
+    )
+
+
+class CapacityRankAnswer(Answer):
+    slug: Slug
+    name: str
+    owned_mw: float
+    owned_h100e: float
+    contracted_mw: float
+    contracted_h100e: float
+    total_h100e: float = Field(description="Owned plus contracted H100-equivalents")
+
+
+class CapacityRankingAnswer(Answer):
+    as_of: date
+    known_on: datetime | None
+    companies: list[CapacityRankAnswer] = Field(
+        description="Top-level companies with any capacity, by total_h100e (most first), then slug"
     )
 
 

@@ -134,6 +134,26 @@ class IntegrationQuery(Query):
     )
 
 
+class CompanyCapacityQuery(Query):
+    from_: Day | SkipJsonSchema[None] = Field(
+        default=None,
+        alias="from",
+        description="The first day (a period: its first day); default the company's founding",
+    )
+    to: Day | SkipJsonSchema[None] = _day("The last day; " + DAY_HELP + "; default today (UTC)")
+    known_on: Moment | SkipJsonSchema[None] = _moment()
+    format: TableFormat = Field(
+        default="json",
+        description="csv: RFC 4180, UTF-8, a header row, one row per day a total changes",
+    )
+
+
+class CapacityQuery(StackQuery):
+    format: TableFormat = Field(
+        default="json", description="csv: RFC 4180, UTF-8, a header row, one row per company"
+    )
+
+
 class DiffQuery(Query):
     from_: Day = Field(alias="from", description="The earlier day")
     to: Day | SkipJsonSchema[None] = _day("The later day; default today (UTC)")

@@ -14,6 +14,7 @@ bp = Blueprint("pages", __name__)
 def init_app(app: Flask) -> None:
     # The view modules attach their routes to `bp` when imported.
     from stackline.web.pages import (  # noqa: F401
+        capacity,
         companies,
         datasets,
         feed,

@@ -73,12 +73,12 @@ def layer_chart(points: list[HistoryPoint], as_of: date, end: date) -> Chart:
                     x_of(point.day), y + 3, max(x_of(until) - x_of(point.day), 1.5), presence, title
                 )
             )
-    ticks = _ticks(start, end, x_of)
+    ticks = date_ticks(start, end, x_of)
     marker = x_of(as_of) if start <= as_of <= end else None
     return Chart(WIDTH, height, bars, ticks, rows, marker)
 
 
-def _ticks(start: date, end: date, x_of: Callable[[date], float]) -> list[Tick]:
+def date_ticks(start: date, end: date, x_of: Callable[[date], float]) -> list[Tick]:
     """Year marks for long histories; quarter or month marks when the history is short."""
     years = end.year - start.year
     if years >= 3:

@@ -8,11 +8,13 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from stackline.domain.errors import UnknownCompany
 from stackline.domain.values import LAYERS
-from stackline.services import companies, parameters
+from stackline.services import capacity, companies, parameters
 from stackline.web.context import database, today
 from stackline.web.limits import expensive_read
 from stackline.web.pages import bp
+from stackline.web.pages.capacity_chart import capacity_chart
 from stackline.web.pages.charts import layer_chart
 from stackline.web.pages.formatting import page_position
 from stackline.web.pages.graph import EDGE_WORDS
@@ -38,6 +40,10 @@ def company(slug: str) -> Response | str:
         params: dict[str, Any] = {k: v for k, v in args.items() if k not in ("at", "as_of")}
         params.update(slug=slug, as_of=steps.months.last_day(at).isoformat())
         return redirect(url_for("pages.company", **params))
+    try:
+        compute = capacity.capacity_panel(database(), slug, as_of, _chart_end(as_of), known_on)
+    except UnknownCompany:  # not known yet at `known_on`: the page says so above
+        compute = None
     return render_template(
         "company.html",
         page=page,
@@ -57,6 +63,10 @@ def company(slug: str) -> Response | str:
         edge_words=EDGE_WORDS,
         steps=steps,
         in_future=as_of > today(),
+        compute=compute,
+        compute_chart=capacity_chart(compute.series.points, as_of, _chart_end(as_of))
+        if compute
+        else None,
     )
 
 
