@@ -19,6 +19,7 @@ from stackline.domain.capacity_series import (
     capacity_series,
 )
 from stackline.domain.documents import format_timestamp
+from stackline.domain.errors import UnknownCompany
 from stackline.services.parameters import date_range
 from stackline.services.stacks import require_company
 from stackline.store.reads import capacity as capacity_reads
@@ -51,6 +52,8 @@ def company_capacity(
     total changes; `UnknownCompany` when no registration names it."""
     date_range(start, end)
     with db.reading(known_on) as uow:
+        if not company_reads.was_registered(uow, slug):  # a series is of a company known then
+            raise UnknownCompany.of(slug)
         return CompanyCapacity(_series(uow, slug, start, end), known_on)
 
 
