@@ -91,9 +91,6 @@ def upgrade() -> None:
     op.create_index(
         "ix_aliases_key", "aliases_versions", ["alias_key", "company", "layer"], unique=False
     )
-    op.create_index(
-        "ix_aliases_known", "aliases_versions", ["known_until", "known_from"], unique=False
-    )
     op.create_index(op.f("ix_aliases_versions_unit"), "aliases_versions", ["unit"], unique=False)
     op.create_table(
         "capacity_contracts_versions",
@@ -126,12 +123,6 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_capacity_contracts_known",
-        "capacity_contracts_versions",
-        ["known_until", "known_from"],
-        unique=False,
-    )
-    op.create_index(
         op.f("ix_capacity_contracts_versions_unit"),
         "capacity_contracts_versions",
         ["unit"],
@@ -151,9 +142,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("row_id", name=op.f("pk_companies_versions")),
     )
     op.create_index("ix_companies_identity", "companies_versions", ["slug"], unique=False)
-    op.create_index(
-        "ix_companies_known", "companies_versions", ["known_until", "known_from"], unique=False
-    )
     op.create_index(
         op.f("ix_companies_versions_unit"), "companies_versions", ["unit"], unique=False
     )
@@ -177,12 +165,6 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index("ix_company_names_key", "company_names_versions", ["name_key"], unique=False)
-    op.create_index(
-        "ix_company_names_known",
-        "company_names_versions",
-        ["known_until", "known_from"],
-        unique=False,
-    )
     op.create_index(
         op.f("ix_company_names_versions_unit"), "company_names_versions", ["unit"], unique=False
     )
@@ -216,12 +198,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_dependencies_from", "dependencies_versions", ["from_key", "valid_from"], unique=False
-    )
-    op.create_index(
-        "ix_dependencies_known",
-        "dependencies_versions",
-        ["known_until", "known_from"],
-        unique=False,
     )
     op.create_index(
         "ix_dependencies_on", "dependencies_versions", ["on_key", "valid_from"], unique=False
@@ -259,12 +235,6 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_facility_capacity_known",
-        "facility_capacity_versions",
-        ["known_until", "known_from"],
-        unique=False,
-    )
-    op.create_index(
         "ix_facility_capacity_name", "facility_capacity_versions", ["name_key"], unique=False
     )
     op.create_index(
@@ -294,9 +264,6 @@ def upgrade() -> None:
         "ix_investments_investor", "investments_versions", ["investor", "valid_from"], unique=False
     )
     op.create_index(
-        "ix_investments_known", "investments_versions", ["known_until", "known_from"], unique=False
-    )
-    op.create_index(
         op.f("ix_investments_versions_unit"), "investments_versions", ["unit"], unique=False
     )
     op.create_table(
@@ -317,12 +284,6 @@ def upgrade() -> None:
         "ix_ownership_links_acquirer",
         "ownership_links_versions",
         ["acquirer", "valid_from"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_ownership_links_known",
-        "ownership_links_versions",
-        ["known_until", "known_from"],
         unique=False,
     )
     op.create_index(
@@ -347,7 +308,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("row_id", name=op.f("pk_plans_versions")),
     )
     op.create_index("ix_plans_identity", "plans_versions", ["seq"], unique=False)
-    op.create_index("ix_plans_known", "plans_versions", ["known_until", "known_from"], unique=False)
     op.create_table(
         "presence_versions",
         sa.Column("row_id", sa.Integer(), autoincrement=True, nullable=False),
@@ -375,9 +335,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_presence_identity", "presence_versions", ["company", "valid_from"], unique=False
-    )
-    op.create_index(
-        "ix_presence_known", "presence_versions", ["known_until", "known_from"], unique=False
     )
     op.create_index("ix_presence_rank", "presence_versions", ["rank_key"], unique=False)
     op.create_index("ix_presence_valid_from", "presence_versions", ["valid_from"], unique=False)
@@ -407,9 +364,6 @@ def upgrade() -> None:
         "ix_stack_facts_holder", "stack_facts_versions", ["holder", "valid_from"], unique=False
     )
     op.create_index(
-        "ix_stack_facts_known", "stack_facts_versions", ["known_until", "known_from"], unique=False
-    )
-    op.create_index(
         "ix_stack_facts_supplier", "stack_facts_versions", ["supplier", "valid_from"], unique=False
     )
     op.create_index(
@@ -425,7 +379,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("row_id", name=op.f("pk_voids_versions")),
     )
     op.create_index("ix_voids_identity", "voids_versions", ["event_id"], unique=False)
-    op.create_index("ix_voids_known", "voids_versions", ["known_until", "known_from"], unique=False)
     op.create_table(
         "event_companies_versions",
         sa.Column("row_id", sa.Integer(), autoincrement=True, nullable=False),
@@ -440,12 +393,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_event_companies_identity", "event_companies_versions", ["company", "seq"], unique=False
-    )
-    op.create_index(
-        "ix_event_companies_known",
-        "event_companies_versions",
-        ["known_until", "known_from"],
-        unique=False,
     )
     op.create_index("ix_event_companies_seq", "event_companies_versions", ["seq"], unique=False)
     create_views()
@@ -467,32 +414,25 @@ def downgrade() -> None:
     for name in PROJECTIONS:
         op.execute(f"DROP VIEW {name}")
     op.drop_index("ix_event_companies_seq", table_name="event_companies_versions")
-    op.drop_index("ix_event_companies_known", table_name="event_companies_versions")
     op.drop_index("ix_event_companies_identity", table_name="event_companies_versions")
     op.drop_table("event_companies_versions")
-    op.drop_index("ix_voids_known", table_name="voids_versions")
     op.drop_index("ix_voids_identity", table_name="voids_versions")
     op.drop_table("voids_versions")
     op.drop_index(op.f("ix_stack_facts_versions_unit"), table_name="stack_facts_versions")
     op.drop_index("ix_stack_facts_supplier", table_name="stack_facts_versions")
-    op.drop_index("ix_stack_facts_known", table_name="stack_facts_versions")
     op.drop_index("ix_stack_facts_holder", table_name="stack_facts_versions")
     op.drop_table("stack_facts_versions")
     op.drop_index("ix_presence_valid_from", table_name="presence_versions")
     op.drop_index("ix_presence_rank", table_name="presence_versions")
-    op.drop_index("ix_presence_known", table_name="presence_versions")
     op.drop_index("ix_presence_identity", table_name="presence_versions")
     op.drop_table("presence_versions")
-    op.drop_index("ix_plans_known", table_name="plans_versions")
     op.drop_index("ix_plans_identity", table_name="plans_versions")
     op.drop_table("plans_versions")
     op.drop_index(op.f("ix_ownership_links_versions_unit"), table_name="ownership_links_versions")
     op.drop_index("ix_ownership_links_target", table_name="ownership_links_versions")
-    op.drop_index("ix_ownership_links_known", table_name="ownership_links_versions")
     op.drop_index("ix_ownership_links_acquirer", table_name="ownership_links_versions")
     op.drop_table("ownership_links_versions")
     op.drop_index(op.f("ix_investments_versions_unit"), table_name="investments_versions")
-    op.drop_index("ix_investments_known", table_name="investments_versions")
     op.drop_index("ix_investments_investor", table_name="investments_versions")
     op.drop_index("ix_investments_investee", table_name="investments_versions")
     op.drop_table("investments_versions")
@@ -500,34 +440,28 @@ def downgrade() -> None:
         op.f("ix_facility_capacity_versions_unit"), table_name="facility_capacity_versions"
     )
     op.drop_index("ix_facility_capacity_name", table_name="facility_capacity_versions")
-    op.drop_index("ix_facility_capacity_known", table_name="facility_capacity_versions")
     op.drop_index("ix_facility_capacity_day", table_name="facility_capacity_versions")
     op.drop_index("ix_facility_capacity_company", table_name="facility_capacity_versions")
     op.drop_table("facility_capacity_versions")
     op.drop_index(op.f("ix_dependencies_versions_unit"), table_name="dependencies_versions")
     op.drop_index("ix_dependencies_on", table_name="dependencies_versions")
-    op.drop_index("ix_dependencies_known", table_name="dependencies_versions")
     op.drop_index("ix_dependencies_from", table_name="dependencies_versions")
     op.drop_index("ix_dependencies_company", table_name="dependencies_versions")
     op.drop_table("dependencies_versions")
     op.drop_index(op.f("ix_company_names_versions_unit"), table_name="company_names_versions")
-    op.drop_index("ix_company_names_known", table_name="company_names_versions")
     op.drop_index("ix_company_names_key", table_name="company_names_versions")
     op.drop_index("ix_company_names_company", table_name="company_names_versions")
     op.drop_table("company_names_versions")
     op.drop_index(op.f("ix_companies_versions_unit"), table_name="companies_versions")
-    op.drop_index("ix_companies_known", table_name="companies_versions")
     op.drop_index("ix_companies_identity", table_name="companies_versions")
     op.drop_table("companies_versions")
     op.drop_index(
         op.f("ix_capacity_contracts_versions_unit"), table_name="capacity_contracts_versions"
     )
-    op.drop_index("ix_capacity_contracts_known", table_name="capacity_contracts_versions")
     op.drop_index("ix_capacity_contracts_holder", table_name="capacity_contracts_versions")
     op.drop_index("ix_capacity_contracts_day", table_name="capacity_contracts_versions")
     op.drop_table("capacity_contracts_versions")
     op.drop_index(op.f("ix_aliases_versions_unit"), table_name="aliases_versions")
-    op.drop_index("ix_aliases_known", table_name="aliases_versions")
     op.drop_index("ix_aliases_key", table_name="aliases_versions")
     op.drop_table("aliases_versions")
     op.create_table(

@@ -88,7 +88,6 @@ def projection(name: str, *parts: Column[Any] | Index) -> Table:
         Column("known_until", String(27)),
         *indexes,
         *([Index(f"ix_{name}_identity", *key)] if key else []),
-        Index(f"ix_{name}_known", "known_until", "known_from"),
     )
     view = Table(name, views, Column("row_id", Integer), *(Column(c.name, c.type) for c in columns))
     PROJECTIONS[name] = Projection(view, versions)
@@ -96,13 +95,13 @@ def projection(name: str, *parts: Column[Any] | Index) -> Table:
 
 
 def view_sql(found: Projection, known_on: str | None = None) -> str:
-    """The SELECT behind a projection's view: the rows standing now, or (`known_on`, a stored
-    timestamp text) the rows that stood then."""
+    """The SELECT behind a projection's view: the rows standing now, or (`known_on`, an SQL
+    expression giving a stored timestamp text) the rows that stood then."""
     columns = ", ".join(c.name for c in found.view.c)
     if known_on is None:
         when = "known_until IS NULL"
     else:
-        when = f"known_from <= '{known_on}' AND (known_until IS NULL OR known_until > '{known_on}')"
+        when = f"known_from <= {known_on} AND (known_until IS NULL OR known_until > {known_on})"
     return f"SELECT {columns} FROM {found.versions.name} WHERE {when}"
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from stackline.store.database import read_transaction, write_transaction
-from stackline.store.known import known_read_transaction
+from stackline.store.known import dispose_known, known_read_transaction
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Database:
         return RequestDatabase(self.engine)
 
     def dispose(self) -> None:
+        dispose_known(self.engine)
         self.engine.dispose()
 
 
