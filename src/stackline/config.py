@@ -91,7 +91,6 @@ PARSERS: dict[str, Callable[[str, object], Any]] = {
     "MAX_CONTENT_LENGTH": parse_positive_int,
     "MAX_EXPORTS": parse_positive_int,
     "MAX_EXPENSIVE_READS": parse_positive_int,
-    "MAX_REPLAYED_EVENTS": parse_positive_int,
     "MAX_GRAPH_NODES": parse_positive_int,
     "MAX_GRAPH_PAGE_NODES": parse_positive_int,
     "MAX_FORM_MEMORY_SIZE": parse_positive_int,

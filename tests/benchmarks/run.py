@@ -30,6 +30,7 @@ from stackline.services.runtime import load_seed, open_database
 from stackline.store.units_of_work import Database
 from tests.benchmarks.capacity_figures import capacity_figures
 from tests.benchmarks.http_writes import http_write_figures
+from tests.benchmarks.known_figures import known_figures
 from tests.benchmarks.measure import (
     Figure,
     built_database,
@@ -330,6 +331,8 @@ def main() -> None:
         )
         figures.extend(presence_figures(work / "industry", large=2_000 if args.quick else 10_000))
         figures.extend(capacity_figures(work / "capacity", large=2_000 if args.quick else 10_000))
+        print("known_on reads (bitemporal projections)", flush=True)
+        figures.extend(known_figures(work / "known", sizes[0], sizes[-1]))
         table = write_report(figures, {**machine(), "details": details}, Path(args.output))
         print(table)
     finally:

@@ -58,7 +58,7 @@ def test_an_edited_payload_with_a_recomputed_hash_breaks_the_next_link(seeded: D
 
 def test_a_deleted_event_is_caught_as_a_gap(seeded: Database) -> None:
     with tampering(seeded) as connection:
-        connection.execute(text("DELETE FROM event_companies WHERE seq = 30"))
+        connection.execute(text("DELETE FROM event_companies_versions WHERE seq = 30"))
         connection.execute(text("DELETE FROM events WHERE seq = 30"))
     problem = integrity.verify(seeded).chain_problem
     assert problem is not None and problem.seq == 30 and "missing" in problem.message
@@ -86,7 +86,7 @@ def test_swapped_events_are_caught_at_the_first_swapped_seq(seeded: Database) ->
 
 def test_stale_projections_are_reported_and_rebuild_repairs_them(seeded: Database) -> None:
     with seeded.engine.begin() as connection:
-        connection.execute(text("DELETE FROM stack_facts WHERE holder = 'google'"))
+        connection.execute(text("DELETE FROM stack_facts_versions WHERE holder = 'google'"))
     assert integrity.verify(seeded).stale_projections == ["stack_facts"]
     integrity.rebuild(seeded)
     assert integrity.verify(seeded).ok
@@ -116,7 +116,7 @@ def test_stale_projections_name_the_seqs_of_the_rows_that_differ(seeded: Databas
                 "WHERE c.slug = 'mistral'"
             )
         ).scalar_one()
-        connection.execute(text("DELETE FROM companies WHERE slug = 'mistral'"))
+        connection.execute(text("DELETE FROM companies_versions WHERE slug = 'mistral'"))
         connection.commit()
     report = integrity.verify(seeded)
     assert report.mismatches == {"companies": [registered]}

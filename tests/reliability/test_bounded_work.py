@@ -1,9 +1,9 @@
 """Bounded work per request (reliability, third pass: item 1).
 
-On a log of 40,000 events a `known_on` read replays what was known (seconds and hundreds of MB
-each), a graph of every company is megabytes, and the trends page draws every top-level
-company. Eight clients sending such reads with distinct parameters (so no cache helps) must not
-take the worker down: expensive reads run a few at a time and the others are refused at once
+On a log of 40,000 events a graph of every company is megabytes, the trends page draws every
+top-level company, and a `known_on` read sets up temporary views of the projections as they
+stood then (it once replayed the log: seconds and hundreds of MB each). Eight clients sending
+such reads with distinct parameters (so no cache helps) must not take the worker down: expensive reads run a few at a time and the others are refused at once
 (429, with `Retry-After`, in words), a graph too large to draw or send is refused (413, in
 words) in favour of one company's neighbourhood, `/healthz` answers throughout, and the worker's
 memory stays bounded.

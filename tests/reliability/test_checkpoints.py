@@ -25,7 +25,7 @@ from sqlalchemy import Connection, delete, update
 
 from stackline.services.runtime import load_seed
 from stackline.store.database import upgrade
-from stackline.store.tables import event_companies, events
+from stackline.store.tables import PROJECTIONS, events
 from tests.integration.test_verify import tampering
 from tests.pace import scaled
 from tests.reliability.figures import SuiteFigures
@@ -33,6 +33,8 @@ from tests.reliability.server import Deployment, editor_and_token
 from tests.reliability.test_tamper_evidence import SEED_EVENTS, rehashed, row
 from tests.reliability.web_client import post_event
 from tests.web.api_support import company_registered
+
+_EVENT_COMPANIES = PROJECTIONS["event_companies"].versions  # where its rows are stored
 
 KEY = "checkpoint-key-for-tests"
 
@@ -57,7 +59,7 @@ def checkpoint(deployment: Deployment, tmp_path: Path) -> tuple[Path, dict[str, 
 
 def cut_off_the_last_three(connection: Connection) -> None:
     for seq in range(SEED_EVENTS - 2, SEED_EVENTS + 1):
-        connection.execute(delete(event_companies).where(event_companies.c.seq == seq))
+        connection.execute(delete(_EVENT_COMPANIES).where(_EVENT_COMPANIES.c.seq == seq))
         connection.execute(delete(events).where(events.c.seq == seq))
 
 

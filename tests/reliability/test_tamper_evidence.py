@@ -23,13 +23,15 @@ from stackline.services.files import event_files, read_events, seed_directory
 from stackline.services.runtime import load_seed
 from stackline.store.database import upgrade
 from stackline.store.rows import derived_columns, row_document
-from stackline.store.tables import event_companies, events
+from stackline.store.tables import PROJECTIONS, events
 from tests.conftest import reset_postgres
 from tests.integration.test_import_export import export_document
 from tests.integration.test_verify import tampering
 from tests.reliability.figures import SuiteFigures
 from tests.reliability.log_checks import verify
 from tests.reliability.server import Deployment
+
+_EVENT_COMPANIES = PROJECTIONS["event_companies"].versions  # where its rows are stored
 
 SEED_EVENTS = sum(1 for _ in read_events(event_files([seed_directory()])))
 
@@ -76,7 +78,7 @@ def edit_a_payload_and_recompute_its_hash(connection: Connection) -> int:
 
 
 def delete_a_row(connection: Connection) -> int:
-    connection.execute(delete(event_companies).where(event_companies.c.seq == 30))
+    connection.execute(delete(_EVENT_COMPANIES).where(_EVENT_COMPANIES.c.seq == 30))
     connection.execute(delete(events).where(events.c.seq == 30))
     return 30
 

@@ -20,7 +20,7 @@ from tests.web.conftest import make_app
 def bounded(tmp_path: Path, seeded_template: Path) -> Iterator[Flask]:
     shutil.copyfile(seeded_template, tmp_path / "web.db")
     app = make_app(
-        tmp_path, MAX_EXPENSIVE_READS=1, MAX_REPLAYED_EVENTS=100, MAX_GRAPH_NODES=40,
+        tmp_path, MAX_EXPENSIVE_READS=1, MAX_GRAPH_NODES=40,
         MAX_GRAPH_PAGE_NODES=30,
     )  # fmt: skip
     yield app
@@ -56,18 +56,16 @@ def test_an_expensive_read_past_the_limit_is_a_429_in_words_with_retry_after(
     assert client.get(f"{API}/graph?company=tsmc").status_code == 200  # the slot is back
 
 
-def test_a_known_on_read_on_a_log_longer_than_a_read_may_replay_is_a_413(
+def test_a_known_on_read_is_answered_from_the_projections_whatever_the_logs_length(
     bounded: Flask,
 ) -> None:
+    """Reads as known on a moment no longer replay the log (DESIGN §9.4): no bound on the log's
+    length refuses them; they still take an expensive-read slot while they run."""
     client = bounded.test_client()
-    refused = client.get(f"{API}/stack?known_on=2026-01-01")
-    assert refused.status_code == 413
-    body = refused.get_json()
-    assert body["error"] == "known_on_too_costly" and "100 events" in body["message"]
-    assert body["details"][0]["field"] == "known_on"
-    page = client.get("/companies/nvidia?known_on=2026-01-01")
-    assert page.status_code == 413 and "replays the log" in page.get_data(as_text=True)
-    assert _slots(bounded).acquire(blocking=False)  # refused before taking the slot
+    answered = client.get(f"{API}/companies/nvidia/stack?as_of=2025-01-01&known_on=2026-01-01")
+    assert answered.status_code == 200 and answered.get_json()["known_on"].startswith("2026-01-01")
+    assert client.get("/companies/nvidia?known_on=2026-01-01").status_code == 200
+    assert _slots(bounded).acquire(blocking=False)  # the slot was given back
     _slots(bounded).release()
 
 

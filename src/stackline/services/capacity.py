@@ -1,9 +1,8 @@
 """How much compute: a company's capacity owned and contracted over time, and the ranking of a
 day (DESIGN §9.3, §9.6).
 
-Reads the stored capacity projection (`store/reads/capacity.py`), never a fold per request;
-"as known on" a past moment reads the same projection built from the events known then
-(`store/scratch.py`), as the integration series does.
+Reads the stored capacity projection (`store/reads/capacity.py`), never a fold per request: as
+it stands, or (`known_on`) as it stood then (`store/known.py`, DESIGN §9.4).
 """
 
 from __future__ import annotations
@@ -20,12 +19,12 @@ from stackline.domain.capacity_series import (
     capacity_series,
 )
 from stackline.domain.documents import format_timestamp
+from stackline.domain.errors import UnknownCompany
 from stackline.services.parameters import date_range
 from stackline.services.stacks import require_company
 from stackline.store.reads import capacity as capacity_reads
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
-from stackline.store.scratch import reading_as_known
 from stackline.store.units_of_work import Database, Reading
 
 
@@ -52,7 +51,9 @@ def company_capacity(
     """`slug`'s capacity on `start` (default: its founding) and on each day up to `end` either
     total changes; `UnknownCompany` when no registration names it."""
     date_range(start, end)
-    with reading_as_known(db, known_on) as uow:
+    with db.reading(known_on) as uow:
+        if not company_reads.was_registered(uow, slug):  # a series is of a company known then
+            raise UnknownCompany.of(slug)
         return CompanyCapacity(_series(uow, slug, start, end), known_on)
 
 
@@ -79,7 +80,7 @@ class CapacityRanking:
 
 def ranking(db: Database, as_of: date, known_on: datetime | None = None) -> CapacityRanking:
     """Top-level companies with any capacity on `as_of`, by owned plus contracted H100e."""
-    with reading_as_known(db, known_on) as uow:
+    with db.reading(known_on) as uow:
         return CapacityRanking(as_of, known_on, _ranks(uow, as_of))
 
 
@@ -114,7 +115,7 @@ def capacity_panel(
 ) -> CapacityPanel:
     """`slug`'s series from its founding to `end`, and what lies behind it on `as_of`, in one
     unit of work."""
-    with reading_as_known(db, known_on) as uow:
+    with db.reading(known_on) as uow:
         series = _series(uow, slug, None, max(end, as_of))
         latest = next((p for p in reversed(series.points) if p.on <= as_of), None)
         ids = sorted({i for f in (latest.facilities if latest else ()) for i in f.event_ids})

@@ -7,6 +7,7 @@ costs the same few statements whether the log holds a hundred events or a millio
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,10 +17,11 @@ from stackline.domain.diff import StackDiff, diff_stacks
 from stackline.domain.documents import format_timestamp
 from stackline.domain.fact_set import FactSet
 from stackline.domain.filters import EventFilter
-from stackline.domain.footprint import DependencyEdge, Footprint, FootprintSource
+from stackline.domain.footprint import DependencyEdge, Footprint
 from stackline.domain.stack import Stack, compose_stack
 from stackline.services.history import HistoryPoint, layer_history
-from stackline.services.stacks import holding_companies, known_footprint, require_company
+from stackline.services.stacks import holding_companies, require_company
+from stackline.store.footprints import StoredFootprint
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.reads.history import company_closure, event_facts, history_facts
@@ -57,19 +59,20 @@ def company_page(
     compare: date | None = None,
 ) -> CompanyPage:
     """Everything `/companies/<slug>` shows; `UnknownCompany` when no registration names it."""
-    with db.reading() as uow:
+    with db.reading() as uow, ExitStack() as readings:
+        known = uow if known_on is None else readings.enter_context(db.reading(known_on))
         require_company(uow, slug)
         history = history_facts(uow, company_closure(uow, slug))
-        stack = _stack(uow, history, slug, as_of, known_on)
+        stack = _stack(known, history, slug, as_of)
         diff, diff_events = None, []
         if compare is not None:
             before, after = sorted((compare, as_of))
-            old = _stack(uow, history, slug, before, known_on)
-            new = stack if after == as_of else _stack(uow, history, slug, after, known_on)
+            old = _stack(known, history, slug, before)
+            new = stack if after == as_of else _stack(known, history, slug, after)
             diff = diff_stacks(old, new)
             related = {slug} | holding_companies(old) | holding_companies(new)
             diff_events = event_reads.events_between(uow, related, before, after)
-        chart = layer_history(uow, slug, max(as_of, today), known_on)
+        chart = layer_history(known, slug, max(as_of, today))
         change_days = history.change_days()
         previous_change, next_change = _steps(history, slug, as_of, change_days)
         holders = {slug} | holding_companies(stack)
@@ -117,17 +120,14 @@ def _steps(
     return found[0], found[1]
 
 
-def _stack(
-    uow: Reading, history: FactSet, slug: str, day: date, known_on: datetime | None
-) -> Stack:
-    source: FootprintSource
-    if known_on is None:
-        footprint: Footprint = history.on(day)
-        ids = {i for entries in footprint.entries.values() for e in entries for i in e.event_ids}
-        ids |= {link.event_id for links in footprint.children.values() for link in links}
-        ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
-        footprint.facts = event_facts(uow, ids)
-        source = footprint
-    else:
-        source = known_footprint(uow, day, known_on)
-    return compose_stack(source, slug, known_on)
+def _stack(uow: Reading, history: FactSet, slug: str, day: date) -> Stack:
+    """The stack of `day`: from the company's history facts as they stand, or (a reading as
+    known on a moment) from the projections as they stood then."""
+    if uow.known_on is not None:
+        return compose_stack(StoredFootprint(uow, day), slug, uow.known_on)
+    footprint: Footprint = history.on(day)
+    ids = {i for entries in footprint.entries.values() for e in entries for i in e.event_ids}
+    ids |= {link.event_id for links in footprint.children.values() for link in links}
+    ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
+    footprint.facts = event_facts(uow, ids)
+    return compose_stack(footprint, slug)

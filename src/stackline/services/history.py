@@ -1,17 +1,16 @@
 """A company's presence per layer across its history, for the "layers over time" chart.
 
 Read from the presence projection (the rows the matrix and the integration series read), from
-the company's founding; "as known on" a past moment, from that projection as it stood then.
+the company's founding, as the reading sees it (as known on its moment, if it has one).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from stackline.domain.stack import Presence
 from stackline.store.reads import presence as presence_reads
-from stackline.store.scratch import known_on_database
 from stackline.store.units_of_work import Reading
 
 BEGINNING = date(1, 1, 1)
@@ -25,18 +24,9 @@ class HistoryPoint:
     presence: dict[str, Presence]
 
 
-def layer_history(
-    uow: Reading, slug: str, until: date, known_on: datetime | None = None
-) -> list[HistoryPoint]:
+def layer_history(uow: Reading, slug: str, until: date) -> list[HistoryPoint]:
     """The company's presence per layer from its founding, a point on each day it changed, up
-    to `until`; with `known_on`, as the events recorded by then tell it."""
-    if known_on is None:
-        return _points(uow, slug, until)
-    with known_on_database(uow, known_on) as scratch, scratch.reading() as known:
-        return _points(known, slug, until)
-
-
-def _points(uow: Reading, slug: str, until: date) -> list[HistoryPoint]:
+    to `until`."""
     points: list[HistoryPoint] = []
     for row, _ in presence_reads.series_rows(uow, BEGINNING, until, [slug], True):
         if not points or points[-1].presence != row.presence:

@@ -1,7 +1,7 @@
 """The thesis over time: who integrates the most layers, and when that changed (DESIGN §8).
 
-Reads the stored presence projection; "as known on" a past moment reads the same projection
-built from the events known then (`store/scratch.py`).
+Reads the stored presence projection, as it stands or as it stood on `known_on`
+(`store/known.py`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from datetime import date, datetime
 from typing import Any
 
 from stackline.domain.dates import shown_day
+from stackline.domain.errors import UnknownCompany
 from stackline.domain.integration import CompanySeries, company_series
 from stackline.services.parameters import date_range
-from stackline.services.stacks import require_company
+from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.reads import presence as presence_reads
-from stackline.store.scratch import reading_as_known
 from stackline.store.units_of_work import Database
 
 
@@ -48,9 +48,10 @@ def integration(
     """Each company's presence on `start` (default: the first day anything existed) and every
     change up to `end`: the companies named, else every top-level one (or all of them)."""
     date_range(start, end)
-    with reading_as_known(db, known_on) as uow:
-        for slug in companies or []:
-            require_company(uow, slug)
+    with db.reading(known_on) as uow:
+        for slug in companies or []:  # a series is of a company known then
+            if not company_reads.was_registered(uow, slug):
+                raise UnknownCompany.of(slug)
         first = start or presence_reads.first_row_day(uow) or end
         first = min(first, end)
         rows = presence_reads.series_rows(uow, first, end, companies, include_subsidiaries)

@@ -1,7 +1,8 @@
 """Reading stacks: one company's, the matrix of all, the diff between two days, the companies.
 
-Plain as-of queries read the projection tables; queries with `known_on` ("what did we know
-then") fold the events known at that moment, the reference semantics of DESIGN §3.
+Every query reads the projection tables: as they stand, or (`known_on`, "what did we know
+then") as they stood at that moment, through a reading opened with it (`store/known.py`,
+DESIGN §9.4) — the same queries, by the same indexes.
 """
 
 from __future__ import annotations
@@ -16,39 +17,16 @@ from stackline.domain.dates import shown_day
 from stackline.domain.diff import StackDiff, company_changes, diff_footprints, diff_stacks
 from stackline.domain.documents import format_timestamp
 from stackline.domain.errors import UnknownCompany
-from stackline.domain.fold import fold_footprint
-from stackline.domain.footprint import Footprint, FootprintSource, StackEntry
+from stackline.domain.footprint import StackEntry
 from stackline.domain.presence import PresenceRow
-from stackline.domain.records import EventRecord
 from stackline.domain.stack import MatrixRow, Stack, compose_stack
 from stackline.domain.values import LAYERS
 from stackline.services.caching import BoundedCache
-from stackline.store.footprints import StoredFootprint, event_facts, records_known_on, snapshot
+from stackline.store.footprints import StoredFootprint, event_facts, snapshot
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
 from stackline.store.reads import presence as presence_reads
-from stackline.store.scratch import reading_as_known
 from stackline.store.units_of_work import Database, Reading
-
-
-def source_on(uow: Reading, as_of: date, known_on: datetime | None) -> FootprintSource:
-    """The day's footprint: from the projections, or folded from what was known then."""
-    if known_on is None:
-        return StoredFootprint(uow, as_of)
-    return known_footprint(uow, as_of, known_on)
-
-
-def known_events(uow: Reading, known_on: datetime) -> list[EventRecord]:
-    """The events recorded by `known_on` (read once per unit of work)."""
-    key = ("known_events", known_on)
-    if key not in uow.memo:
-        uow.memo[key] = records_known_on(uow, known_on)
-    found: list[EventRecord] = uow.memo[key]
-    return found
-
-
-def known_footprint(uow: Reading, as_of: date, known_on: datetime) -> Footprint:
-    return fold_footprint(known_events(uow, known_on), as_of, known_on)
 
 
 def require_company(uow: Reading, slug: str) -> None:
@@ -79,13 +57,13 @@ def stack_of(
 ) -> Stack:
     """One company's stack on `as_of` (as known on `known_on`); `UnknownCompany` if none."""
     cache = _cache_of(db)
-    with db.reading() as uow:
+    with db.reading(known_on) as uow:
         key = (slug, as_of, known_on, event_reads.log_head(uow))
         cached = cache.get(key) if use_cache else None
         if cached is not None:
             return cached
         require_company(uow, slug)
-        stack = compose_stack(source_on(uow, as_of, known_on), slug, known_on)
+        stack = compose_stack(StoredFootprint(uow, as_of), slug, known_on)
     if use_cache:
         cache.put(key, stack)
     return stack
@@ -98,10 +76,10 @@ def diff_of(
     and the events between them that
     name it or any company whose entries it holds on either day (subsidiaries at any depth)."""
     first, last = min(before, after), max(before, after)
-    with db.reading() as uow:
+    with db.reading(known_on) as uow:
         require_company(uow, slug)
-        old = compose_stack(source_on(uow, before, known_on), slug, known_on)
-        new = compose_stack(source_on(uow, after, known_on), slug, known_on)
+        old = compose_stack(StoredFootprint(uow, before), slug, known_on)
+        new = compose_stack(StoredFootprint(uow, after), slug, known_on)
         diff = diff_stacks(old, new)
         related = {slug} | holding_companies(old) | holding_companies(new)
         between = event_reads.events_between(uow, related, first, last)
@@ -144,21 +122,19 @@ def industry_diff(
     `after` (either may be the later), and every live event effective in between: two days'
     footprints read whole, stacks composed from them in memory, and the events behind the
     entries of the companies that changed looked up once."""
-    with db.reading() as uow:
+    with db.reading(known_on) as uow:
         for slug in companies or []:
             require_company(uow, slug)
-        return _industry_diff(uow, before, after, known_on, companies)
+        return _industry_diff(uow, before, after, companies)
 
 
 def _industry_diff(
-    uow: Reading,
-    before: date,
-    after: date,
-    known_on: datetime | None,
-    companies: list[str] | None,
+    uow: Reading, before: date, after: date, companies: list[str] | None
 ) -> IndustryDiff:
+    """The industry diff as `uow` reads the projections (as known on its moment, if any)."""
+    known_on = uow.known_on
     first, last = min(before, after), max(before, after)
-    old, new = (_whole_footprint(uow, day, known_on) for day in (before, after))
+    old, new = (snapshot(uow, day) for day in (before, after))
     changed = diff_footprints(old, new, companies)
     ids = {
         i for d in changed for s in (d.before, d.after) for e in _entries(s) for i in e.event_ids
@@ -170,12 +146,6 @@ def _industry_diff(
         uow, first, last, None, MAX_DIFF_EVENTS, cutoff
     )
     return IndustryDiff(before, after, known_on, diffs, events, total)
-
-
-def _whole_footprint(uow: Reading, day: date, known_on: datetime | None) -> Footprint:
-    if known_on is None:
-        return snapshot(uow, day)
-    return known_footprint(uow, day, known_on)
 
 
 def _entries(stack: Stack) -> list[StackEntry]:
@@ -245,7 +215,7 @@ def matrix_of(
     follows, never counted: the first page costs the same however many companies there are);
     against `compare`, what changed since (or until) then; `with_owned_since`, since when each
     has owned as many layers (`order="since"` ranks by it among equals)."""
-    with reading_as_known(db, known_on) as uow:
+    with db.reading(known_on) as uow:
         offset = (page - 1) * per_page if per_page else 0
         limit = per_page + 1 if per_page else None
         found = presence_reads.matrix_rows(
@@ -276,7 +246,7 @@ def _comparison(uow: Reading, rows: list[MatrixRow], as_of: date, other: date) -
         for layer in LAYERS
         if (then[row.slug].presence[layer] if row.slug in then else "none") != row.presence[layer]
     )
-    diff = _industry_diff(uow, other, as_of, None, slugs)  # `uow` reads as known already
+    diff = _industry_diff(uow, other, as_of, slugs)
     return Comparison(other, then, changed, diff.events, diff)
 
 

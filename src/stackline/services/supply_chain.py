@@ -1,5 +1,5 @@
 """The supply chain as the API and the pages read it: the graph of a day, and plans against
-outcomes. As-of reads come from the projection tables; `known_on` reads fold what was known.
+outcomes, read from the projection tables (as they stood on `known_on`, if given).
 The page's view of a day also says which company a typed name means."""
 
 from __future__ import annotations
@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from stackline.domain.fold import effective_records
 from stackline.domain.graph import Graph, compose_graph
 from stackline.domain.plans import Plan, plans_as_of
 from stackline.services.company_names import company_choices, company_named
-from stackline.services.stacks import known_events, known_footprint, require_company
+from stackline.services.stacks import require_company
 from stackline.store.footprints import snapshot
 from stackline.store.reads.companies import current_names
 from stackline.store.reads.plans import plan_events
@@ -22,13 +21,10 @@ def graph_of(
     db: Database, as_of: date, known_on: datetime | None = None, company: str | None = None
 ) -> Graph:
     """The day's graph; with `company`, what lies within two edges of that company."""
-    with db.reading() as uow:
+    with db.reading(known_on) as uow:
         if company is not None:
             require_company(uow, company)
-        if known_on is None:
-            footprint = snapshot(uow, as_of, with_supply_chain=True)
-        else:
-            footprint = known_footprint(uow, as_of, known_on)
+        footprint = snapshot(uow, as_of, with_supply_chain=True)
     graph = compose_graph(footprint, known_on)
     return graph.around(company) if company is not None else graph
 
@@ -36,11 +32,8 @@ def graph_of(
 def plans_of(db: Database, as_of: date, known_on: datetime | None = None) -> list[Plan]:
     """Every plan announced by `as_of` (and every undated announcement nothing followed), with
     what had become of it that day, its parties named."""
-    with db.reading() as uow:
-        if known_on is None:
-            events = plan_events(uow, as_of)
-        else:
-            events = effective_records(known_events(uow, known_on), as_of, known_on)
+    with db.reading(known_on) as uow:
+        events = plan_events(uow, as_of)
         names = current_names(uow)
     return [plan.named(names) for plan in plans_as_of(events, as_of)]
 

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from stackline.domain.errors import StacklineError
 from stackline.store.immutability import create_trigger_statements, drop_trigger_statements
+from stackline.store.tables import view_statements
 
 # Tables that hold who may sign in and write: never taken from a file unless asked.
 ACCOUNT_TABLES = ("users", "api_tokens")
@@ -116,9 +117,13 @@ def strip_planted_objects(path: Path, keep_accounts: bool) -> tuple[int, int]:
 
 
 def recreate_immutability(engine: Engine) -> None:
-    """This version's triggers on `events`, whatever the file held."""
+    """This version's triggers on `events` and views of the projections, whatever the file
+    held (planted ones were dropped)."""
     with engine.begin() as connection:
-        for statement in [*drop_trigger_statements("sqlite"), *create_trigger_statements("sqlite")]:
+        for statement in [
+            *drop_trigger_statements("sqlite"), *create_trigger_statements("sqlite"),
+            *view_statements(),
+        ]:  # fmt: skip
             connection.exec_driver_sql(statement)
 
 

@@ -84,7 +84,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One serialized write transaction: commits on success, rolls back on any error. Waiting
     longer than the engine's lock timeout for the lock, a full disk, a read-only database or a
     lost server raise `StoreUnavailable`; nothing is written."""
-    with _unavailable_as_such():
+    with unavailable_as_such():
         connection = engine.connect().execution_options(**{WRITE_OPTION: True})
         with connection, connection.begin():
             if not is_sqlite(connection):
@@ -101,7 +101,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A consistent snapshot for reading, whatever is written meanwhile: SQLite's deferred
     transaction in WAL mode, PostgreSQL's REPEATABLE READ, READ ONLY. Nothing is written."""
-    with _unavailable_as_such():
+    with unavailable_as_such():
         connection = engine.connect()
         if not is_sqlite(connection):
             connection = connection.execution_options(
@@ -112,7 +112,7 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def _unavailable_as_such() -> Iterator[None]:
+def unavailable_as_such() -> Iterator[None]:
     """Database errors that mean "not now" (busy, full, read-only, gone) as `StoreUnavailable`."""
     try:
         yield

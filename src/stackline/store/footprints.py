@@ -9,14 +9,13 @@ functions the reference fold uses (`domain/fact_set.py`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, select
 
 from stackline.domain.dates import PartialDate, day_of
-from stackline.domain.documents import format_timestamp
 from stackline.domain.fact_set import FactSet, entry_of, holding_of, parent_link, supplies_of
 from stackline.domain.footprint import (
     CompanyFacts,
@@ -27,7 +26,6 @@ from stackline.domain.footprint import (
     StackEntry,
     Supply,
 )
-from stackline.domain.records import EventRecord
 from stackline.store.fact_rows import (
     company_fact,
     edge_fact,
@@ -36,7 +34,6 @@ from stackline.store.fact_rows import (
     name_fact,
     stake_fact,
 )
-from stackline.store.rows import record_of_row
 from stackline.store.tables import (
     companies,
     company_names,
@@ -182,26 +179,3 @@ def snapshot(
         ids |= {i for held in footprint.investments.values() for h in held for i in h.event_ids}
         footprint.facts = event_facts(connection, ids)
     return footprint
-
-
-def records_known_on(uow: Reading, known_on: datetime) -> list[EventRecord]:
-    """Every event recorded by `known_on`, in `seq` order (for folds of "what we knew then")."""
-    cutoff = format_timestamp(known_on)
-    query = (
-        select(
-            events.c.seq,
-            events.c.id,
-            events.c.type,
-            events.c.occurred_on,
-            events.c.confidence,
-            events.c.payload,
-            events.c.supersedes,
-            events.c.recorded_at,
-            events.c.unit,
-        )
-        .where(events.c.recorded_at <= cutoff)
-        .order_by(events.c.seq)
-        .execution_options(yield_per=5000)
-    )
-    with uow.connection.execute(query) as rows:
-        return [record_of_row(tuple(row)) for row in rows]

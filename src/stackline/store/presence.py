@@ -11,7 +11,8 @@ a write that only adds stack rows (new assets or partnerships; no company, name,
 stake changed, nothing voided or replaced) is first checked against the stored rows: when each
 new row's level is already reached by its holder over all the days it holds, and no row of an
 affected company starts on the write's days (whose causes it would join), nothing changes and
-nothing is recomposed. Otherwise the write takes the general path.
+nothing is recomposed. Otherwise the write takes the general path. Rows are versions
+(`versions.py`): a recomposed row alike the standing one stays as it is.
 """
 
 from __future__ import annotations
@@ -30,13 +31,17 @@ from stackline.domain.presence import (
     Row,
     matrix_rows,
 )
-from stackline.domain.values import LAYERS
+from stackline.domain.values import LAYER_NAMES, LAYERS
 from stackline.store.presence_causes import DayIndex, Mention, Reach
 from stackline.store.statements import Sql, json_text
 from stackline.store.tables import presence
 from stackline.store.temporal import closure
+from stackline.store.versions import Versions
 
 _LIVE = "id NOT IN (SELECT event_id FROM voids)"
+_COLUMNS = ", ".join(c.name for c in presence.c if c.name != "row_id")
+# A part of the presence projection: a condition with `IN (:values)`, its values, its parameters.
+Scope = tuple[str, list[str], dict[str, Any]]
 _LAYER_COLUMNS = frozenset(layer.value for layer in LAYERS)
 
 
@@ -49,6 +54,7 @@ def rank_key(row: PresenceRow) -> str:
 class PresenceProjector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
+        self.versions = Versions(sql, "")  # the moment of the batches applied (the projector's)
         self.changed: set[str] = set()  # companies whose presence inputs changed
         self.mentions: list[Mention] = []  # the write's events, as causes of rows
         self.added: list[dict[str, Any]] = []  # stack rows of new units, nothing else changed
@@ -112,29 +118,34 @@ class PresenceProjector:
         wanted = sorted(affected)
         if since is None:
             rows = [row for company in wanted for row in matrix_rows(composer, company)]
-            self.sql.run_in("DELETE FROM presence WHERE company IN (:values)", wanted)
+            carried: list[dict[str, Any]] = []
+            scopes: list[Scope] = [("company IN (:values)", wanted, {})]
         else:
-            rows = self._replace_from(composer, wanted, since)
+            rows, carried, scopes = self._replace_from(composer, wanted, since)
         causes = self._causes([(row.company, row.valid_from) for row in rows], inputs)
-        self.sql.insert(presence, [_stored(row, causes) for row in rows])
+        standing = carried + [_stored(row, causes) for row in rows]
+        for where, companies, params in scopes:
+            chosen = set(companies)
+            self.versions.replace(
+                presence, where, companies, [r for r in standing if r["company"] in chosen], params
+            )
 
     def _add_causes(self) -> None:
         """No one's presence moved: only rows that start on one of the write's days, of
         companies its events reach, may gain causes — the write's events, last in `seq` order."""
-        starting = [
-            (company, day_of(start), event_ids)
+        starting = {
+            (row["company"], day_of(row["valid_from"])): row
             for day in sorted({mention.day for mention in self.mentions})
-            for company, start, event_ids in self.sql.rows(
-                "SELECT company, valid_from, event_ids FROM presence WHERE valid_from = :day",
-                {"day": day.isoformat()},
+            for row in self.sql.mappings(
+                f"SELECT {_COLUMNS} FROM presence WHERE valid_from = :day", {"day": day.isoformat()}
             )
-        ]
+        }
         if not starting:  # most days start no row at all: no need to know who is reached
             return
         reaching = self._rolling_up(self._named() | {row["holder"] for row in self.added})
         starts = [
-            (company, day, orjson.loads(event_ids))
-            for company, day, event_ids in starting
+            (company, day, orjson.loads(row["event_ids"]))
+            for (company, day), row in starting.items()
             if company in reaching
         ]
         if not starts:
@@ -144,10 +155,13 @@ class PresenceProjector:
         for company, day, event_ids in starts:
             new = index.causes(company, day, reach.around(company, day))
             if new:
-                self.sql.run(
-                    "UPDATE presence SET event_ids = :ids WHERE company = :company "
-                    "AND valid_from = :day",
-                    {"ids": json_text(event_ids + new), "company": company, "day": day.isoformat()},
+                row = {**starting[(company, day)], "event_ids": json_text(event_ids + new)}
+                self.versions.replace(
+                    presence,
+                    "valid_from = :day AND company IN (:values)",
+                    [company],
+                    [_with_iso_days(row)],
+                    {"day": day.isoformat()},
                 )
 
     def _reached_already(self, row: dict[str, Any]) -> bool:
@@ -172,19 +186,18 @@ class PresenceProjector:
 
     def _replace_from(
         self, composer: PresenceComposer, companies: list[str], since: date
-    ) -> list[PresenceRow]:
-        """Delete the companies' rows from `since` (all of them for a company founded on or
-        after it, or no longer registered), end or extend the row holding `since`, and return
-        the rows to insert."""
+    ) -> tuple[list[PresenceRow], list[dict[str, Any]], list[Scope]]:
+        """The companies' rows from `since` on (all of them for a company founded on or after
+        it, or no longer registered): the recomposed rows, the stored row holding `since` as
+        it now ends or carries on, and the parts of the projection they replace."""
         founded = composer.inputs.founded
         whole = [c for c in companies if c not in founded or founded[c] >= since]
         partly = [c for c in companies if c in founded and founded[c] < since]
         day = since.isoformat()
         holding = {
-            company: (start, tuple(layers), parent, name)
-            for company, start, *layers, parent, name in self.sql.rows_in(
-                "SELECT company, valid_from, hardware, compute, model, application, parent, name "
-                "FROM presence WHERE valid_from < :since "
+            row["company"]: row
+            for row in self.sql.mappings_in(
+                f"SELECT {_COLUMNS} FROM presence WHERE valid_from < :since "
                 "AND (valid_to IS NULL OR valid_to >= :since) AND company IN (:values)",
                 partly,
                 {"since": day},
@@ -192,31 +205,30 @@ class PresenceProjector:
         }
         whole += [c for c in partly if c not in holding]  # no row to carry on: recompose all
         partly = [c for c in partly if c in holding]
-        self.sql.run_in("DELETE FROM presence WHERE company IN (:values)", whole)
-        self.sql.run_in(
-            "DELETE FROM presence WHERE valid_from >= :since AND company IN (:values)",
-            partly,
-            {"since": day},
-        )
         rows: list[PresenceRow] = []
         for company in whole:
             rows.extend(matrix_rows(composer, company))
+        carried: list[dict[str, Any]] = []
         for company in partly:
             new = matrix_rows(composer, company, since)
-            start, layers, parent, name = holding[company]
+            old = holding[company]
+            layers = tuple(old[layer] for layer in LAYER_NAMES)
             first = new[0]
-            if (tuple(first.presence.values()), first.parent, first.name) == (layers, parent, name):
+            if (tuple(first.presence.values()), first.parent, first.name) == (
+                layers, old["parent"], old["name"],
+            ):  # fmt: skip
                 end = first.valid_to.isoformat() if first.valid_to else None
                 new = new[1:]  # the same row carries on
             else:
                 end = day
-            self.sql.run(
-                "UPDATE presence SET valid_to = :end WHERE company = :company AND valid_from = "
-                ":start",
-                {"end": end, "company": company, "start": day_of(start).isoformat()},
-            )
+            carried.append(_with_iso_days({**old, "valid_to": end}))
             rows.extend(new)
-        return rows
+        scopes: list[Scope] = [("company IN (:values)", whole, {})]
+        scopes.append(
+            ("(valid_to IS NULL OR valid_to >= :since) AND company IN (:values)", partly,
+             {"since": day})
+        )  # fmt: skip
+        return rows, carried, scopes
 
     def _rolling_up(self, companies: set[str]) -> set[str]:
         """`companies`, everyone who ever owned one, those owners' investors, and theirs."""
@@ -341,3 +353,12 @@ def _as_row(
     """A stack_facts row as presence reads it: available or active, or merely planned."""
     available = status in ("available", "active")
     return Row(layer, relation, available, day_of(start), maybe_day(end), counterparts)
+
+
+def _with_iso_days(row: dict[str, Any]) -> dict[str, Any]:
+    """A presence row read back, with its days as ISO text (as rows are written)."""
+    return {
+        **row,
+        **{key: row[key].isoformat() for key in ("valid_from", "valid_to")
+           if isinstance(row[key], date)},
+    }  # fmt: skip

@@ -10,6 +10,8 @@ empty tables). What each type does comes from its registry entry (`domain/catalo
    and the batch's own, never read back) through each type's effect, and its facts replace
    the unit's rows.
 The caller has inserted the batch's event rows; everything runs in the caller's transaction.
+A batch is one moment (its events' `recorded_at`): every row it writes is a version opened at
+that moment, every row it replaces is closed at it (`versions.py`, DESIGN §9.4).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
+
+from sqlalchemy import Table
 
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.facts import HeldFact, PlanFact
@@ -27,6 +32,7 @@ from stackline.store.presence import PresenceProjector
 from stackline.store.rows import RECORD_COLUMNS, record_of_row
 from stackline.store.statements import Sql
 from stackline.store.tables import event_companies, plans, voids
+from stackline.store.versions import Versions
 
 # Units whose facts are what presence is composed from besides the stack rows: a company's
 # founding and names, its owners, its stakes. A change there recomposes the companies named.
@@ -50,11 +56,19 @@ class Projector:
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
         self.presence = PresenceProjector(sql)
+        self.versions = Versions(sql, "")
 
     def apply(self, batch: Sequence[EventRecord]) -> None:
         """Project `batch` (consecutive, in `seq` order, rows already inserted)."""
         if not batch:
             return
+        moments = {record.recorded_at for record in batch}
+        if len(moments) != 1 or None in moments:
+            raise ValueError(f"a batch is one moment; it has {sorted(map(str, moments))}")
+        moment = str(batch[0].recorded_at)
+        if self.versions.moment not in ("", moment):
+            self.finish()  # the earlier moment's presence stands before the next moment's opens
+        self.versions = self.presence.versions = Versions(self.sql, moment)
         voided = {target: record.id for record in batch if (target := record.voids())}
         named = {r.seq: REGISTRY[r.type].companies(r.payload) for r in batch}
         self._index(batch, voided, named)
@@ -88,8 +102,8 @@ class Projector:
         links = [
             {"company": slug, "seq": record.seq} for record in batch for slug in named[record.seq]
         ]
-        self.sql.insert(event_companies, links)
-        self.sql.insert(voids, [{"event_id": t, "voided_by": by} for t, by in voided.items()])
+        self.versions.insert(event_companies, links)
+        self.versions.insert(voids, [{"event_id": t, "voided_by": by} for t, by in voided.items()])
 
     def _voided_stored(self, voided: dict[str, str], first_seq: int) -> list[EventRecord]:
         """The stored events (before this batch) that the batch voids."""
@@ -106,9 +120,9 @@ class Projector:
         self, batch: Sequence[EventRecord], voided: dict[str, str], voided_rows: list[EventRecord]
     ) -> None:
         withdrawn = [r.seq for r in voided_rows if plan_fact(r) is not None]
-        self.sql.run_in("DELETE FROM plans WHERE seq IN (:values)", withdrawn)
+        self.versions.close(plans, "seq IN (:values)", withdrawn)
         found = [plan_fact(r) for r in batch if r.id not in voided]
-        self.sql.insert(plans, [fact_row(fact)[1] for fact in found if fact is not None])
+        self.versions.insert(plans, [fact_row(fact)[1] for fact in found if fact is not None])
 
     def _units(
         self,
@@ -130,13 +144,7 @@ class Projector:
         held_before = self._held_before(had_rows)
         self.presence.touched({holder for holders in held_before.values() for holder in holders},
                               since)  # fmt: skip
-        by_kind: dict[str, list[str]] = defaultdict(list)
-        for unit in had_rows:
-            by_kind[unit_kind(unit)].append(unit)
-        for kind, units in by_kind.items():
-            for table in UNIT_TABLES[kind]:
-                self.sql.run_in(f"DELETE FROM {table.name} WHERE unit IN (:values)", units)
-        written = defaultdict(list)
+        written: dict[Table, list[dict[str, Any]]] = defaultdict(list)
         new_rows: list[dict[str, object]] = []
         for unit in sorted(touched):
             records = [r for r in (*stored.get(unit, ()), *own.get(unit, ())) if r.id not in voided]
@@ -148,9 +156,17 @@ class Projector:
                         self.presence.touched({fact.holder}, since)
                     else:
                         new_rows.append(row)
-        for tables in UNIT_TABLES.values():
-            for table in tables:
-                self.sql.insert(table, written.pop(table, []))
+        # Units that had rows have them replaced (only what differs changes); new units' rows
+        # are only opened.
+        old = set(had_rows)
+        for table in sorted({t for u in touched for t in UNIT_TABLES[unit_kind(u)]},
+                            key=lambda t: t.name):  # fmt: skip
+            units = sorted(u for u in old if table in UNIT_TABLES[unit_kind(u)])
+            rows = written.get(table, [])
+            self.versions.replace(
+                table, "unit IN (:values)", units, [r for r in rows if r["unit"] in old]
+            )
+            self.versions.insert(table, [r for r in rows if r["unit"] not in old])
         self.presence.added_rows(new_rows, since)
 
     def _held_before(self, units: list[str]) -> dict[str, set[str]]:

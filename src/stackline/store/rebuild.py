@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import groupby
 from typing import Any
 
 import orjson
@@ -18,12 +19,12 @@ from stackline.store.database import write_transaction
 from stackline.store.projector import Projector
 from stackline.store.rows import RECORD_COLUMNS, record_of_row
 from stackline.store.statements import Sql, chunks
-from stackline.store.tables import PROJECTION_TABLES, events, projection_state
+from stackline.store.tables import PROJECTIONS, events, projection_state
 from stackline.store.units_of_work import Writing
 
 REBUILD_CHUNK = 20_000
 # Bump when what the projector writes changes: databases built by an older one are rebuilt.
-PROJECTOR_VERSION = 8
+PROJECTOR_VERSION = 9
 STATE_NAME = "projections"
 
 
@@ -31,18 +32,21 @@ def rebuild_projections(
     connection: Connection, progress: Callable[[int], None] | None = None
 ) -> int:
     """Empty every projection table and replay the log into them; returns the events replayed."""
-    for table in reversed(PROJECTION_TABLES):
-        connection.execute(delete(table))
+    for found in reversed(PROJECTIONS.values()):
+        connection.execute(delete(found.versions))
     sql = Sql(connection)
     projector = Projector(sql)
     count = 0
     rows = sql.stream(f"SELECT {RECORD_COLUMNS} FROM events ORDER BY seq")
     for chunk in chunks(rows, REBUILD_CHUNK):
-        batch = [record_of_row(row) for row in chunk]
-        projector.apply(batch)
-        count += len(batch)
+        records = [record_of_row(row) for row in chunk]
+        # One batch per moment, as the writes were (`versions.py`: the cut of a moment into
+        # batches changes nothing).
+        for _, moment in groupby(records, key=lambda record: record.recorded_at):
+            projector.apply(list(moment))
+        count += len(records)
         if progress is not None:
-            progress(len(batch))
+            progress(len(records))
     projector.finish(everyone=True)
     mark_current(connection)
     return count
@@ -76,13 +80,18 @@ def rebuild_if_stale(engine: Engine) -> bool:
         return True
 
 
-def projection_contents(connection: Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every projection row (less surrogate keys), sorted, for comparison."""
+def projection_contents(
+    connection: Connection, standing_only: bool = False
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every version of every projection row (less surrogate keys), sorted, for comparison; or
+    (`standing_only`) the rows standing now, without their recorded interval — what logs
+    written in different moments but holding the same events share."""
     contents = {}
-    for table in PROJECTION_TABLES:
+    for name, found in PROJECTIONS.items():
+        table = found.view if standing_only else found.versions
         columns = [c for c in table.c if c.name != "row_id"]
         rows = connection.execute(select(*columns))
-        contents[table.name] = sorted(tuple(map(str, row)) for row in rows)
+        contents[name] = sorted(tuple(map(str, row)) for row in rows)
     return contents
 
 
@@ -103,9 +112,9 @@ def projections_match_log(uow: Writing) -> dict[str, list[int]]:
     finally:
         savepoint.rollback()
     return {
-        table.name: _seqs_behind(connection, table, before[table.name], after[table.name])
-        for table in PROJECTION_TABLES
-        if before[table.name] != after[table.name]
+        name: _seqs_behind(connection, found.versions, before[name], after[name])
+        for name, found in PROJECTIONS.items()
+        if before[name] != after[name]
     }
 
 

@@ -97,12 +97,14 @@ class Sql:
             marks = ", ".join(f":{name}" for name in names)
             yield from self.rows(sql.replace(":values", marks), {**(params or {}), **names})
 
-    def mappings_in(self, sql: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    def mappings_in(
+        self, sql: str, values: Sequence[Any], params: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for chunk in chunks(values, IN_CHUNK):
             names = {f"v{i}": value for i, value in enumerate(chunk)}
             marks = ", ".join(f":{name}" for name in names)
-            found.extend(self.mappings(sql.replace(":values", marks), names))
+            found.extend(self.mappings(sql.replace(":values", marks), {**(params or {}), **names}))
         return found
 
     def run_in(self, sql: str, values: Sequence[Any], params: dict[str, Any] | None = None) -> None:

@@ -1,11 +1,14 @@
 """The database schema: the append-only event log, its projection tables, and accounts.
 
 The log (`events`) is the only source of truth; every other table is derived from it and can be
-rebuilt. Dates are ISO `Date`s; `recorded_at` is the fixed-width text the hash covers, so it sorts
+rebuilt. Projections are bitemporal (DESIGN §9.4): see `projection` below. Dates are ISO `Date`s; `recorded_at` is the fixed-width text the hash covers, so it sorts
 and compares the same on every backend.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -32,6 +35,84 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+# Every projection is bitemporal (DESIGN §9.4). `<name>_versions` holds each row the projector
+# ever wrote, with the recorded interval it stood in: `known_from` is the `recorded_at` of the
+# write that put it there, `known_until` that of the write that replaced or voided it (NULL:
+# standing). Reads use the view `<name>` — the rows standing now — so every query is written
+# once: a `known_on` reading shadows each view with a temporary one of the rows standing then
+# (`known.py`). The `Table`s below named like the views are what reads select from; writes go
+# to the versions (`versions.py`). Views live in their own MetaData: `create_all` makes none.
+views = MetaData()
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One bitemporal projection: the view reads use and the versions table writes go to."""
+
+    view: Table
+    versions: Table
+
+    @property
+    def name(self) -> str:
+        return self.view.name
+
+    @property
+    def data_columns(self) -> tuple[str, ...]:
+        """The view's columns but `row_id`: what makes two versions of a row alike."""
+        return tuple(c.name for c in self.view.c if c.name != "row_id")
+
+
+PROJECTIONS: dict[str, Projection] = {}
+
+
+def projection(name: str, *parts: Column[Any] | Index) -> Table:
+    """Declare a projection from its columns and indexes: its versions table (with `row_id`,
+    `known_from`, `known_until`; what was the key becomes an index, as versions repeat it) and
+    the `Table` of its view, which is returned (reads select from it)."""
+    columns = [p for p in parts if isinstance(p, Column) and p.name != "row_id"]
+    indexes = [p for p in parts if isinstance(p, Index)]
+    key = [c.name for c in columns if c.primary_key]
+    copies = [
+        Column(c.name, c.type, *[ForeignKey(f.target_fullname) for f in c.foreign_keys],
+               nullable=c.nullable if not c.primary_key else False, index=bool(c.index))
+        for c in columns
+    ]  # fmt: skip
+    versions = Table(
+        f"{name}_versions",
+        metadata,
+        Column("row_id", Integer, primary_key=True, autoincrement=True),
+        *copies,
+        Column("known_from", String(27), nullable=False),
+        Column("known_until", String(27)),
+        *indexes,
+        *([Index(f"ix_{name}_identity", *key)] if key else []),
+    )
+    view = Table(name, views, Column("row_id", Integer), *(Column(c.name, c.type) for c in columns))
+    PROJECTIONS[name] = Projection(view, versions)
+    return view
+
+
+def view_sql(found: Projection, known_on: str | None = None) -> str:
+    """The SELECT behind a projection's view: the rows standing now, or (`known_on`, an SQL
+    expression giving a stored timestamp text) the rows that stood then."""
+    columns = ", ".join(c.name for c in found.view.c)
+    if known_on is None:
+        when = "known_until IS NULL"
+    else:
+        when = f"known_from <= {known_on} AND (known_until IS NULL OR known_until > {known_on})"
+    return f"SELECT {columns} FROM {found.versions.name} WHERE {when}"
+
+
+def view_statements() -> list[str]:
+    """The statements that (re)make every projection's view (a restore recreates them)."""
+    return [
+        statement
+        for name, found in PROJECTIONS.items()
+        for statement in (f"DROP VIEW IF EXISTS {name}", f"CREATE VIEW {name} AS {view_sql(found)}")
+    ]
+
 
 events = Table(
     "events",
@@ -66,26 +147,23 @@ events = Table(
 )
 
 # Which companies each event names: the company filter and the "events of a company" lists.
-event_companies = Table(
+event_companies = projection(
     "event_companies",
-    metadata,
     Column("company", String(63), primary_key=True),
     Column("seq", Integer, ForeignKey("events.seq"), primary_key=True),
     Index("ix_event_companies_seq", "seq"),
 )
 
 # Events voided by a retraction or a supersession, and the event that voided them.
-voids = Table(
+voids = projection(
     "voids",
-    metadata,
     Column("event_id", String(36), primary_key=True),
     Column("voided_by", String(36), nullable=False),
 )
 
 # A registered company: the `company:<slug>` unit's registration (its names are below).
-companies = Table(
+companies = projection(
     "companies",
-    metadata,
     Column("slug", String(63), primary_key=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("founded_on", String(10), nullable=False),
@@ -95,9 +173,8 @@ companies = Table(
 )
 
 # Each company's name over [valid_from, valid_to): its registration's, then each rename's.
-company_names = Table(
+company_names = projection(
     "company_names",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("company", String(63), nullable=False),
@@ -110,9 +187,8 @@ company_names = Table(
 )
 
 # Each company's owner over [valid_from, valid_to): an acquisition of it holds until the next.
-ownership_links = Table(
+ownership_links = projection(
     "ownership_links",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("target", String(63), nullable=False),
@@ -127,9 +203,8 @@ ownership_links = Table(
 
 # An investor's stake in an investee over [valid_from, valid_to): the investments effective by
 # then (`event_ids`, in effect order), since the first (`since`).
-investments = Table(
+investments = projection(
     "investments",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("investor", String(63), nullable=False),
@@ -144,9 +219,8 @@ investments = Table(
 
 # Other names of companies (`layer` null) and of their assets, by folded alias: how a dataset's
 # spellings find a company or an asset. From the `company:` and `asset:` units.
-aliases = Table(
+aliases = projection(
     "aliases",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("company", String(63), nullable=False),
@@ -161,9 +235,8 @@ aliases = Table(
 # Owned and partner entries of each company, each valid over [valid_from, valid_to).
 # `unit` names what produced the row (an asset or a partnership) so it can be recomputed alone:
 # the `unit` of the events behind it (see `catalog.py`).
-stack_facts = Table(
+stack_facts = projection(
     "stack_facts",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("holder", String(63), nullable=False),
@@ -191,9 +264,8 @@ stack_facts = Table(
 # Dependency edges between assets (`dependency.formed`, and a model's `base_model`), each valid
 # over [valid_from, valid_to). An asset is `company|layer|folded name`; a base model named
 # without its company has no `on_company` (a placeholder node in the graph).
-dependencies = Table(
+dependencies = projection(
     "dependencies",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("from_company", String(63), nullable=False),
@@ -218,9 +290,8 @@ dependencies = Table(
 # Each compute facility's size over [valid_from, valid_to) (DESIGN §9.6): from its `asset:`
 # unit, one row per state (an announced one counts nothing). `name_key` is the folded name a
 # contract's `asset` finds it by (its aliases are in `aliases`).
-facility_capacity = Table(
+facility_capacity = projection(
     "facility_capacity",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("company", String(63), nullable=False),
@@ -240,9 +311,8 @@ facility_capacity = Table(
 # Each party's side of an active compute partnership with a provider, over [valid_from,
 # valid_to): capacity it rents once `asset` is matched to a facility of the provider's group
 # on the partnership's date (`occurred_on`), a read-time match (§9.6).
-capacity_contracts = Table(
+capacity_contracts = projection(
     "capacity_contracts",
-    metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("unit", String(300), nullable=False, index=True),
     Column("partnership", String(36), nullable=False),
@@ -261,9 +331,8 @@ capacity_contracts = Table(
 
 # Announcements with a target date (an asset, a partnership, an acquisition): the plans whose
 # outcome `/api/v1/plans` tells. One row per announcing event.
-plans = Table(
+plans = projection(
     "plans",
-    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("event_id", String(36), nullable=False),
     Column("kind", String(12), nullable=False),
@@ -303,9 +372,8 @@ api_tokens = Table(
 # reaches (what changed it; empty when only time passed, e.g. an `ends_on`).
 RANK_KEY = String(300).with_variant(String(300, collation="C"), "postgresql")
 
-presence = Table(
+presence = projection(
     "presence",
-    metadata,
     Column("company", String(63), primary_key=True),
     Column("valid_from", Date, primary_key=True),
     Column("valid_to", Date),
@@ -361,8 +429,3 @@ dataset_runs = Table(
     Column("first_seq", Integer),
     Column("last_seq", Integer),
 )
-
-PROJECTION_TABLES = (
-    event_companies, voids, companies, company_names, aliases, ownership_links, investments,
-    stack_facts, dependencies, plans, presence, facility_capacity, capacity_contracts,
-)  # fmt: skip

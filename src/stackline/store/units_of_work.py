@@ -9,6 +9,9 @@ connection or builds a query itself (cosmicpython's views see `uow`, never the s
 opened at the first read of a request and closed when the request ends: a page is one
 transaction however many services it calls. A write closes that shared reading first, so what
 the request reads after its write includes it.
+
+`db.reading(known_on)` is a reading of the projections as they stood at that moment
+(`known.py`): the same read functions, the same indexes, its own transaction.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from stackline.store.database import read_transaction, write_transaction
+from stackline.store.known import dispose_known, known_read_transaction
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Reading:
 
     connection: Connection
     memo: dict[Any, Any] = field(default_factory=dict)
+    known_on: datetime | None = None  # the projections read are those standing then
 
     @property
     def dialect(self) -> str:
@@ -51,9 +57,14 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def reading(self) -> Iterator[Reading]:
-        with read_transaction(self.engine) as connection:
-            yield Reading(connection)
+    def reading(self, known_on: datetime | None = None) -> Iterator[Reading]:
+        """A read unit of the projections as they stand, or (`known_on`) as they stood then."""
+        if known_on is None:
+            with read_transaction(self.engine) as connection:
+                yield Reading(connection)
+        else:
+            with known_read_transaction(self.engine, known_on) as connection:
+                yield Reading(connection, known_on=known_on)
 
     @contextmanager
     def writing(self) -> Iterator[Writing]:
@@ -64,6 +75,7 @@ class Database:
         return RequestDatabase(self.engine)
 
     def dispose(self) -> None:
+        dispose_known(self.engine)
         self.engine.dispose()
 
 
@@ -73,13 +85,13 @@ class RequestDatabase(Database):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine)
         self._stack = ExitStack()
-        self._shared: Reading | None = None
+        self._shared: dict[datetime | None, Reading] = {}
 
     @contextmanager
-    def reading(self) -> Iterator[Reading]:
-        if self._shared is None:
-            self._shared = self._stack.enter_context(super().reading())
-        yield self._shared
+    def reading(self, known_on: datetime | None = None) -> Iterator[Reading]:
+        if known_on not in self._shared:
+            self._shared[known_on] = self._stack.enter_context(super().reading(known_on))
+        yield self._shared[known_on]
 
     @contextmanager
     def writing(self) -> Iterator[Writing]:
@@ -89,6 +101,6 @@ class RequestDatabase(Database):
 
     def close(self) -> None:
         """End the shared reading, if one is open."""
-        self._shared = None
+        self._shared = {}
         self._stack.close()
         self._stack = ExitStack()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
 from typing import Any
 from uuid import uuid4
 
@@ -131,7 +132,9 @@ class LogWriter:
         if not self.pending:
             return
         self.sql.insert(events, [event_row(document, record) for document, record in self.pending])
-        self.projector.apply([record for _, record in self.pending])
+        # A batch is one moment: a restore keeps each event's own `recorded_at`.
+        for _, group in groupby(self.pending, key=lambda pending: pending[1].recorded_at):
+            self.projector.apply([record for _, record in group])
         self.state.flushed()
         self.pending.clear()
         self.pending_events.clear()

@@ -44,7 +44,6 @@ DEFAULTS: dict[str, Any] = {
     "LOCK_TIMEOUT": DEFAULT_LOCK_TIMEOUT_S,  # seconds a write waits for the lock, then 503
     "MAX_EXPORTS": 4,  # exports streaming at once per process; past it 429 with Retry-After
     "MAX_EXPENSIVE_READS": 2,  # known_on, graphs, trends, company pages at once per process
-    "MAX_REPLAYED_EVENTS": 20_000,  # a known_on read on a longer log is a 413
     "MAX_GRAPH_NODES": 5_000,  # a larger graph on the API is a 413 (ask for a neighbourhood)
     "MAX_GRAPH_PAGE_NODES": 600,  # … and on the /graph page
     "CLOCK": None,  # a Clock object, or an ISO moment (STACKLINE_CLOCK) that freezes time

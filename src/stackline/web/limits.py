@@ -1,18 +1,14 @@
 """Bounded work per request: expensive reads a few at a time, answers too large refused.
 
-Some reads cost far more than an index lookup, and their cost grows with the log: a `known_on`
-read replays what was known then (seconds and hundreds of MB at 40,000 events), the graph of
-every company is megabytes, the trends page and a company page compose years of history. Their
+Some reads cost far more than an index lookup: the graph of every company is megabytes, the
+trends page and a company page compose years of history, and a `known_on` read sets up its own
+transaction (temporary views of the projections as they stood then, DESIGN §9.4). Their
 parameters can differ on every request, so no cache stands in front of them. So:
 
 - **At most `MAX_EXPENSIVE_READS` expensive reads run at once in a process** (2 by default);
   another is refused at once, 429 with `Retry-After`, in words — like the export slots. The
   threads left serve everything else, `/healthz` included. A repeat answered from the caches
   (a 304, a kept API answer) takes no slot. Views opt in with `@expensive_read(...)`.
-- **A `known_on` read replays at most `MAX_REPLAYED_EVENTS` events** (20,000 by default): on a
-  longer log it is refused, 413 in words, before it starts, since one such read alone would
-  take tens of seconds and half a GB. (This bound belongs to the replay: it goes when `known_on`
-  reads are answered from bitemporal projections, DESIGN §9.4.)
 - **A graph holds at most `MAX_GRAPH_NODES` nodes on the API (5,000) and
   `MAX_GRAPH_PAGE_NODES` on the page (600, about what it lays out in a few seconds, and more
   than it can show)**; a larger one is refused, 413 in words, pointing to one company's
@@ -35,12 +31,10 @@ from flask import Flask, Response, current_app, render_template, request
 from stackline.domain.errors import FieldProblem
 from stackline.domain.graph import Graph
 from stackline.services import stacks
-from stackline.web.answer_identity import current_head
 from stackline.web.context import database
 from stackline.web.errors import TooLarge, json_error, wants_json
 
 DEFAULT_MAX_EXPENSIVE_READS = 2
-DEFAULT_MAX_REPLAYED_EVENTS = 20_000
 DEFAULT_MAX_GRAPH_NODES = 5_000
 DEFAULT_MAX_GRAPH_PAGE_NODES = 600
 RETRY_AFTER_S = 5
@@ -60,11 +54,8 @@ def expensive_read(always: bool = False) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            replays = bool(request.args.get("known_on"))
-            if not (always or replays):
+            if not (always or request.args.get("known_on")):
                 return view(*args, **kwargs)
-            if replays:
-                require_a_replayable_log()
             slots: threading.BoundedSemaphore = current_app.extensions["stackline.expensive_reads"]
             if not slots.acquire(blocking=False):
                 return _busy()
@@ -76,18 +67,6 @@ def expensive_read(always: bool = False) -> Callable[[View], View]:
         return limited  # type: ignore[return-value]
 
     return decorate
-
-
-def require_a_replayable_log() -> None:
-    """A `known_on` read replays the log: refuse it on a log longer than the bound."""
-    bound = int(current_app.config.get("MAX_REPLAYED_EVENTS") or DEFAULT_MAX_REPLAYED_EVENTS)
-    if current_head() > bound:
-        raise TooLarge(
-            f"a known_on read replays the log, and this log is longer than the {bound:,} events "
-            "a read may replay",
-            [FieldProblem("known_on", "leave it out to read the log as it stands")],
-            code="known_on_too_costly",
-        )
 
 
 def graph_bound(page: bool) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from stackline.domain.dates import PartialDate
 from stackline.domain.footprint import CompanyFacts
-from stackline.store.tables import companies, company_names, ownership_links
+from stackline.store.tables import PROJECTIONS, companies, company_names, ownership_links
 from stackline.store.temporal import on_day
 from stackline.store.units_of_work import Reading
 
@@ -49,15 +49,35 @@ def companies_on(uow: Reading, day: date) -> list[CompanyFacts]:
     ]
 
 
+# Names and registrations as they stand now, even in a reading as known on a past moment: a
+# page names companies as they are called today, and a company registered since is still one
+# (its stack then is empty) rather than an unknown slug.
+_NAMES = PROJECTIONS["company_names"].versions
+_COMPANIES = PROJECTIONS["companies"].versions
+
+
 def current_names(uow: Reading) -> dict[str, str]:
     """Every registered company's latest name (memoised for the unit of work)."""
     if "current_names" not in uow.memo:
-        uow.memo["current_names"] = names_on(uow, END_OF_TIME)
+        query = select(_NAMES.c.company, _NAMES.c.name).where(
+            _NAMES.c.known_until.is_(None), on_day(_NAMES, END_OF_TIME)
+        )
+        uow.memo["current_names"] = {row.company: row.name for row in uow.connection.execute(query)}
     names: dict[str, str] = uow.memo["current_names"]
     return names
 
 
-def is_registered(uow: Reading, slug: str) -> bool:
+def was_registered(uow: Reading, slug: str) -> bool:
+    """Whether a registration names `slug` in the projections the reading sees (as known on its
+    moment, if it has one)."""
     return (
         uow.connection.scalar(select(companies.c.slug).where(companies.c.slug == slug)) is not None
     )
+
+
+def is_registered(uow: Reading, slug: str) -> bool:
+    """Whether a registration names `slug` (as the log stands now)."""
+    query = select(_COMPANIES.c.slug).where(
+        _COMPANIES.c.slug == slug, _COMPANIES.c.known_until.is_(None)
+    )
+    return uow.connection.scalar(query) is not None

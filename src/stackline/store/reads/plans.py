@@ -12,6 +12,7 @@ from datetime import date
 import orjson
 from sqlalchemy import and_, exists, or_, select
 
+from stackline.domain.documents import format_timestamp
 from stackline.domain.records import EventRecord
 from stackline.store.rows import record_of_event_row
 from stackline.store.tables import event_companies, events, plans, voids
@@ -20,7 +21,7 @@ from stackline.store.units_of_work import Reading
 
 def plan_events(uow: Reading, as_of: date) -> list[EventRecord]:
     """Live plans dated by `as_of` and the live events that may deliver or abandon them, in
-    effect order."""
+    effect order (as known on the reading's moment, if it has one)."""
     live = ~exists().where(voids.c.event_id == events.c.id)
     announced = list(
         uow.connection.execute(
@@ -48,8 +49,9 @@ def plan_events(uow: Reading, as_of: date) -> list[EventRecord]:
             ),
         ),
     )
+    known = [] if uow.known_on is None else [events.c.recorded_at <= format_timestamp(uow.known_on)]
     outcomes = uow.connection.execute(
-        select(events).where(outcome, events.c.effective_on <= as_of, live)
+        select(events).where(outcome, events.c.effective_on <= as_of, live, *known)
     )
     rows = {row.seq: row for row in [*announced, *outcomes]}
     ordered = sorted(rows.values(), key=lambda row: (str(row.effective_on), row.seq))

@@ -25,9 +25,8 @@ ERROR_DESCRIPTIONS = {
     401: "No valid bearer token (reads need one when the server is not public)",
     404: "No such company or event",
     409: "The event id is taken by an event with other content",
-    413: "Too large: a request body over the size cap, a graph past its node bound (ask for "
-    "one company's neighbourhood with `company`), or a `known_on` read on a log longer than a "
-    "read may replay",
+    413: "Too large: a request body over the size cap, or a graph past its node bound (ask for "
+    "one company's neighbourhood with `company`)",
     429: "Busy: too many exports, or expensive reads (`known_on`, graphs), at once in this "
     "process; retry after `Retry-After` seconds",
     422: "The event breaks the schema or a rule",
