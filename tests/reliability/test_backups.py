@@ -26,6 +26,7 @@ from sqlalchemy.exc import DatabaseError
 
 from stackline.services import accounts
 from stackline.services.runtime import load_seed
+from stackline.store.tables import PROJECTIONS
 from tests.reliability.figures import SuiteFigures
 from tests.reliability.server import Deployment, editor_and_token
 from tests.reliability.web_client import post_event
@@ -190,7 +191,7 @@ def test_restore_recreates_the_triggers_and_takes_no_accounts_or_planted_objects
         assert "no users or API tokens" in restored.stdout + restored.stderr
 
         assert schema_objects(target, "trigger") == {"events_no_update", "events_no_delete"}
-        assert schema_objects(target, "view") == set()
+        assert schema_objects(target, "view") == set(PROJECTIONS)  # this version's, not planted
         assert accounts.token_owner(target.database, PLANTED_TOKEN) is None
         assert accounts.token_owner(target.database, source.token) is None
         with target.engine.connect() as connection:

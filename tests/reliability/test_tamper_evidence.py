@@ -58,7 +58,9 @@ def rehashed(values: dict[str, Any], **changes: Any) -> dict[str, Any]:
     (as a careful forger would make)."""
     changed = {**values, **changes}
     document = row_document(type("Row", (), {"_mapping": changed})())
-    record = EventRecord.of_document(document)
+    if "payload" not in changes:  # the indexed columns derive from the payload alone
+        return {**changes, "hash": compute_hash(document)}
+    record = EventRecord.of_document(document)  # (a launch or registration: its own unit)
     derived = derived_columns(record.with_unit(REGISTRY.unit_of(record, lambda _id: None)))
     texts = {key: derived[key] for key in ("unit", "layer", "target_id")}  # dates stay as stored
     return {**changes, **texts, "hash": compute_hash(document)}

@@ -65,6 +65,13 @@ class FactSet:
         elif isinstance(fact, StakeFact):
             self.stakes[fact.investor].append(fact)
 
+    def size(self) -> int:
+        """How many facts the set holds (what composing one day costs in proportion to)."""
+        lists = (self.names, self.links, self.held, self.stakes)
+        return (
+            len(self.companies) + len(self.edges) + sum(len(v) for m in lists for v in m.values())
+        )
+
     def name_on(self, slug: str, day: date) -> str:
         return next((n.name for n in self.names.get(slug, ()) if holds_on(n, day)), slug)
 
