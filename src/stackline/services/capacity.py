@@ -19,9 +19,8 @@ from stackline.domain.capacity_series import (
     capacity_series,
 )
 from stackline.domain.documents import format_timestamp
-from stackline.domain.errors import UnknownCompany
 from stackline.services.parameters import date_range
-from stackline.services.stacks import require_company
+from stackline.services.stacks import require_company, require_known_company
 from stackline.store.reads import capacity as capacity_reads
 from stackline.store.reads import companies as company_reads
 from stackline.store.reads import events as event_reads
@@ -52,8 +51,7 @@ def company_capacity(
     total changes; `UnknownCompany` when no registration names it."""
     date_range(start, end)
     with db.reading(known_on) as uow:
-        if not company_reads.was_registered(uow, slug):  # a series is of a company known then
-            raise UnknownCompany.of(slug)
+        require_known_company(uow, slug)
         return CompanyCapacity(_series(uow, slug, start, end), known_on)
 
 

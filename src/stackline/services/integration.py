@@ -12,10 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from stackline.domain.dates import shown_day
-from stackline.domain.errors import UnknownCompany
 from stackline.domain.integration import CompanySeries, company_series
 from stackline.services.parameters import date_range
-from stackline.store.reads import companies as company_reads
+from stackline.services.stacks import require_known_company
 from stackline.store.reads import events as event_reads
 from stackline.store.reads import presence as presence_reads
 from stackline.store.units_of_work import Database
@@ -49,9 +48,8 @@ def integration(
     change up to `end`: the companies named, else every top-level one (or all of them)."""
     date_range(start, end)
     with db.reading(known_on) as uow:
-        for slug in companies or []:  # a series is of a company known then
-            if not company_reads.was_registered(uow, slug):
-                raise UnknownCompany.of(slug)
+        for slug in companies or []:
+            require_known_company(uow, slug)
         first = start or presence_reads.first_row_day(uow) or end
         first = min(first, end)
         rows = presence_reads.series_rows(uow, first, end, companies, include_subsidiaries)

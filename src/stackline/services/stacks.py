@@ -34,6 +34,13 @@ def require_company(uow: Reading, slug: str) -> None:
         raise UnknownCompany.of(slug)
 
 
+def require_known_company(uow: Reading, slug: str) -> None:
+    """`UnknownCompany` unless a registration of `slug` was known to the reading's moment (a
+    series over time is of a company known then)."""
+    if not company_reads.was_registered(uow, slug):
+        raise UnknownCompany.of(slug)
+
+
 # Recently composed stacks, per database. A stack is a pure function of the log, so an entry
 # stays valid until the log grows; its key holds the log's head `seq`.
 _caches: WeakKeyDictionary[Any, BoundedCache[Stack]] = WeakKeyDictionary()  # by engine

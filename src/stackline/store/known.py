@@ -21,7 +21,6 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.engine import make_url
 
 from stackline.domain.documents import format_timestamp
 from stackline.store.database import (
@@ -83,7 +82,7 @@ def dispose_known(engine: Engine) -> None:
 
 
 def _in_memory(engine: Engine) -> bool:
-    return is_sqlite(engine) and make_url(str(engine.url)).database in (None, "", ":memory:")
+    return is_sqlite(engine) and engine.url.database in (None, "", ":memory:")
 
 
 @contextmanager
