@@ -12,7 +12,7 @@ from stackline.domain.events import layer_in_payload
 from stackline.domain.filters import EventFilter
 from stackline.services import integrity
 from stackline.services.files import event_files, labelled_events, read_events, seed_directory
-from stackline.services.recording import ImportFailed, import_events
+from stackline.services.recording import ImportFailed, LabelledEvent, import_events
 from stackline.services.runtime import load_seed
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
@@ -54,7 +54,7 @@ def test_a_full_export_imported_into_an_empty_database_exports_identically(
 ) -> None:
     load_seed(database)
     company = registered("zeta", "2001")
-    import_events(database, [type("L", (), {"origin": "x", "raw": company})()], "someone else")
+    import_events(database, [LabelledEvent("x", company)], "someone else")
     first = export_document(database)
     path = write(tmp_path / "export.json", first)
     target = second_engine(backend, tmp_path, request)

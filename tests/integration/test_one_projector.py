@@ -104,7 +104,7 @@ def import_in_chunks(
         chunk = [parse_event(importable(d)) for d in documents[start : start + size]]
         with database.writing() as uow:
             writer = LogWriter(uow, now=_now(), flush_every=rng.randint(1, 5))
-            writer.append_all(((str(i), e) for i, e in enumerate(chunk)), "fuzzer", _raise)
+            writer.append_all(((str(i), e, False) for i, e in enumerate(chunk)), "fuzzer", _raise)
         start += size
 
 

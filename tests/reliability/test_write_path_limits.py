@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from stackline.domain.documents import client_document, compute_hash, parse_event
 from stackline.domain.filters import EventFilter
 from stackline.services import accounts
+from stackline.services.files import labelled_events
 from stackline.services.recording import LabelledEvent, import_events, record_event
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
@@ -117,10 +118,40 @@ def test_a_whole_export_restored_into_an_empty_log_keeps_its_seals(
     record_event(database, registered("acme"), "alice")
     record_event(database, launched("chip", "acme", "A1", "2020"), "alice")
     original = exported(database)
-    items = [LabelledEvent(str(i), e) for i, e in enumerate(original)]
-    import_events(second_database, items, "restorer")
+    whole = "".join(export_chunks(database, EventFilter(include_voided=True))).encode()
+    import_events(second_database, labelled_events("whole.json", whole), "restorer")
     assert exported(second_database) == original
     figures.add(events_written=4, inputs_tried=2)
+
+
+@pytest.mark.parametrize(
+    "selection",
+    ["a bare list", "a filtered export", "a list in a document with no head"],
+)
+def test_sealed_events_that_are_not_a_whole_export_are_sealed_anew_in_an_empty_log(
+    database: Database, second_database: Database, figures: SuiteFigures, selection: str
+) -> None:
+    """Issue 25 item 5: only a whole export (unfiltered, its count, every seq from 1) keeps its
+    seals; the same sealed events in any other file are sealed anew, by the importer, now."""
+    record_event(database, registered("acme"), "alice")
+    record_event(database, launched("chip", "acme", "A1", "2020"), "alice")
+    original = exported(database)
+    document: Any = {
+        "a bare list": original,
+        "a filtered export": json.loads(
+            "".join(export_chunks(database, EventFilter(company="acme", include_voided=True)))
+        ),
+        "a list in a document with no head": {"events": original},
+    }[selection]
+    content = json.dumps(document).encode()
+
+    import_events(second_database, labelled_events("selection.json", content), "restorer")
+
+    stored = exported(second_database)
+    assert [e["id"] for e in stored] == [e["id"] for e in original]
+    assert {e["recorded_by"] for e in stored} == {"restorer"}
+    assert [e["hash"] for e in stored] != [e["hash"] for e in original]
+    figures.add(events_written=4, inputs_tried=1)
 
 
 def test_a_file_stamped_in_the_future_does_not_set_the_log_clock(

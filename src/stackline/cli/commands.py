@@ -92,10 +92,11 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, recorded_by: str | No
     """Import event files or folders, all or nothing (already stored events are skipped)."""
     database = _database(create=True)
     try:
-        items = list(read_events(event_files(list(paths))))
-        with progress_bar(len(items), "importing") as advance:
+        files = event_files(list(paths))
+        with progress_bar(sum(path.stat().st_size for path in files), "importing") as advance:
+            items = read_events(files, on_read=advance)  # streamed: the bar counts bytes read
             report = import_events(
-                database, items, recorded_by or _login(), dry_run, advance, _clock().now()
+                database, items, recorded_by or _login(), dry_run, now=_clock().now()
             )
     except ImportFailed as failure:
         _fail(f"import failed, nothing was written: {failure}")

@@ -1,17 +1,39 @@
-"""Reading event files for import: JSON export documents or bare lists, from files or folders."""
+"""Reading event files for import: JSON export documents or bare lists, from files or folders.
+
+A file is read as a stream (`ijson`, a C JSON parser that hands over one value at a time), so
+an import holds one event of the file at a time, not the file and every object in it: the peak
+memory of an import no longer grows with the file. A file is parsed twice: first its head (the
+keys before `events`, a few bytes), then its events; a fault anywhere — at the last byte too —
+refuses the whole import (it runs in one transaction), naming the file and where.
+
+Only a whole export keeps its seals in an empty log (`LabelledEvent.keeps_seal`): a
+stackline-timeline document whose head says it was not filtered and how many events it holds,
+whose events are every seq from 1, and whose count is right. A filtered export, a bare list, or
+a document whose head comes after its events is a selection: its events are sealed anew. A whole
+export with an event missing or cut off is refused, as is one whose count is wrong.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+import ijson
 
 from stackline.domain.errors import FieldProblem, MalformedDocument
 from stackline.services.recording import ImportFailed, LabelledEvent
 
 EXPORT_FORMAT = "stackline-timeline"
+MAX_DEPTH = 64  # an event nests 5 deep; past this a file is refused, not parsed on
+_HEAD_KEYS = frozenset({"format", "filters", "count"})
+_OPENING = ("start_map", "start_array")
+_CLOSING = ("end_map", "end_array")
+# Read callbacks get the bytes read so far: a progress bar over the files' sizes.
+OnRead = Callable[[int], None]
 
 
 def event_files(paths: list[Path]) -> list[Path]:
@@ -27,61 +49,182 @@ def event_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def read_events(files: list[Path]) -> Iterator[LabelledEvent]:
+def read_events(files: list[Path], on_read: OnRead | None = None) -> Iterator[LabelledEvent]:
+    """The events of the files in order, streamed (`on_read(n)`: n more bytes were read)."""
     for path in files:
-        yield from labelled_events(str(path), path.read_bytes())
+        with path.open("rb") as stream:
+            counted = stream if on_read is None else _Counted(stream, on_read)
+            yield from streamed_events(str(path), counted)
 
 
 def labelled_events(name: str, content: bytes) -> Iterator[LabelledEvent]:
+    """The events of one document held in memory (an upload, a test's file)."""
+    return streamed_events(name, io.BytesIO(content))
+
+
+def streamed_events(name: str, stream: IO[bytes] | _Counted) -> Iterator[LabelledEvent]:
     """The events of one document, each labelled `file, event N (id …)` for error messages."""
-    try:
-        document = json.loads(content)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        problem = FieldProblem("", str(error))
-        raise ImportFailed(name, MalformedDocument("malformed JSON", [problem])) from None
-    _check_whole(name, document)
-    for index, raw in enumerate(_event_list(name, document), start=1):
+    head = _survey(name, stream)
+    _check_format(name, head.values.get("format", EXPORT_FORMAT))
+    whole = head.whole()
+    if whole and head.count != head.listed:
+        _not_whole(name, "count", f"says {head.count} events but the file holds {head.listed}")
+    stream.seek(0)
+    events = ijson.items(stream, head.prefix, use_float=True)
+    for listed, raw in enumerate(events, start=1):
         event_id = raw.get("id") if isinstance(raw, dict) else None
-        label = f"{name}, event {index}" + (f" (id {event_id})" if event_id else "")
-        yield LabelledEvent(label, raw)
+        if whole:
+            _check_seq(name, listed, raw)
+        label = f"{name}, event {listed}" + (f" (id {event_id})" if event_id else "")
+        yield LabelledEvent(label, raw, keeps_seal=whole)
 
 
-def _event_list(name: str, document: Any) -> list[Any]:
-    if isinstance(document, list):
-        return document
-    if isinstance(document, dict) and isinstance(document.get("events"), list):
-        if document.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
-            problem = FieldProblem("format", f"expected {EXPORT_FORMAT!r}")
-            raise ImportFailed(name, MalformedDocument("not a Stackline export", [problem]))
-        return list(document["events"])
-    problem = FieldProblem("", "expected a stackline-timeline document or a list of events")
-    raise ImportFailed(name, MalformedDocument("not an event file", [problem]))
+@dataclass
+class _Head:
+    """What a document says beside its events: its top-level keys `format`, `filters` and
+    `count`; where its events are (`item` of a bare list, `events.item` of a document); and how
+    many it lists."""
+
+    prefix: str
+    values: dict[str, Any] = field(default_factory=dict)
+    listed: int = 0
+    has_events: bool = False
+
+    @property
+    def count(self) -> Any:
+        return self.values.get("count")
+
+    def whole(self) -> bool:
+        """Whether the document says it is a whole export: not filtered, and how many events."""
+        filters = self.values.get("filters")
+        if self.prefix != "events.item" or not isinstance(filters, dict):
+            return False
+        chosen = {key: value for key, value in filters.items() if key != "include_voided"}
+        unfiltered = not any(chosen.values()) and filters.get("include_voided") is not False
+        return unfiltered and isinstance(self.count, int) and not isinstance(self.count, bool)
 
 
-def _check_whole(name: str, document: Any) -> None:
-    """A full (unfiltered) export must be whole: as many events as its `count` says, and every
-    seq from 1 (the import then checks each hash and link). A deleted or cut-off event is
-    refused; a filtered export or a bare list is a selection, and is not checked."""
-    if not isinstance(document, dict) or not isinstance(document.get("filters"), dict):
-        return
-    filters = {k: v for k, v in document["filters"].items() if k != "include_voided"}
-    if any(filters.values()) or document["filters"].get("include_voided") is False:
-        return
-    listed = [e for e in document.get("events") or [] if isinstance(e, dict)]
-    count = document.get("count")
-    if isinstance(count, int) and count != len(document.get("events") or []):
-        _not_whole(name, "count", f"says {count} events but the file holds {len(listed)}")
-    seqs = [e.get("seq") for e in listed]
-    if not seqs or None in seqs:
-        return
-    for expected, event in enumerate(listed, start=1):
-        if event["seq"] != expected:
-            _not_whole(name, "events", f"seq {expected} is missing (found {event['seq']})")
+def _survey(name: str, stream: IO[bytes] | _Counted) -> _Head:
+    """A first pass over the whole document that builds nothing but its head: the JSON is
+    checked to its last byte and to be no deeper than `MAX_DEPTH`, and its events are counted,
+    before any is imported (and before the second pass, whose prefixes grow with the depth)."""
+    tokens = ijson.basic_parse(stream, use_float=True)
+    try:
+        kind, _ = next(tokens, ("", None))
+        if kind not in _OPENING:
+            for _ in tokens:  # a scalar, or nothing: malformed still if anything follows
+                pass
+            raise _not_an_event_file(name)
+        head = _Head("item" if kind == "start_array" else "events.item")
+        depth, key = 1, ""
+        listing = 1 if kind == "start_array" else 0  # the depth of the events' list, if open
+        for kind, value in tokens:
+            if depth == listing and kind != "end_array":
+                head.listed += 1
+            if kind in _OPENING:
+                if depth == 1 and key in _HEAD_KEYS and not listing:
+                    head.values[key] = _value(name, kind, tokens)
+                    continue
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(name, head.listed)
+                if depth == 2 and key == "events" and kind == "start_array" and not listing:
+                    listing, head.has_events = 2, True
+            elif kind in _CLOSING:
+                depth -= 1
+                if depth < listing:
+                    listing = 0
+            elif depth == 1 and kind == "map_key":
+                key = value
+            elif depth == 1 and key in _HEAD_KEYS:
+                head.values[key] = value
+    except (ijson.JSONError, UnicodeDecodeError) as error:
+        raise _malformed(name, error) from None
+    if head.prefix == "events.item" and not head.has_events:
+        raise _not_an_event_file(name)
+    return head
 
 
-def _not_whole(name: str, field: str, message: str) -> None:
-    problem = FieldProblem(field, message)
+def _value(name: str, first: str, tokens: Iterator[tuple[str, Any]]) -> Any:
+    """A container value of the head (`first`: its opening token), built whole: the head's
+    values are small, and no deeper than the rest."""
+    builder = ijson.ObjectBuilder()
+    builder.event(first, None)
+    depth = 1
+    for kind, value in tokens:
+        builder.event(kind, value)
+        depth += kind in _OPENING
+        depth -= kind in _CLOSING
+        if depth > MAX_DEPTH:
+            raise _too_deep(name, 0)
+        if depth == 0:
+            return builder.value
+    raise ijson.IncompleteJSONError("the document ends inside a value")
+
+
+def _check_format(name: str, declared: Any) -> None:
+    if declared != EXPORT_FORMAT:
+        problem = FieldProblem("format", f"expected {EXPORT_FORMAT!r}")
+        raise ImportFailed(name, MalformedDocument("not a Stackline export", [problem]))
+
+
+def _check_seq(name: str, expected: int, raw: Any) -> None:
+    """A whole export lists every seq from 1: a deleted or cut-off event is refused."""
+    found = raw.get("seq") if isinstance(raw, dict) else None
+    if found != expected:
+        shown = "no seq" if found is None else repr(found)
+        _not_whole(name, "events", f"seq {expected} is missing (found {shown})")
+
+
+def _not_whole(name: str, field_name: str, message: str) -> None:
+    problem = FieldProblem(field_name, message)
     raise ImportFailed(name, MalformedDocument("the export is not whole", [problem]))
+
+
+def _not_an_event_file(name: str) -> ImportFailed:
+    problem = FieldProblem("", "expected a stackline-timeline document or a list of events")
+    return ImportFailed(name, MalformedDocument("not an event file", [problem]))
+
+
+def _too_deep(name: str, listed: int) -> ImportFailed:
+    where = f"in event {listed}: " if listed else ""
+    problem = FieldProblem("", f"{where}values nest more than {MAX_DEPTH} levels deep")
+    return ImportFailed(name, MalformedDocument("malformed JSON", [problem]))
+
+
+def _malformed(name: str, error: Exception) -> ImportFailed:
+    """The parser's complaint in a line: what it found, and the text around it."""
+    if isinstance(error, UnicodeDecodeError):
+        said = "the file is not UTF-8 text, or a string holds a lone surrogate (\\ud800–\\udfff)"
+    else:
+        text = error.args[0] if error.args else ""
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        said = lines[0] if lines else "the JSON is not well formed"
+        if len(lines) > 1 and "(right here)" not in lines[1]:
+            said += f", near: {lines[1][:40]}"
+    return ImportFailed(name, MalformedDocument("malformed JSON", [FieldProblem("", said)]))
+
+
+class _Counted:
+    """A binary file that reports each byte the first time it is read (a file is read twice:
+    its head, then from the start again)."""
+
+    def __init__(self, stream: IO[bytes], on_read: OnRead) -> None:
+        self.stream, self.on_read = stream, on_read
+        self.position = self.reported = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.position += len(data)
+        if self.position > self.reported:
+            self.on_read(self.position - self.reported)
+            self.reported = self.position
+        return data
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self.position = self.stream.seek(offset, whence)
+        return self.position
 
 
 def seed_directory() -> Path:

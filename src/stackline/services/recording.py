@@ -81,10 +81,13 @@ def retract(
 
 @dataclass(frozen=True)
 class LabelledEvent:
-    """An event read from a file, with where it came from for error messages."""
+    """An event read from a file, with where it came from for error messages; `keeps_seal`
+    when it is listed by a whole export (`files.py`): only then, into an empty log, does it
+    keep its `seq`, `recorded_at` and hash."""
 
     origin: str
     raw: object
+    keeps_seal: bool = False
 
 
 @dataclass
@@ -126,7 +129,7 @@ def import_events(
     try:
         with _without_cycle_collection(), db.writing() as uow:
             appender = LogWriter(uow, now or SystemClock().now())
-            parsed = ((item.origin, _parsed(item)) for item in items)
+            parsed = ((item.origin, _parsed(item), item.keeps_seal) for item in items)
             appender.append_all(parsed, recorded_by, failure, progress)
             report.created, report.unchanged = appender.created, appender.unchanged
             if dry_run:

@@ -59,7 +59,7 @@ class LogWriter:
         self.state = LogState(self.sql)
         self.projector = Projector(self.sql)
         self.head = read_head(self.sql)
-        self.restoring = self.head.seq == 0  # a whole export into an empty log keeps its seals
+        self.empty = self.head.seq == 0  # a whole export into an empty log keeps its seals
         self.now = format_timestamp(now)
         self.flush_every = flush_every
         self.pending: list[tuple[dict[str, Any], EventRecord]] = []
@@ -77,17 +77,19 @@ class LogWriter:
 
     def append_all(
         self,
-        items: Iterable[tuple[str, Event]],
+        items: Iterable[tuple[str, Event, bool]],
         recorded_by: str,
         on_error: Callable[[str, Exception], Exception],
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        """Append labelled events in order; `on_error(label, error)` builds what is raised."""
+        """Append labelled events in order, each `(label, event, keeps_seal)` (`keeps_seal`:
+        listed by a whole export, see `Head.seal`); `on_error(label, error)` builds what is
+        raised."""
         for chunk in chunks(items, TWIN_CHUNK):
-            twins = self._stored_twins([event for _, event in chunk])
-            for label, event in chunk:
+            twins = self._stored_twins([event for _, event, _ in chunk])
+            for label, event, keeps_seal in chunk:
                 try:
-                    self._append(event, recorded_by, twins)
+                    self._append(event, recorded_by, twins, keeps_seal)
                 except Exception as error:
                     raise on_error(label, error) from None
                 if progress is not None:
@@ -139,7 +141,9 @@ class LogWriter:
         self.pending.clear()
         self.pending_events.clear()
 
-    def _append(self, event: Event, recorded_by: str, twins: dict[str, Event]) -> Appended:
+    def _append(
+        self, event: Event, recorded_by: str, twins: dict[str, Event], keeps_seal: bool = False
+    ) -> Appended:
         if self._refused:
             raise RuntimeError("an append was refused: roll the transaction back")
         self._refused = True  # until this event is through
@@ -156,7 +160,7 @@ class LogWriter:
         if event.id is None:
             event = event.model_copy(update={"id": uuid4()})
         event = self._with_own_asset_names(event)
-        document = self.head.seal(event, recorded_by, self.now, self.restoring)
+        document = self.head.seal(event, recorded_by, self.now, self.empty and keeps_seal)
         record = EventRecord.of_document(document)
         record = record.with_unit(REGISTRY.unit_of(record, self.state.unit_of_event))
         check_voiding(event, self.state)
