@@ -274,8 +274,11 @@ class Reconciler:
 def _launches_first(candidates: tuple[Candidate, ...]) -> list[Candidate]:
     """Rows that launch their facility before rows that expand one (a phase may come before
     its root in the file), each group in file order."""
-    launching = [c for c in candidates if any(REGISTRY[e.type].launches for e in c.events)]
-    others = [c for c in candidates if c not in launching]
+    launching: list[Candidate] = []
+    others: list[Candidate] = []  # (one pass: a membership test of `launching` was quadratic)
+    for candidate in candidates:
+        launches = any(REGISTRY[e.type].launches for e in candidate.events)
+        (launching if launches else others).append(candidate)
     return launching + others
 
 
