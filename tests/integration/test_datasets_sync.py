@@ -416,9 +416,14 @@ def test_an_edge_a_kept_row_no_longer_gives_is_retracted_even_without_retract_mi
                    if e["type"] == "dependency.formed"]  # fmt: skip
     later = later_snapshot(first, SECOND_SNAPSHOT)
     variants.set_cell(later, CLUSTERS, "Tesla Cortex Phase 1", "Chip type (primary)", "NVIDIA A100")
+    first_head = head(industry)
+    plan = run(industry, later, SECOND_IMPORT, dry_run=True)
+    assert head(industry) == first_head
+    assert (of(plan, CLUSTERS_SET).retracted, of(plan, CLUSTERS_SET).created) == (1, 1)
 
     report = run(industry, later, SECOND_IMPORT)
 
+    assert of(report, CLUSTERS_SET).counts() == of(plan, CLUSTERS_SET).counts()
     clusters = of(report, CLUSTERS_SET)
     assert (clusters.created, clusters.superseded, clusters.retracted) == (1, 0, 1)
     assert clusters.missing == []
