@@ -29,6 +29,7 @@ from stackline.services.recording import LabelledEvent, import_events, record_ev
 from stackline.services.runtime import load_seed, open_database
 from stackline.store.units_of_work import Database
 from tests.benchmarks.capacity_figures import capacity_figures
+from tests.benchmarks.dataset_figures import dataset_figures
 from tests.benchmarks.http_writes import http_write_figures
 from tests.benchmarks.known_figures import known_figures
 from tests.benchmarks.measure import (
@@ -333,6 +334,8 @@ def main() -> None:
         figures.extend(capacity_figures(work / "capacity", large=2_000 if args.quick else 10_000))
         print("known_on reads (bitemporal projections)", flush=True)
         figures.extend(known_figures(work / "known", sizes[0], sizes[-1]))
+        print("open data: the bundled Epoch AI snapshot, and a newcomer's first serve", flush=True)
+        figures.extend(dataset_figures(work / "datasets", rounds=3 if args.quick else 5))
         table = write_report(figures, {**machine(), "details": details}, Path(args.output))
         print(table)
     finally:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from stackline.adapters.epoch import read_epoch
 from stackline.domain.values import Layer
 from stackline.services import datasets as dataset_service
 from stackline.services import stacks
@@ -181,24 +182,70 @@ def test_register_unknown_registers_owners_and_makers_but_never_users(
     assert verified(industry)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--register-unknown registers every organization with kind `other`: the adapter "
-    "does not carry `Organization categorization`, so Academia → academic and Government → "
-    "government (DESIGN §9.7) are never used",
-)
 def test_register_unknown_takes_the_kind_from_the_organization_categorization(
     industry: Database, snapshot: Path
 ) -> None:
+    """DESIGN §9.7: Academia → academic, Government → government, Industry → other; a maker
+    (AMD, of the hardware file) has no categorization and is `other`."""
     run(industry, snapshot, FIRST_IMPORT, register_unknown=True)
 
     kinds = {
         e["payload"]["company"]: e["payload"]["kind"]
-        for e in exported(industry)
+        for e in derived(industry)
         if e["type"] == "company.registered"
     }
-    assert kinds["technology-innovation-institute"] == "government"
-    assert kinds["new-york-university-nyu"] == "academic"
+    assert kinds == {
+        "technology-innovation-institute": "government",  # Falcon-40B: `Government`
+        "new-york-university-nyu": "academic",  # Cambrian-1-34B: `Academia`
+        "amd": "other",
+    }
+    assert verified(industry)
+
+
+@pytest.mark.parametrize(
+    ("organization", "kind"),
+    [
+        ("New York University (NYU)", "academic"),  # `Academia` in every row
+        ("technology  innovation INSTITUTE", "government"),  # `Government`; any case and spacing
+        ("OpenAI", "other"),  # `Industry`
+        ("Saudi Aramco", "other"),  # `Industry,Government` for it alone: a mix
+        ("EleutherAI", "other"),  # `Research collective`: no kind of its own
+        ("Nobody Epoch Names", "other"),
+    ],
+)
+def test_the_kind_an_organization_is_registered_with_is_read_from_the_real_file(
+    organization: str, kind: str
+) -> None:
+    reading = read_epoch([variants.REAL_SNAPSHOT / MODELS])
+
+    assert reading.kind_of(organization) == kind
+
+
+def test_categories_are_paired_with_organizations_by_position_only_when_the_lists_line_up(
+    snapshot: Path,
+) -> None:
+    both = "New York University (NYU),Technology Innovation Institute"
+    variants.set_cell(snapshot, MODELS, "Cambrian-1-34B", "Organization", both)
+    variants.set_cell(snapshot, MODELS, "Cambrian-1-34B", "Organization categorization",
+                      "Academia,Government")  # fmt: skip
+    variants.set_cell(snapshot, MODELS, "Falcon-40B", "Organization", "Grok Research Lab")
+    paired = read_epoch([snapshot])
+    assert paired.kind_of("New York University (NYU)") == "academic"
+    assert paired.kind_of("Technology Innovation Institute") == "government"
+    assert paired.kind_of("Grok Research Lab") == "government"  # Falcon-40B's `Government`
+
+    variants.set_cell(snapshot, MODELS, "Cambrian-1-34B", "Organization categorization",
+                      "Academia")  # fmt: skip
+    unpaired = read_epoch([snapshot])
+    assert unpaired.kind_of("New York University (NYU)") == "other"  # whose `Academia`?
+    assert unpaired.kind_of("Technology Innovation Institute") == "other"
+
+    variants.set_cell(snapshot, MODELS, "Cambrian-1-34B", "Organization categorization",
+                      "Academia,Industry")  # fmt: skip
+    variants.set_cell(snapshot, MODELS, "Falcon-40B", "Organization",
+                      "Technology Innovation Institute")  # fmt: skip
+    mixed = read_epoch([snapshot])
+    assert mixed.kind_of("Technology Innovation Institute") == "other"  # Industry, Government
 
 
 def test_users_in_the_owners_ownership_group_make_no_partnership(

@@ -9,13 +9,13 @@ another date, rewritten by `tests/unit/adapters/variants.py`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from stackline.domain.values import Layer
-from stackline.services import stacks
+from stackline.services import stacks, supply_chain
 from stackline.store.units_of_work import Database
 from tests.integration.builders import event
 from tests.integration.epoch_support import (
@@ -295,8 +295,12 @@ def test_a_row_gone_from_the_snapshot_is_listed_and_retracted_only_when_asked(
         }  # fmt: skip
     assert verified(industry)
     before = head(industry)
-    assert run(industry, later, THIRD_IMPORT, retract_missing=True).written == 0
+    again = run(industry, later, THIRD_IMPORT, retract_missing=True)
+    assert again.written == 0
     assert head(industry) == before
+    # Its retractions are no live events of the key: it is missing no more, and nothing tries
+    # to retract a retraction.
+    assert (of(again, MODELS_SET).missing, of(again, MODELS_SET).skipped) == ([], [])
 
 
 def test_a_row_back_after_its_retraction_is_imported_again(industry: Database, first: Path) -> None:
@@ -375,19 +379,11 @@ def test_a_key_an_analyst_corrected_by_hand_is_settled_and_never_derived_again(
     assert verified(industry)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a slot a kept row no longer derives stays live: a cluster's changed chip (or a "
-    "removed user, a training chip gone from a model) adds the new edge beside the old one, "
-    "neither superseded nor listed as missing (reconcile.Reconciler._synced only compares the "
-    "slots the row still has)",
-)
 def test_a_cluster_whose_chip_changed_is_built_with_the_new_chip_only(
     industry: Database, first: Path
 ) -> None:
     """A row's facts changed (its chip): after the import (missing things retracted) the
-    cluster has one built_with edge, on the new chip — whether the old edge is superseded by
-    the new one or listed as gone and retracted."""
+    cluster has one built_with edge, on the new chip."""
     run(industry, first, FIRST_IMPORT)
     later = later_snapshot(first, SECOND_SNAPSHOT)
     variants.set_cell(later, CLUSTERS, "Tesla Cortex Phase 1", "Chip type (primary)", "NVIDIA A100")
@@ -400,3 +396,112 @@ def test_a_cluster_whose_chip_changed_is_built_with_the_new_chip_only(
     ]  # fmt: skip
     assert [e["payload"]["on"]["asset"] for e in edges] == ["NVIDIA A100"]
     assert verified(industry)
+
+
+def edges_known(database: Database, day: date, known_on: datetime | None) -> set[str]:
+    """The ids of the events behind the day's `built_with` edges, as known on `known_on`."""
+    graph = supply_chain.graph_of(database, day, known_on)
+    return {str(i) for edge in graph.edges if edge.kind == "built_with" for i in edge.event_ids}
+
+
+@pytest.mark.storage
+def test_an_edge_a_kept_row_no_longer_gives_is_retracted_even_without_retract_missing(
+    industry: Database, first: Path
+) -> None:
+    """The row is still there and says another chip: its old edge is retracted as a changed
+    fact is superseded (`--retract-missing` is for rows gone, which say nothing), and `known_on`
+    before the import still answers with the old edge."""
+    run(industry, first, FIRST_IMPORT)
+    (old_edge,) = [e for e in by_key(live_derived(industry))["Tesla Cortex Phase 1"]
+                   if e["type"] == "dependency.formed"]  # fmt: skip
+    later = later_snapshot(first, SECOND_SNAPSHOT)
+    variants.set_cell(later, CLUSTERS, "Tesla Cortex Phase 1", "Chip type (primary)", "NVIDIA A100")
+    first_head = head(industry)
+    plan = run(industry, later, SECOND_IMPORT, dry_run=True)
+    assert head(industry) == first_head
+    assert (of(plan, CLUSTERS_SET).retracted, of(plan, CLUSTERS_SET).created) == (1, 1)
+
+    report = run(industry, later, SECOND_IMPORT)
+
+    assert of(report, CLUSTERS_SET).counts() == of(plan, CLUSTERS_SET).counts()
+    clusters = of(report, CLUSTERS_SET)
+    assert (clusters.created, clusters.superseded, clusters.retracted) == (1, 0, 1)
+    assert clusters.missing == []
+    assert [(n.key, n.text) for n in clusters.vanished] == [(
+        "Tesla Cortex Phase 1",
+        "the built_with edge on NVIDIA H100 SXM5 80GB: no longer given, retracted",
+    )]  # fmt: skip
+    assert any("no longer given" in line for line in report.lines())
+    (new_edge,) = [e for e in by_key(live_derived(industry))["Tesla Cortex Phase 1"]
+                   if e["type"] == "dependency.formed"]  # fmt: skip
+    assert new_edge["payload"]["on"]["asset"] == "NVIDIA A100"
+    (withdrawn,) = [e for e in derived(industry) if e["type"] == "event.retracted"]
+    assert withdrawn["payload"]["event"] == old_edge["id"]
+    assert SECOND_SNAPSHOT in withdrawn["payload"]["reason"]
+    assert "Tesla Cortex Phase 1" in withdrawn["payload"]["reason"]
+    assert withdrawn["origin"] == {
+        "dataset": CLUSTERS_SET, "key": "Tesla Cortex Phase 1", "snapshot": SECOND_SNAPSHOT,
+    }  # fmt: skip
+    day, between = date(2025, 1, 1), SECOND_IMPORT - timedelta(days=1)
+    assert old_edge["id"] in edges_known(industry, day, between)
+    assert new_edge["id"] not in edges_known(industry, day, between)
+    assert old_edge["id"] not in edges_known(industry, day, None)
+    assert new_edge["id"] in edges_known(industry, day, None)
+    assert verified(industry)
+    before = head(industry)
+    assert run(industry, later, THIRD_IMPORT).written == 0
+    assert head(industry) == before
+
+
+@pytest.mark.parametrize(
+    ("file", "key", "column", "value", "gone"),
+    [
+        (CLUSTERS, "Microsoft Azure Meta AI Rental", "Users", "", ["partnership.formed"]),
+        (MODELS, "Grok-2", "Training hardware", "", ["dependency.formed"]),
+        (DATA_CENTRES, FAIRWATER, "Users", "", ["partnership.activated", "partnership.formed"]),
+        (CLUSTERS, "Oak Ridge NL Summit", "Status", "Existing", ["asset.retired"]),
+    ],
+    ids=["a cluster's user removed", "a model's training chip gone", "a data centre's user "
+         "removed", "a retirement undone"],
+)  # fmt: skip
+def test_what_a_kept_row_no_longer_gives_is_retracted_and_the_rest_stays(
+    industry: Database, first: Path, file: str, key: str, column: str, value: str,
+    gone: list[str],
+) -> None:  # fmt: skip
+    run(industry, first, FIRST_IMPORT)
+    before = by_key(live_derived(industry))[key]
+    later = later_snapshot(first, SECOND_SNAPSHOT)
+    variants.set_cell(later, file, key, column, value)
+
+    report = run(industry, later, SECOND_IMPORT)
+
+    after = by_key(live_derived(industry)).get(key, [])
+    kept = [e for e in before if e["type"] not in gone]
+    assert [e["id"] for e in after] == [e["id"] for e in kept]  # the rest as it was
+    retractions = [e for e in derived(industry) if e["type"] == "event.retracted"]
+    targets = {e["id"]: e["type"] for e in before}
+    # Latest first: an activation is retracted before the partnership it activates.
+    assert [targets[r["payload"]["event"]] for r in retractions] == gone
+    assert {r["origin"]["key"] for r in retractions} == {key}
+    assert sum(f.retracted for f in report.files) == len(gone)
+    assert [n.key for f in report.files for n in f.vanished] == [key] * len(gone)
+    assert [n.key for f in report.files for n in f.missing] == []  # no row is gone
+    assert verified(industry)
+    assert run(industry, later, THIRD_IMPORT).written == 0
+
+
+def test_a_partnership_a_kept_row_no_longer_gives_is_still_there_known_on_before_the_import(
+    industry: Database, first: Path
+) -> None:
+    run(industry, first, FIRST_IMPORT)
+    later = later_snapshot(first, SECOND_SNAPSHOT)
+    variants.set_cell(later, CLUSTERS, "Microsoft Azure Meta AI Rental", "Users", "")
+    run(industry, later, SECOND_IMPORT)
+    between = SECOND_IMPORT - timedelta(days=1)
+
+    def contracted(known_on: datetime | None) -> set[str]:
+        stack = stacks.stack_of(industry, "meta", date(2025, 1, 1), known_on, use_cache=False)
+        return {e.asset for e in stack.entries[Layer.COMPUTE] if e.relation == "partner"}
+
+    assert "Microsoft Azure Meta AI Rental" in contracted(between)
+    assert "Microsoft Azure Meta AI Rental" not in contracted(None)

@@ -3,7 +3,8 @@
 `read_epoch(paths, snapshot=None, all_models=False)` reads the files it recognises by their
 header — Machine Learning Hardware, Notable AI Models, GPU Clusters, Frontier Data Centers (the
 data centres with their timelines) — and returns an `EpochReading`: one `Candidate` per row key,
-in file order, each with its derived `CandidateEvent`s; the rows skipped and why; and notes. It
+in file order, each with its derived `CandidateEvent`s; the rows skipped and why; notes; and the
+company kind each organization's `Organization categorization` gives (`EpochReading.kind_of`). It
 is pure: no database, no rules, no name resolution — the reconciler resolves the `Org`s and
 `AssetRef`s, assigns ids and origins, and judges each event through the one write path.
 

@@ -13,6 +13,16 @@ its own row in the file, when it has one); each further one is a `fine_tuned_fro
 (noted); each `Training hardware` chip is a `trained_on` dependency. Model rows are `confirmed`
 (Epoch's `Confidence` is about compute estimates). Sources: the URLs of `Link`, titled by
 `Reference`.
+
+`organization_kinds` reads `Organization categorization` for `--register-unknown` (DESIGN §9.7):
+the cell lists one category per organization of `Organization`, in the same order, so the two
+lists are paired by position, and only when they are as long as each other (else no row tells
+whose category is whose), except that a sole organization takes every category its row lists.
+An organization is given a kind only when every row categorizes it alike and that category maps
+one-to-one (`CATEGORY_KINDS`); a mix (`Industry` in one row, `Government` in another, or both in
+one cell for a sole organization such as Saudi Aramco) or a category with no kind of its own
+(`Research collective`) gives none, and registration falls back to `other`. Every row counts,
+the foundation filter's rejects too: what an organization is does not depend on the filter.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from datetime import date
 from stackline.domain.dates import PartialDate
 from stackline.domain.values import fold_name
 
+from .cells import clean_name
 from .events import Outcomes, RowEvents, Snapshot, link_sources
 from .reading import AssetRef, Candidate, Org
 from .rows import LoadedFile, Row
@@ -34,6 +45,8 @@ RECENT_SINCE = date(2023, 1, 1)
 LARGE_COMPUTE_FLOP = 1e23
 LARGE_PARAMETERS = 1e10
 GENERAL_DOMAINS = frozenset({"language", "multimodal"})
+# Epoch's `Organization categorization` (folded) → a company `kind`, where it maps one-to-one.
+CATEGORY_KINDS = {"industry": "other", "academia": "academic", "government": "government"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +108,33 @@ def model_candidates(
             events = _model_events(row, key, model, model.published, makers, snapshot, outcomes)
             candidates.append(events.candidate(key, row))
     return candidates, filtered_out
+
+
+def organization_kinds(file: LoadedFile) -> dict[str, str]:
+    """Folded organization name → the company kind its categorization gives (see the module's
+    docstring), for the organizations every row categorizes alike with a mapped category."""
+    categories: dict[str, set[str]] = {}
+    for row in file.rows:
+        organizations = _cell_list(row.text("Organization"))
+        categorized = [fold_name(c) for c in _cell_list(row.text("Organization categorization"))]
+        if len(organizations) == 1 and categorized:
+            pairs = [(organizations[0], category) for category in categorized]
+        elif len(organizations) == len(categorized):
+            pairs = list(zip(organizations, categorized, strict=True))
+        else:
+            continue
+        for organization, category in pairs:
+            categories.setdefault(fold_name(organization), set()).add(category)
+    kinds: dict[str, str] = {}
+    for organization, found in categories.items():
+        if len(found) == 1 and (only := next(iter(found))) in CATEGORY_KINDS:
+            kinds[organization] = CATEGORY_KINDS[only]
+    return kinds
+
+
+def _cell_list(text: str) -> list[str]:
+    """A comma list as it stands, blanks left out but repeats kept (their positions count)."""
+    return [name for part in text.split(",") if (name := clean_name(part))]
 
 
 def _model_events(

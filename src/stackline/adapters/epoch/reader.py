@@ -16,7 +16,7 @@ from .clusters import cluster_candidates
 from .data_centres import data_centre_candidates
 from .events import Outcomes, Snapshot
 from .hardware import hardware_candidates
-from .models import model_candidates
+from .models import model_candidates, organization_kinds
 from .reading import Candidate, EpochReadError, EpochReading, FileRead
 from .rows import LoadedFile, load
 from .tables import (
@@ -44,12 +44,14 @@ def read_epoch(
         found, filtered_out = _candidates(file, by_table, taken, outcomes, all_models)
         candidates.extend(found)
         reads.append(_file_read(file, filtered_out))
+    models = by_table.get(MODELS_TABLE)
     return EpochReading(
         snapshot=taken.date,
         files=tuple(reads),
         candidates=tuple(candidates),
         skipped=tuple(outcomes.skipped),
         notes=tuple(outcomes.notes),
+        organization_kinds=organization_kinds(models) if models is not None else {},
     )
 
 

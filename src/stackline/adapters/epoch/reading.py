@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from stackline.domain.dates import PartialDate
+from stackline.domain.values import fold_name
 
 OrgRole = Literal["owner", "organization", "manufacturer", "user"]
 Layer = Literal["hardware", "compute", "model", "application"]
@@ -153,6 +154,12 @@ class EpochReading:
     candidates: tuple[Candidate, ...]
     skipped: tuple[SkippedRow, ...]
     notes: tuple[Note, ...] = field(default=())
+    # Folded organization name → company kind, from the models file's categorization (models.py).
+    organization_kinds: dict[str, str] = field(default_factory=dict)
+
+    def kind_of(self, organization: str) -> str:
+        """The kind to register an organization with: its categorization's, else `other`."""
+        return self.organization_kinds.get(fold_name(organization), "other")
 
     def candidates_of(self, dataset: str) -> tuple[Candidate, ...]:
         return tuple(c for c in self.candidates if c.dataset == dataset)

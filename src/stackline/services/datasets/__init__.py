@@ -82,9 +82,9 @@ def import_epoch(
             total = len(reading.candidates)
             step = (lambda n: progress(n, total)) if progress is not None else None
             Reconciler(reading, log, writer, report, options, recorded_by).run(step)
-            writer.finish()
-            if options.dry_run:
+            if options.dry_run:  # every event was judged: what is left is writing it
                 raise _DryRun
+            writer.finish()
             files = [{"name": f.file, "dataset": f.dataset, "sha256": f.sha256, "rows": f.rows}
                      for f in report.files]  # fmt: skip
             dataset_reads.record_run(uow, {

@@ -3,18 +3,21 @@ path, row by row (a row's events stand or fall together: `LogWriter.append_group
 
 Rows go in the order their events need each other: chips, then models (trained on chips), then
 clusters and data centres (built with chips). A key an analyst corrected by hand (an event
-without origin voided one of its events) is settled: listed, never derived again. Keys an
-earlier import derived that this snapshot no longer has are listed, and retracted with
-`--retract-missing`.
+without origin voided one of its events) is settled: listed, never derived again. What a
+snapshot no longer says is retracted as `retractions.py` tells: an event a kept row no longer
+gives, with the row's other events; keys an earlier import derived that this snapshot no longer
+has are listed, and retracted with `--retract-missing`. `--register-unknown` registers before
+any row is read (`registration.py`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from stackline.adapters.epoch import Candidate, EpochReading, EventRef, Org
+from stackline.adapters.epoch import Candidate, EpochReading, EventRef
 from stackline.adapters.epoch.tables import TIMELINES_TABLE
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.catalog.registry import resolved_asset_names
@@ -22,10 +25,12 @@ from stackline.domain.dates import PartialDate
 from stackline.domain.documents import parse_event
 from stackline.domain.errors import StacklineError
 from stackline.domain.units import asset_key
-from stackline.domain.values import fold_name
+from stackline.services.datasets import retractions
 from stackline.services.datasets.log_view import KnownAsset, LogView
+from stackline.services.datasets.registration import ORGANIZATIONS, register_unknown
 from stackline.services.datasets.report import DatasetReport, FileReport, RowNote
-from stackline.services.datasets.rows import OWNING_ROLES, Built, RowBuilder, Unresolved
+from stackline.services.datasets.retractions import RETRACTION, live_facts, retraction
+from stackline.services.datasets.rows import Built, RowBuilder, Unresolved
 from stackline.services.datasets.sync import canonical_payload, event_id, same, slot
 from stackline.store.reads.datasets import DatasetEvent
 from stackline.store.writer import LogWriter
@@ -37,8 +42,17 @@ ORDER = ("epoch-ai/ml-hardware", "epoch-ai/notable-ai-models", "epoch-ai/data-ce
 _EXPANSION_ROW = re.compile(r"^expansion-(\d+)$")
 
 
+@dataclass
+class RowSync:
+    """A row's events set against what earlier imports derived from its key."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)  # to write: new or corrected
+    answered: set[str] = field(default_factory=set)  # stored events it keeps or corrects
+    launches: set[str] = field(default_factory=set)  # the types of the launches the row gives
+
+
 class Reconciler:
-    ORGANIZATIONS = "epoch-ai/organizations"  # registrations of `--register-unknown`
+    ORGANIZATIONS = ORGANIZATIONS  # registrations of `--register-unknown`
 
     def __init__(
         self, reading: EpochReading, log: LogView, writer: LogWriter, report: DatasetReport,
@@ -52,7 +66,7 @@ class Reconciler:
 
     def run(self, progress: Callable[[int], None] | None = None) -> None:
         if self.options.register_unknown:
-            self._register_unknown()
+            register_unknown(self.reading, self.log, self.writer, self.report, self.recorded_by)
         for dataset in ORDER:
             for candidate in _launches_first(self.reading.candidates_of(dataset)):
                 self._row(candidate)
@@ -81,7 +95,11 @@ class Reconciler:
             file.skipped.append(note(f"the organization {unresolved.name!r} names no company"))
             return
         self._tally(built, file, note)
-        documents = self._synced(candidate, built, file)
+        synced = self._synced(candidate, built, file)
+        gone = self._no_longer_given(candidate, synced)
+        # Retractions first: what the row no longer says goes before what it says instead (a
+        # launch back to a plan is announced once the delivery it replaces is retracted).
+        documents = [document for document, _ in gone] + synced.documents
         events = []
         try:
             events = [parse_event(document) for document in documents]
@@ -93,7 +111,8 @@ class Reconciler:
             file.skipped.append(note(f"breaks a rule: {refused}"))
             return
         self._count(documents, file)
-        self._know_assets(documents)
+        file.vanished.extend(note(f"{what}: no longer given, retracted") for _, what in gone)
+        self._know_assets(synced.documents)
 
     def _tally(self, built: Built, file: FileReport, note: Callable[[str], RowNote]) -> None:
         if built.matched is not None:
@@ -106,12 +125,12 @@ class Reconciler:
                 file.dropped.append(note(f"{dropped.role}: {dropped.why}"))
         self.report.same_group_users += built.same_group_users
 
-    def _synced(self, candidate: Candidate, built: Built, file: FileReport) -> list[dict[str, Any]]:
+    def _synced(self, candidate: Candidate, built: Built, file: FileReport) -> RowSync:
         """The row's documents with ids, origins and what they supersede; those unchanged left
-        out."""
+        out (but answered for)."""
         ids: dict[str, str] = {}  # role → the id of the event standing for it
         slots: dict[str, str] = {}  # role → slot
-        written: list[dict[str, Any]] = []
+        synced = RowSync()
         for role, document in built.documents:
             key = self._origin_key(candidate, role)
             stored = self.log.by_key.get((candidate.dataset, key), [])
@@ -134,6 +153,10 @@ class Reconciler:
                 document["occurred_on"] = old.occurred_on
             document["origin"] = {"dataset": candidate.dataset, "key": key,
                                   "snapshot": self.snapshot}  # fmt: skip
+            if entry.launches:
+                synced.launches.add(document["type"])
+            if old is not None:
+                synced.answered.add(old.id)
             if old is not None and same(
                 [old.type, old.occurred_on, old.confidence, old.payload],
                 [document["type"], document["occurred_on"], document["confidence"],
@@ -152,8 +175,26 @@ class Reconciler:
                 candidate.dataset, key, document, supersedes, revives.id if revives else None
             )
             ids[role] = document["id"]
-            written.append(document)
-        return written
+            synced.documents.append(document)
+        return synced
+
+    def _no_longer_given(
+        self, candidate: Candidate, synced: RowSync
+    ) -> list[tuple[dict[str, Any], str]]:
+        """Retractions (and what each retracted stood for) of the events the row gave in an
+        earlier snapshot and gives no more: its facts changed, as a changed fact supersedes."""
+        stored = self.log.by_key.get((candidate.dataset, candidate.key), [])
+        found = []
+        for gone in retractions.no_longer_given(stored, synced.answered, synced.launches):
+            what = retractions.described(gone)
+            found.append((retraction(
+                candidate.dataset, candidate.key, gone.id, self.snapshot,
+                f"{candidate.key} in the {candidate.dataset} snapshot of {self.snapshot} no "
+                f"longer gives {what}",
+                f"Retracted: Epoch AI's snapshot of {self.snapshot} no longer gives {what} of "
+                f"{candidate.key}",
+            ), what))  # fmt: skip
+        return found
 
     def _live_slots(self, stored: list[DatasetEvent]) -> dict[str, DatasetEvent]:
         return _slots(stored, voided=False)
@@ -174,7 +215,9 @@ class Reconciler:
 
     def _count(self, documents: list[dict[str, Any]], file: FileReport) -> None:
         for document in documents:
-            if document.get("supersedes"):
+            if document["type"] == RETRACTION:
+                file.retracted += 1
+            elif document.get("supersedes"):
                 file.superseded += 1
             else:
                 file.created += 1
@@ -200,7 +243,7 @@ class Reconciler:
         for (dataset, key), stored in sorted(self.log.by_key.items()):
             if dataset not in read or (dataset, key) in self.seen:
                 continue
-            live = [event for event in stored if event.voided_by is None]
+            live = live_facts(stored)
             if not live:
                 continue
             file = self._file_of_keys(dataset)
@@ -216,62 +259,26 @@ class Reconciler:
         return self.report.file_of(dataset, names[0] if names else None)
 
     def _retract(self, dataset: str, key: str, live: list[DatasetEvent], file: FileReport) -> None:
-        documents = []
-        for event in live:
-            reason = f"no longer in the {dataset} snapshot of {self.snapshot}"
-            document = {
-                "type": "event.retracted", "occurred_on": self.snapshot,
-                "summary": f"Retracted: {key} is not in Epoch AI's snapshot of {self.snapshot}"[:200],
-                "confidence": "confirmed", "sources": [_dataset_source(dataset, self.snapshot)],
-                "payload": {"event": event.id, "reason": reason},
-                "origin": {"dataset": dataset, "key": key, "snapshot": self.snapshot},
-            }  # fmt: skip
-            document["id"] = event_id(dataset, key, document, None)
-            documents.append(document)
+        reason = f"no longer in the {dataset} snapshot of {self.snapshot}"
+        summary = f"Retracted: {key} is not in Epoch AI's snapshot of {self.snapshot}"
+        documents = [
+            retraction(dataset, key, event.id, self.snapshot, reason, summary) for event in live
+        ]
         refused = self.writer.append_group([parse_event(d) for d in documents], self.recorded_by)
         if refused is None:
             file.retracted += len(documents)
         else:
             file.skipped.append(RowNote(file.file, 0, key, f"not retracted: {refused}"))
 
-    # --- organizations no company is named by ---------------------------------------------
-    def _register_unknown(self) -> None:
-        """Register every owner, organization or maker no company is named or aliased by, at
-        the year of the earliest row naming it, `speculative` (DESIGN §9.7)."""
-        earliest: dict[str, int] = {}
-        for candidate in self.reading.candidates:
-            for event in candidate.events:
-                for org in _orgs(event.payload):
-                    if org.role in OWNING_ROLES and self.log.company(org.name) is None:
-                        year = int(event.occurred_on[:4])
-                        earliest[org.name] = min(year, earliest.get(org.name, year))
-        for name, year in sorted(earliest.items()):
-            slug = _slug(name)
-            if not slug or self.writer.state.founding(slug) is not None:
-                self.report.unresolved[name].append(RowNote("", 0, name, f"slug {slug!r} taken"))
-                continue
-            document = {
-                "type": "company.registered", "occurred_on": str(year),
-                "summary": f"{name} first appears in Epoch AI's data"[:200],
-                "details": "The founding date is not in the dataset: dated the first year "
-                "Epoch AI's data names it.",
-                "confidence": "speculative",
-                "sources": [_dataset_source(self.ORGANIZATIONS, self.snapshot)],
-                "payload": {"company": slug, "name": name, "kind": "other"},
-                "origin": {"dataset": self.ORGANIZATIONS, "key": name,
-                           "snapshot": self.snapshot},
-            }  # fmt: skip
-            document["id"] = event_id(self.ORGANIZATIONS, name, document, None)
-            if self.writer.append_group([parse_event(document)], self.recorded_by) is None:
-                self.log.names[_fold(name)] = slug
-                self.report.registered.append(slug)
-
 
 def _launches_first(candidates: tuple[Candidate, ...]) -> list[Candidate]:
     """Rows that launch their facility before rows that expand one (a phase may come before
     its root in the file), each group in file order."""
-    launching = [c for c in candidates if any(REGISTRY[e.type].launches for e in c.events)]
-    others = [c for c in candidates if c not in launching]
+    launching: list[Candidate] = []
+    others: list[Candidate] = []  # (one pass: a membership test of `launching` was quadratic)
+    for candidate in candidates:
+        launches = any(REGISTRY[e.type].launches for e in candidate.events)
+        (launching if launches else others).append(candidate)
     return launching + others
 
 
@@ -316,24 +323,3 @@ def _announcement_overtaken(
         return None
     on = PartialDate.parse(document["occurred_on"]).start
     return announced if on <= PartialDate.parse(announced.occurred_on).start else None
-
-
-def _orgs(payload: dict[str, Any]) -> list[Org]:
-    found: list[Org] = []
-    for value in payload.values():
-        values = value if isinstance(value, list) else [value]
-        found.extend(v for v in values if isinstance(v, Org))
-    return found
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:63].strip("-")
-
-
-def _fold(name: str) -> str:
-    return fold_name(name)
-
-
-def _dataset_source(dataset: str, snapshot: str) -> dict[str, Any]:
-    return {"title": f"Epoch AI data ({dataset})", "url": "https://epoch.ai/data",
-            "publisher": "Epoch AI", "published_on": snapshot}  # fmt: skip

@@ -40,6 +40,7 @@ class FileReport:
     dropped: list[RowNote] = field(default_factory=list)  # events left out of a row kept
     settled: list[RowNote] = field(default_factory=list)  # keys an analyst corrected by hand
     missing: list[RowNote] = field(default_factory=list)  # keys gone from this snapshot
+    vanished: list[RowNote] = field(default_factory=list)  # events a kept row no longer gives
     notes: list[RowNote] = field(default_factory=list)  # what the adapter noted of rows kept
 
     def counts(self) -> dict[str, int]:
@@ -101,7 +102,8 @@ class DatasetReport:
             )
             for title, notes in (("conflict", report.conflicts), ("skipped", report.skipped),
                                  ("left out", report.dropped), ("settled by hand", report.settled),
-                                 ("missing", report.missing), ("noted", report.notes)):  # fmt: skip
+                                 ("missing", report.missing), ("no longer given", report.vanished),
+                                 ("noted", report.notes)):  # fmt: skip
                 found.extend(_listed(title, notes))
         if self.unresolved:
             found.append(f"Unresolved organizations ({len(self.unresolved)}):")
