@@ -18,7 +18,7 @@ nothing is recomposed. Otherwise the write takes the general path. Rows are vers
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -45,6 +45,17 @@ Scope = tuple[str, list[str], dict[str, Any]]
 _LAYER_COLUMNS = frozenset(layer.value for layer in LAYERS)
 
 
+class Added(NamedTuple):
+    """A stack row of a unit new in this write: what presence reads of it."""
+
+    holder: str
+    layer: str
+    relation: str
+    status: str
+    valid_from: Any
+    valid_to: Any
+
+
 def rank_key(row: PresenceRow) -> str:
     """`row.rank` as one text that sorts the same way (names hold no control characters)."""
     owned, covered, strength, name, slug = row.rank
@@ -57,7 +68,7 @@ class PresenceProjector:
         self.versions = Versions(sql, "")  # the moment of the batches applied (the projector's)
         self.changed: set[str] = set()  # companies whose presence inputs changed
         self.mentions: list[Mention] = []  # the write's events, as causes of rows
-        self.added: list[dict[str, Any]] = []  # stack rows of new units, nothing else changed
+        self.added: list[Added] = []  # stack rows of new units, nothing else changed
         self.since: date | None = None  # the earliest day a change of this write takes effect
         self.regrouped: set[str] = set()  # acquirers and targets whose ownership link changed
 
@@ -77,13 +88,14 @@ class PresenceProjector:
     ) -> None:
         """An event of the write names `companies` and takes effect on `day`: it may be a cause
         of rows starting that day, whether or not it changes anyone's presence."""
-        named = frozenset(c for c in companies if c)
+        named = tuple(sorted({c for c in companies if c}))
         self.mentions.append(Mention(seq, event_id, event_type, named, day))
         self._from(day)
 
     def added_rows(self, rows: list[dict[str, Any]], since: date) -> None:
-        """Stack rows of units that had none before (a new asset, a new partnership)."""
-        self.added.extend(rows)
+        """Stack rows of units that had none before (a new asset, a new partnership), kept
+        until the write ends as the little presence needs of them."""
+        self.added.extend(Added(*(row[name] for name in Added._fields)) for row in rows)
         self._from(since)
 
     def _named(self) -> set[str]:
@@ -99,7 +111,7 @@ class PresenceProjector:
         stay, and the row holding that day is cut there or carried on. A write that changes
         no one's presence (see the module's docstring) leaves every row as it is."""
         since = None if everyone else self.since
-        holders = {row["holder"] for row in self.added}
+        holders = {row.holder for row in self.added}
         if self.regrouped:  # everyone ever in one group with them
             self.changed |= closure(self.sql, closure(self.sql, self.regrouped, "above"), "below")
         if everyone:
@@ -142,7 +154,7 @@ class PresenceProjector:
         }
         if not starting:  # most days start no row at all: no need to know who is reached
             return
-        reaching = self._rolling_up(self._named() | {row["holder"] for row in self.added})
+        reaching = self._rolling_up(self._named() | {row.holder for row in self.added})
         starts = [
             (company, day, orjson.loads(row["event_ids"]))
             for (company, day), row in starting.items()
@@ -164,19 +176,19 @@ class PresenceProjector:
                     {"day": day.isoformat()},
                 )
 
-    def _reached_already(self, row: dict[str, Any]) -> bool:
+    def _reached_already(self, row: Added) -> bool:
         """Whether the holder's stored presence already reaches the row's level on every day
         the row holds (then adding the row changes no one's presence)."""
-        layer = row["layer"]
+        layer = row.layer
         if layer not in _LAYER_COLUMNS:
             return False
-        added = _as_row(layer, row["relation"], row["status"], row["valid_from"], row["valid_to"])
+        added = _as_row(layer, row.relation, row.status, row.valid_from, row.valid_to)
         held = self.sql.rows(
             f"SELECT valid_from, {layer} FROM presence WHERE company = :holder "
             "AND (valid_to IS NULL OR valid_to > :start)"
             + ("" if added.valid_to is None else " AND valid_from < :end")
             + " ORDER BY valid_from",
-            {"holder": row["holder"], "start": row["valid_from"], "end": row["valid_to"]},
+            {"holder": row.holder, "start": row.valid_from, "end": row.valid_to},
         )
         return (
             bool(held)
@@ -326,7 +338,7 @@ class PresenceProjector:
                 event_id, (seq, event_id, event_type, day_of(effective_on), set())
             )
             found[4].add(company)
-        index = DayIndex(Mention(s, i, t, frozenset(c), d) for s, i, t, d, c in named.values())
+        index = DayIndex(Mention(s, i, t, tuple(c), d) for s, i, t, d, c in named.values())
         reach = Reach(inputs)
         causes: dict[tuple[str, date], list[str]] = {}
         for company, day in starts:

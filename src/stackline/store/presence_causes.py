@@ -33,7 +33,7 @@ class Mention(NamedTuple):
     seq: int
     event_id: str
     event_type: str
-    named: frozenset[str]
+    named: tuple[str, ...]  # a tuple, not a set: a write holds one per event until it ends
     day: date
 
 
@@ -41,7 +41,7 @@ def is_cause(mention: Mention, company: str, reached: Set[str]) -> bool:
     """Whether an event, effective on a row's first day, is one of its causes."""
     if mention.event_type in OWN_ONLY:
         return company in mention.named
-    return not mention.named.isdisjoint(reached)
+    return not reached.isdisjoint(mention.named)
 
 
 class DayIndex:
