@@ -16,6 +16,7 @@ import pytest
 
 from stackline.domain.values import Layer
 from stackline.services import stacks, supply_chain
+from stackline.store.reads import datasets as dataset_reads
 from stackline.store.units_of_work import Database
 from tests.integration.builders import event
 from tests.integration.epoch_support import (
@@ -301,6 +302,10 @@ def test_a_row_gone_from_the_snapshot_is_listed_and_retracted_only_when_asked(
     # Its retractions are no live events of the key: it is missing no more, and nothing tries
     # to retract a retraction.
     assert (of(again, MODELS_SET).missing, of(again, MODELS_SET).skipped) == ([], [])
+    # /datasets counts what the dataset still says: its retractions are not live events.
+    with industry.reading() as uow:
+        counts = dataset_reads.derived_counts(uow)
+    assert counts[MODELS_SET] == len(live_derived(industry, MODELS_SET))
 
 
 def test_a_row_back_after_its_retraction_is_imported_again(industry: Database, first: Path) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from stackline.domain.dates import PartialDate
 
+RETRACTION = "event.retracted"  # the type whose event voids the one its payload names
+
 
 @dataclass(frozen=True, slots=True)
 class EventRecord:
@@ -57,7 +59,7 @@ class EventRecord:
 
     def voids(self) -> str | None:
         """The id of the earlier event this one retracts or supersedes."""
-        if self.type == "event.retracted":
+        if self.type == RETRACTION:
             return str(self.payload["event"])
         return self.supersedes
 

@@ -12,6 +12,7 @@ from typing import Any
 from stackline.domain.documents import client_document, importable, parse_event
 from stackline.domain.errors import FieldProblem, InvalidEvent, StacklineError
 from stackline.domain.events import Event
+from stackline.domain.records import RETRACTION
 from stackline.services.clock import SystemClock
 from stackline.store.reads import events as event_reads
 from stackline.store.units_of_work import Database
@@ -69,7 +70,7 @@ def retract(
     url = (source_url or "").strip() or None
     document: dict[str, Any] = {
         "id": event_id,
-        "type": "event.retracted",
+        "type": RETRACTION,
         "occurred_on": today.isoformat(),
         "summary": f"Retracted: {target['summary']}"[:200],
         "confidence": "confirmed",

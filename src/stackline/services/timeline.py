@@ -10,6 +10,7 @@ from typing import Any
 
 from stackline.domain.documents import format_timestamp
 from stackline.domain.filters import EventFilter, EventOrder
+from stackline.domain.records import RETRACTION
 from stackline.services import event_formats
 from stackline.services.clock import SystemClock
 from stackline.services.parameters import Position
@@ -19,7 +20,6 @@ from stackline.store.reads import events as event_reads
 from stackline.store.units_of_work import Database
 
 MAX_LIMIT = 1000
-RETRACTION = "event.retracted"
 EXPORT_FORMAT_VERSION = 1
 
 

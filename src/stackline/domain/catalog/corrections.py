@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import Field
 
 from stackline.domain.catalog.registry import REGISTRY, SOME_ID, EventType
+from stackline.domain.records import RETRACTION
 from stackline.domain.values import Frozen, Text
 
 
@@ -18,7 +19,7 @@ class EventRetractedPayload(Frozen):
 
 REGISTRY.register(
     EventType(
-        "event.retracted",
+        RETRACTION,
         EventRetractedPayload,
         "Retract an event that was wrong.",
         example={"event": SOME_ID, "reason": "a duplicate"},

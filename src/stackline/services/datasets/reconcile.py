@@ -24,12 +24,13 @@ from stackline.domain.catalog.registry import resolved_asset_names
 from stackline.domain.dates import PartialDate
 from stackline.domain.documents import parse_event
 from stackline.domain.errors import StacklineError
+from stackline.domain.records import RETRACTION
 from stackline.domain.units import asset_key
 from stackline.services.datasets import retractions
 from stackline.services.datasets.log_view import KnownAsset, LogView
 from stackline.services.datasets.registration import ORGANIZATIONS, register_unknown
 from stackline.services.datasets.report import DatasetReport, FileReport, RowNote
-from stackline.services.datasets.retractions import RETRACTION, live_facts, retraction
+from stackline.services.datasets.retractions import live_facts, retraction
 from stackline.services.datasets.rows import Built, RowBuilder, Unresolved
 from stackline.services.datasets.sync import canonical_payload, event_id, same, slot
 from stackline.store.reads.datasets import DatasetEvent

@@ -19,10 +19,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from stackline.domain.catalog import REGISTRY
+from stackline.domain.records import RETRACTION
 from stackline.services.datasets.sync import event_id
 from stackline.store.reads.datasets import DatasetEvent
-
-RETRACTION = "event.retracted"
 
 
 def live_facts(stored: Iterable[DatasetEvent]) -> list[DatasetEvent]:

@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 
 from stackline.domain.catalog import REGISTRY
 from stackline.domain.dates import PartialDate
+from stackline.domain.records import RETRACTION
 from stackline.store.tables import aliases, company_names, dataset_runs, events, voids
 from stackline.store.units_of_work import Reading, Writing
 
@@ -151,10 +152,14 @@ def runs(uow: Reading, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def derived_counts(uow: Reading) -> dict[str, int]:
-    """How many live events each dataset gave."""
+    """How many live events each dataset gave (its retractions say nothing: not counted)."""
     query = (
         select(events.c.origin_dataset, func.count())
-        .where(events.c.origin_dataset.is_not(None), events.c.id.not_in(select(voids.c.event_id)))
+        .where(
+            events.c.origin_dataset.is_not(None),
+            events.c.type != RETRACTION,
+            events.c.id.not_in(select(voids.c.event_id)),
+        )
         .group_by(events.c.origin_dataset)
     )
     return {dataset: int(count) for dataset, count in uow.connection.execute(query)}

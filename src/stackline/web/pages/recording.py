@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from stackline.domain.errors import StacklineError
 from stackline.domain.events import EVENT_TYPES, TYPE_LAYERS, type_help
+from stackline.domain.records import RETRACTION
 from stackline.services import timeline
 from stackline.services.recording import record_event, recorded_before, retract
 from stackline.web.context import clock, database, today
@@ -76,7 +77,7 @@ def create_event() -> Response | tuple[str, int]:
 @login_required
 def correct_event(event_id: str) -> str:
     stored = _stored(event_id)
-    if stored["type"] == "event.retracted":
+    if stored["type"] == RETRACTION:
         abort(400, description="A retraction cannot be corrected.")
     values = form_values(stored)
     values.update(id=str(uuid4()), supersedes=stored["id"])
