@@ -342,7 +342,7 @@ def test_a_new_company_posted_with_a_new_slug_is_registered(
             "payload.company": "ssi",
             "payload.name": "Safe Superintelligence",
             "payload.kind": "lab",
-            "payload.aliases": "SSI, Safe Superintelligence Inc.",
+            "payload.aliases": "SSI\nSafe Superintelligence, Inc.",
             "sources.0.title": "Founding announcement",
         },
     )
@@ -350,7 +350,10 @@ def test_a_new_company_posted_with_a_new_slug_is_registered(
     assert response.status_code == 303
     stored = timeline.get_event(database, response.headers["Location"].rsplit("/", 1)[-1])
     assert stored is not None
-    assert stored["payload"]["aliases"] == ["SSI", "Safe Superintelligence Inc."]
+    assert stored["payload"]["aliases"] == ["SSI", "Safe Superintelligence, Inc."]
+    # The correction form offers them one per line, so a comma inside a name survives.
+    page = editor.get(f"/events/{stored['id']}/correct").get_data(as_text=True)
+    assert ">SSI\nSafe Superintelligence, Inc.</textarea>" in page
     assert editor.get("/companies/ssi?as_of=2024-12-31").status_code == 200
 
 

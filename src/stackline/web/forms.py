@@ -110,7 +110,7 @@ def _leaf(
                 path, label, "companies", required, help="Hold Ctrl/⌘ to pick several.", depth=depth
             )
         return FormField(
-            path, label, "list", required, help="Separate several with commas.", depth=depth
+            path, label, "list", required, help="One per line.", depth=depth
         )
     if prop.get("pattern") == SLUG_PATTERN:
         return FormField(path, label, "company", required, depth=depth)
@@ -202,8 +202,8 @@ def _read_value(item: FormField, form: Any) -> Any:
         return raw in ("on", "true", "1", "yes")
     if not raw:
         return None
-    if item.widget == "list":
-        return [part.strip() for part in raw.split(",") if part.strip()]
+    if item.widget == "list":  # one per line: a name may hold a comma ("Twitter, Inc.")
+        return [part.strip() for part in raw.splitlines() if part.strip()]
     if item.widget == "money":
         return raw  # the domain reads money text (50B, 1.25 B per month) and says what is wrong
     if item.widget == "number":
