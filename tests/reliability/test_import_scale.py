@@ -7,7 +7,8 @@
   rebuild at c16c95b; 8.6 s and 4.7 s now).
 - A file is read one event at a time: reading a 20,000-event file holds a few events, not the
   file and every object in it (an import of a 103 MiB export peaked at 824 MiB, now 469 MiB).
-- A fault past the last event still refuses the whole file, and nothing of it is written.
+- A fault past the last event still refuses the whole file, before any of it is read as events
+  (each file is surveyed first), and nothing of it is written.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def test_a_fault_after_the_last_event_refuses_the_whole_file_and_writes_nothing(
     path.write_text(json.dumps(documents) + " trailing", encoding="utf-8")
 
     with pytest.raises(ImportFailed) as refusal:
-        import_events(database, read_events([path]), "importer")
+        read_events([path])  # surveyed when named: before an import takes the write lock
 
     assert str(refusal.value).startswith(str(path))
     assert "malformed JSON" in str(refusal.value) and "trailing garbage" in str(refusal.value)

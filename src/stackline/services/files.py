@@ -50,33 +50,62 @@ def event_files(paths: list[Path]) -> list[Path]:
 
 
 def read_events(files: list[Path], on_read: OnRead | None = None) -> Iterator[LabelledEvent]:
-    """The events of the files in order, streamed (`on_read(n)`: n more bytes were read)."""
+    """The events of the files in order, streamed (`on_read(n)`: n more bytes were read).
+    Every file is surveyed when this is called — before an import takes the write lock — so a
+    malformed one is refused before anything is read as events."""
+    surveyed = []
     for path in files:
         with path.open("rb") as stream:
-            counted = stream if on_read is None else _Counted(stream, on_read)
-            yield from streamed_events(str(path), counted)
+            surveyed.append((path, surveyed_head(str(path), stream)))
+    return (event for path, head in surveyed for event in _file_events(path, head, on_read))
 
 
 def labelled_events(name: str, content: bytes) -> Iterator[LabelledEvent]:
-    """The events of one document held in memory (an upload, a test's file)."""
-    return streamed_events(name, io.BytesIO(content))
+    """The events of one document held in memory (an upload, a test's file), surveyed first."""
+    stream = io.BytesIO(content)
+    head = surveyed_head(name, stream)
+    return streamed_events(name, stream, head)
 
 
-def streamed_events(name: str, stream: IO[bytes] | _Counted) -> Iterator[LabelledEvent]:
-    """The events of one document, each labelled `file, event N (id …)` for error messages."""
+def _file_events(path: Path, head: _Head, on_read: OnRead | None) -> Iterator[LabelledEvent]:
+    with path.open("rb") as stream:
+        counted = stream if on_read is None else _Counted(stream, on_read)
+        yield from streamed_events(str(path), counted, head)
+
+
+def surveyed_head(name: str, stream: IO[bytes]) -> _Head:
+    """A document's head, its JSON checked whole (`_survey`), refused unless it is an event
+    file: a bare list, or a stackline-timeline document (whole: with the count it says)."""
     head = _survey(name, stream)
     _check_format(name, head.values.get("format", EXPORT_FORMAT))
-    whole = head.whole()
-    if whole and head.count != head.listed:
+    if head.whole() and head.count != head.listed:
         _not_whole(name, "count", f"says {head.count} events but the file holds {head.listed}")
+    return head
+
+
+def streamed_events(
+    name: str, stream: IO[bytes] | _Counted, head: _Head
+) -> Iterator[LabelledEvent]:
+    """The events of a surveyed document, one at a time, each labelled `file, event N (id …)`
+    for error messages."""
+    whole = head.whole()
     stream.seek(0)
     events = ijson.items(stream, head.prefix, use_float=True)
-    for listed, raw in enumerate(events, start=1):
-        event_id = raw.get("id") if isinstance(raw, dict) else None
-        if whole:
-            _check_seq(name, listed, raw)
-        label = f"{name}, event {listed}" + (f" (id {event_id})" if event_id else "")
-        yield LabelledEvent(label, raw, keeps_seal=whole)
+    listed = 0
+    try:
+        for listed, raw in enumerate(events, start=1):
+            event_id = raw.get("id") if isinstance(raw, dict) else None
+            if whole:
+                _check_seq(name, listed, raw)
+            label = f"{name}, event {listed}" + (f" (id {event_id})" if event_id else "")
+            yield LabelledEvent(label, raw, keeps_seal=whole)
+    except (ijson.JSONError, UnicodeDecodeError) as error:  # the file changed since its survey
+        raise _malformed(name, error) from None
+    if listed != head.listed:
+        problem = FieldProblem(
+            "", f"it changed while it was read ({head.listed} events, then {listed})"
+        )
+        raise ImportFailed(name, MalformedDocument("the file changed", [problem]))
 
 
 @dataclass
@@ -104,7 +133,7 @@ class _Head:
         return unfiltered and isinstance(self.count, int) and not isinstance(self.count, bool)
 
 
-def _survey(name: str, stream: IO[bytes] | _Counted) -> _Head:
+def _survey(name: str, stream: IO[bytes]) -> _Head:
     """A first pass over the whole document that builds nothing but its head: the JSON is
     checked to its last byte and to be no deeper than `MAX_DEPTH`, and its events are counted,
     before any is imported (and before the second pass, whose prefixes grow with the depth)."""
