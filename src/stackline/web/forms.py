@@ -109,9 +109,7 @@ def _leaf(
             return FormField(
                 path, label, "companies", required, help="Hold Ctrl/⌘ to pick several.", depth=depth
             )
-        return FormField(
-            path, label, "list", required, help="One per line.", depth=depth
-        )
+        return FormField(path, label, "list", required, help="One per line.", depth=depth)
     if prop.get("pattern") == SLUG_PATTERN:
         return FormField(path, label, "company", required, depth=depth)
     if prop.get("pattern") == PARTIAL_DATE_PATTERN:
