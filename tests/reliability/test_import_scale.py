@@ -155,3 +155,29 @@ def test_a_file_nested_past_the_limit_is_refused_before_it_is_parsed_on(
     assert "nest more than 64 levels deep" in str(refusal.value)
     assert count(database) == 0
     figures.add(inputs_tried=1)
+
+
+def test_a_file_saved_with_a_byte_order_mark_imports_as_json_reads_it(
+    database: Database, tmp_path: Path, figures: SuiteFigures
+) -> None:
+    """Editors on Windows save UTF-8 with a BOM; `json` read such bytes, and so does the stream."""
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([registered("acme", "2001")]).encode())
+
+    assert import_events(database, read_events([path]), "importer").created == 1
+    figures.add(events_written=1, inputs_tried=1)
+
+
+def test_a_document_listing_its_events_twice_is_refused_in_words(
+    tmp_path: Path, figures: SuiteFigures
+) -> None:
+    """`json` kept the last of two `events` keys, silently; the stream refuses to guess."""
+    path = tmp_path / "twice.json"
+    first, second = json.dumps([registered("acme")]), json.dumps([registered("zeta")])
+    path.write_text(f'{{"events": {first}, "events": {second}}}', encoding="utf-8")
+
+    with pytest.raises(ImportFailed) as refusal:
+        read_events([path])
+
+    assert "lists its events twice" in str(refusal.value)
+    figures.add(inputs_tried=1)

@@ -30,6 +30,7 @@ from stackline.services.recording import ImportFailed, LabelledEvent
 EXPORT_FORMAT = "stackline-timeline"
 MAX_DEPTH = 64  # an event nests 5 deep; past this a file is refused, not parsed on
 _HEAD_KEYS = frozenset({"format", "filters", "count"})
+_BOM = b"\xef\xbb\xbf"
 _OPENING = ("start_map", "start_array")
 _CLOSING = ("end_map", "end_array")
 # Read callbacks get the bytes read so far: a progress bar over the files' sizes.
@@ -89,7 +90,7 @@ def streamed_events(
     """The events of a surveyed document, one at a time, each labelled `file, event N (id …)`
     for error messages."""
     whole = head.whole()
-    stream.seek(0)
+    stream.seek(head.start)
     events = ijson.items(stream, head.prefix, use_float=True)
     listed = 0
     try:
@@ -115,6 +116,7 @@ class _Head:
     many it lists."""
 
     prefix: str
+    start: int = 0  # where the JSON starts: after a UTF-8 byte order mark, if the file has one
     values: dict[str, Any] = field(default_factory=dict)
     listed: int = 0
     has_events: bool = False
@@ -137,6 +139,8 @@ def _survey(name: str, stream: IO[bytes]) -> _Head:
     """A first pass over the whole document that builds nothing but its head: the JSON is
     checked to its last byte and to be no deeper than `MAX_DEPTH`, and its events are counted,
     before any is imported (and before the second pass, whose prefixes grow with the depth)."""
+    start = len(_BOM) if stream.read(len(_BOM)) == _BOM else 0  # as `json` reads bytes
+    stream.seek(start)
     tokens = ijson.basic_parse(stream, use_float=True)
     try:
         kind, _ = next(tokens, ("", None))
@@ -144,7 +148,7 @@ def _survey(name: str, stream: IO[bytes]) -> _Head:
             for _ in tokens:  # a scalar, or nothing: malformed still if anything follows
                 pass
             raise _not_an_event_file(name)
-        head = _Head("item" if kind == "start_array" else "events.item")
+        head = _Head("item" if kind == "start_array" else "events.item", start)
         depth, key = 1, ""
         listing = 1 if kind == "start_array" else 0  # the depth of the events' list, if open
         for kind, value in tokens:
@@ -165,6 +169,8 @@ def _survey(name: str, stream: IO[bytes]) -> _Head:
                     listing = 0
             elif depth == 1 and kind == "map_key":
                 key = value
+                if key == "events" and head.has_events:
+                    raise _twice(name)
             elif depth == 1 and key in _HEAD_KEYS:
                 head.values[key] = value
     except (ijson.JSONError, UnicodeDecodeError) as error:
@@ -212,6 +218,11 @@ def _not_whole(name: str, field_name: str, message: str) -> None:
 
 def _not_an_event_file(name: str) -> ImportFailed:
     problem = FieldProblem("", "expected a stackline-timeline document or a list of events")
+    return ImportFailed(name, MalformedDocument("not an event file", [problem]))
+
+
+def _twice(name: str) -> ImportFailed:
+    problem = FieldProblem("events", "the document lists its events twice (two `events` keys)")
     return ImportFailed(name, MalformedDocument("not an event file", [problem]))
 
 
