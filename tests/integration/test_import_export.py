@@ -173,3 +173,54 @@ def test_an_export_made_before_origins_existed_imports_verifies_and_keeps_every_
     after = json.loads("".join(export_chunks(database, EventFilter(include_voided=True))))
     again = [{k: v for k, v in e.items() if k != "voided_by"} for e in after["events"]]
     assert [{**e, "origin": None} for e in before["events"]] == again
+
+
+def test_a_lone_surrogate_is_refused_not_turned_into_another_character(
+    database: Database, tmp_path: Path
+) -> None:
+    """The C parser would store "\\ud800" as "?"; the reader refuses it in words."""
+    path = write(tmp_path / "surrogate.json", [registered("acme", "2001", "Acme \ud800 Labs")])
+
+    with pytest.raises(ImportFailed) as refusal:
+        import_file(database, path)
+
+    assert "lone surrogate" in str(refusal.value) and count(database) == 0
+    paired = write(tmp_path / "paired.json", [registered("acme", "2001", "Acme \U0001f600 Labs")])
+    assert import_file(database, paired).created == 1
+
+
+def test_a_file_in_utf16_is_refused_asking_for_utf8(database: Database, tmp_path: Path) -> None:
+    path = tmp_path / "utf16.json"
+    path.write_text(json.dumps([registered("acme")]), encoding="utf-16")
+
+    with pytest.raises(ImportFailed) as refusal:
+        import_file(database, path)
+
+    assert "UTF-16" in str(refusal.value) and "save it as UTF-8" in str(refusal.value)
+
+
+def test_a_whole_export_of_drafts_without_seq_is_a_selection_sealed_anew(
+    database: Database, tmp_path: Path
+) -> None:
+    """DESIGN §4: a file may leave out what the store assigns; a document that says it is whole
+    but whose events carry no seq is imported as drafts, not refused."""
+    drafts = [registered("acme", "2001"), launched("chip", "acme", "A1", "2020")]
+    document = {"format": "stackline-timeline", "filters": EventFilter().as_dict(),
+                "count": 2, "events": drafts}  # fmt: skip
+
+    assert import_file(database, write(tmp_path / "drafts.json", document)).created == 2
+
+
+def test_a_whole_export_with_include_subsidiaries_but_no_company_keeps_its_seals(
+    database: Database, tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> None:
+    """`--include-subsidiaries` says nothing without `--company`: still a whole export."""
+    load_seed(database)
+    document = export_document(database, include_subsidiaries=True)
+    assert document["filters"]["include_subsidiaries"] is True
+    target = second_engine(backend, tmp_path, request)
+    try:
+        import_file(target, write(tmp_path / "whole.json", document))
+        assert export_document(target)["events"] == document["events"]
+    finally:
+        target.dispose()

@@ -165,7 +165,8 @@ def test_a_file_stamped_in_the_future_does_not_set_the_log_clock(
     first["hash"] = compute_hash(first)
     second = sealed_like(launched("chip", "acme", "A1", "2020"), first, recorded_by="mallory",
                          recorded_at="2100-12-31T00:00:01.000000Z")  # fmt: skip
-    import_events(second_database, [LabelledEvent("a", first), LabelledEvent("b", second)], "me")
+    restored = [LabelledEvent("a", first, keeps_seal=True), LabelledEvent("b", second, True)]
+    import_events(second_database, restored, "me")
     record_event(second_database, launched("model", "acme", "M1", "2021"), "alice")
     stored = exported(second_database)
     assert [e["recorded_by"] for e in stored] == ["me", "me", "alice"]

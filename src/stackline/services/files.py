@@ -1,21 +1,24 @@
 """Reading event files for import: JSON export documents or bare lists, from files or folders.
 
-A file is read as a stream (`ijson`, a C JSON parser that hands over one value at a time), so
-an import holds one event of the file at a time, not the file and every object in it: the peak
-memory of an import no longer grows with the file. A file is parsed twice: first its head (the
-keys before `events`, a few bytes), then its events; a fault anywhere — at the last byte too —
-refuses the whole import (it runs in one transaction), naming the file and where.
+A file is read as a stream (`ijson`'s C parser, which hands over one value at a time), so an
+import holds one event of the file at a time, not the file and every object in it. A file is
+parsed twice: first surveyed whole (`_survey`: the JSON checked to its last byte, no deeper than
+`MAX_DEPTH`, no lone surrogate, its events counted, its head read wherever it is), when it is
+named and before an import takes the write lock; then its events, one at a time. A fault
+anywhere refuses the whole file, naming it and the event it follows; nothing is written.
 
 Only a whole export keeps its seals in an empty log (`LabelledEvent.keeps_seal`): a
-stackline-timeline document whose head says it was not filtered and how many events it holds,
-whose events are every seq from 1, and whose count is right. A filtered export, a bare list, or
-a document whose head comes after its events is a selection: its events are sealed anew. A whole
-export with an event missing or cut off is refused, as is one whose count is wrong.
+stackline-timeline document whose `filters` say it was not filtered, whose `count` is right and
+whose events carry every seq from 1. A filtered export, a bare list, or a document whose events
+carry no `seq` is a selection: its events are sealed anew. A whole export with an event missing
+or cut off is refused, as is one whose count is wrong.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,10 +30,17 @@ import ijson
 from stackline.domain.errors import FieldProblem, MalformedDocument
 from stackline.services.recording import ImportFailed, LabelledEvent
 
+_parser = ijson.get_backend("yajl2_c")  # the C parser: its rules and speed, never a fallback
 EXPORT_FORMAT = "stackline-timeline"
+MAX_HEAD_TOKENS = 10_000  # `format`, `filters` and `count` are a few dozen
 MAX_DEPTH = 64  # an event nests 5 deep; past this a file is refused, not parsed on
 _HEAD_KEYS = frozenset({"format", "filters", "count"})
 _BOM = b"\xef\xbb\xbf"
+# A \uD800–\uDBFF escape not followed by a \uDC00–\uDFFF one, after an even run of backslashes:
+# not text, and the C parser would turn it into "?" rather than refuse it.
+_LONE_HIGH_SURROGATE = re.compile(
+    rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
 _OPENING = ("start_map", "start_array")
 _CLOSING = ("end_map", "end_array")
 # Read callbacks get the bytes read so far: a progress bar over the files' sizes.
@@ -91,17 +101,19 @@ def streamed_events(
     for error messages."""
     whole = head.whole()
     stream.seek(head.start)
-    events = ijson.items(stream, head.prefix, use_float=True)
+    events = _parser.items(stream, head.prefix, use_float=True)
     listed = 0
     try:
         for listed, raw in enumerate(events, start=1):
             event_id = raw.get("id") if isinstance(raw, dict) else None
+            if listed == 1 and not (isinstance(raw, dict) and "seq" in raw):
+                whole = False  # events without their seals (DESIGN §4): a selection to seal
             if whole:
                 _check_seq(name, listed, raw)
             label = f"{name}, event {listed}" + (f" (id {event_id})" if event_id else "")
             yield LabelledEvent(label, raw, keeps_seal=whole)
     except (ijson.JSONError, UnicodeDecodeError) as error:  # the file changed since its survey
-        raise _malformed(name, error) from None
+        raise _malformed(name, error, listed) from None
     if listed != head.listed:
         problem = FieldProblem(
             "", f"it changed while it was read ({head.listed} events, then {listed})"
@@ -131,6 +143,8 @@ class _Head:
         if self.prefix != "events.item" or not isinstance(filters, dict):
             return False
         chosen = {key: value for key, value in filters.items() if key != "include_voided"}
+        if not chosen.get("company"):  # says nothing without a company
+            chosen.pop("include_subsidiaries", None)
         unfiltered = not any(chosen.values()) and filters.get("include_voided") is not False
         return unfiltered and isinstance(self.count, int) and not isinstance(self.count, bool)
 
@@ -139,9 +153,11 @@ def _survey(name: str, stream: IO[bytes]) -> _Head:
     """A first pass over the whole document that builds nothing but its head: the JSON is
     checked to its last byte and to be no deeper than `MAX_DEPTH`, and its events are counted,
     before any is imported (and before the second pass, whose prefixes grow with the depth)."""
-    start = len(_BOM) if stream.read(len(_BOM)) == _BOM else 0  # as `json` reads bytes
+    start = _text_start(name, stream.read(4))
     stream.seek(start)
-    tokens = ijson.basic_parse(stream, use_float=True)
+    scanned = _SurrogateScan(stream)
+    tokens = _parser.basic_parse(scanned, use_float=True)
+    listed = 0
     try:
         kind, _ = next(tokens, ("", None))
         if kind not in _OPENING:
@@ -149,11 +165,12 @@ def _survey(name: str, stream: IO[bytes]) -> _Head:
                 pass
             raise _not_an_event_file(name)
         head = _Head("item" if kind == "start_array" else "events.item", start)
+        listed = 0
         depth, key = 1, ""
         listing = 1 if kind == "start_array" else 0  # the depth of the events' list, if open
         for kind, value in tokens:
             if depth == listing and kind != "end_array":
-                head.listed += 1
+                head.listed = listed = head.listed + 1
             if kind in _OPENING:
                 if depth == 1 and key in _HEAD_KEYS and not listing:
                     head.values[key] = _value(name, kind, tokens)
@@ -169,24 +186,62 @@ def _survey(name: str, stream: IO[bytes]) -> _Head:
                     listing = 0
             elif depth == 1 and kind == "map_key":
                 key = value
-                if key == "events" and head.has_events:
+                if (key == "events" and head.has_events) or key == "events.item":
                     raise _twice(name)
             elif depth == 1 and key in _HEAD_KEYS:
                 head.values[key] = value
     except (ijson.JSONError, UnicodeDecodeError) as error:
-        raise _malformed(name, error) from None
+        raise _malformed(name, error, listed) from None
+    if scanned.found:
+        problem = FieldProblem("", "a string holds " + _SURROGATE)
+        raise ImportFailed(name, MalformedDocument("malformed JSON", [problem]))
     if head.prefix == "events.item" and not head.has_events:
         raise _not_an_event_file(name)
     return head
 
 
+def _text_start(name: str, first: bytes) -> int:
+    """Where the JSON starts: after a UTF-8 byte order mark (as `json` reads bytes); a file in
+    UTF-16 or UTF-32 (Windows PowerShell 5 writes `>` in UTF-16) is refused in words."""
+    if first.startswith(_BOM):
+        return len(_BOM)
+    encoding = json.detect_encoding(first) if first else "utf-8"
+    if encoding != "utf-8":
+        problem = FieldProblem("", f"the file is {encoding.upper()} text: save it as UTF-8")
+        raise ImportFailed(name, MalformedDocument("not UTF-8", [problem]))
+    return 0
+
+
+class _SurrogateScan:
+    """The stream the survey parses, its bytes searched for a lone high surrogate escape as
+    they pass (a window's last bytes wait for the next read, which may complete the pair)."""
+
+    _KEEP = 64
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream, self.tail, self.found = stream, b"", False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        window = self.tail + data
+        settled = len(window) - (12 if data else 0)
+        if not self.found:
+            match = _LONE_HIGH_SURROGATE.search(window)
+            self.found = match is not None and match.end() <= settled
+        self.tail = window[-self._KEEP :]
+        return data
+
+
 def _value(name: str, first: str, tokens: Iterator[tuple[str, Any]]) -> Any:
     """A container value of the head (`first`: its opening token), built whole: the head's
-    values are small, and no deeper than the rest."""
+    values are small (at most `MAX_HEAD_TOKENS`), and no deeper than the rest."""
     builder = ijson.ObjectBuilder()
     builder.event(first, None)
     depth = 1
-    for kind, value in tokens:
+    for taken, (kind, value) in enumerate(tokens):
+        if taken > MAX_HEAD_TOKENS:
+            problem = FieldProblem("", "the keys beside `events` hold more than a head does")
+            raise ImportFailed(name, MalformedDocument("not an event file", [problem]))
         builder.event(kind, value)
         depth += kind in _OPENING
         depth -= kind in _CLOSING
@@ -232,18 +287,24 @@ def _too_deep(name: str, listed: int) -> ImportFailed:
     return ImportFailed(name, MalformedDocument("malformed JSON", [problem]))
 
 
-def _malformed(name: str, error: Exception) -> ImportFailed:
-    """The parser's complaint in a line: what it found, and the text around it."""
+def _malformed(name: str, error: Exception, listed: int) -> ImportFailed:
+    """The parser's complaint in a line: near which event, what it found, the text near it."""
     if isinstance(error, UnicodeDecodeError):
-        said = "the file is not UTF-8 text, or a string holds a lone surrogate (\\ud800–\\udfff)"
+        said = "the file is not UTF-8 text, or a string holds " + _SURROGATE
     else:
         text = error.args[0] if error.args else ""
         text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         said = lines[0] if lines else "the JSON is not well formed"
+        said = "the file ends early (cut off?)" if "premature EOF" in said else said.rstrip(".")
         if len(lines) > 1 and "(right here)" not in lines[1]:
             said += f", near: {lines[1][:40]}"
-    return ImportFailed(name, MalformedDocument("malformed JSON", [FieldProblem("", said)]))
+    where = f"near event {listed}: " if listed else ""
+    problem = FieldProblem("", where + said)
+    return ImportFailed(name, MalformedDocument("malformed JSON", [problem]))
+
+
+_SURROGATE = "a lone surrogate (a \\ud800–\\udfff escape without its pair), which is not text"
 
 
 class _Counted:

@@ -6,6 +6,7 @@ so each error lands beside its field; reading a form back builds the same docume
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,9 @@ MONEY_HELP = (
 )
 SOURCE_ROWS = 3  # rows a new event's form shows; a correction shows one more than it has
 MAX_SOURCE_ROWS = 50  # the domain's bound on an event's sources
+# A list field's items are its lines; other separators `str.splitlines` knows (\x1c, \u2028…)
+# stay in the text, where the domain refuses them in words.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 SOURCE_KEYS = ("title", "url", "publisher", "published_on")
 
 
@@ -201,7 +205,7 @@ def _read_value(item: FormField, form: Any) -> Any:
     if not raw:
         return None
     if item.widget == "list":  # one per line: a name may hold a comma ("Twitter, Inc.")
-        return [part.strip() for part in raw.splitlines() if part.strip()]
+        return [part.strip() for part in _LINE_BREAK.split(raw) if part.strip()]
     if item.widget == "money":
         return raw  # the domain reads money text (50B, 1.25 B per month) and says what is wrong
     if item.widget == "number":
