@@ -40,7 +40,7 @@ from stackline.services.runtime import bundled_snapshot, load_seed
 from stackline.services.timeline import export_chunks
 from stackline.store.database import make_engine, upgrade
 from stackline.store.units_of_work import Database
-from tests.benchmarks.http_load import free_port, wait_until_up
+from tests.benchmarks.http_load import free_port, stop_server, wait_until_up
 from tests.benchmarks.measure import Figure, growth_figure, median, timed
 
 ROUNDS = 3
@@ -142,12 +142,7 @@ def serve_ready_s(database: Path, limit: float = 120.0) -> float:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", start + limit)
         return time.monotonic() - start
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
 
 
 def first_serve_figure(work: Path) -> Figure:

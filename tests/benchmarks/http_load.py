@@ -35,6 +35,16 @@ def wait_until_up(url: str, deadline: float) -> None:
     raise RuntimeError(f"server did not answer {url}")
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop a server this process started: SIGTERM, then SIGKILL after 15 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def wrk_requests_per_second(base: str, paths: list[str], seconds: int) -> float:
     script = "counter = 0\npaths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
     script += 'request = function()\n  counter = counter + 1\n  return wrk.format("GET", paths[(counter % #paths) + 1])\nend\n'
@@ -79,11 +89,7 @@ def measure_http(database: Path, slugs: list[str], day: date, seconds: int) -> l
             stack_rounds.append(wrk_requests_per_second(base, stack_paths, max(2, seconds // 3)))
         trivial, stack = statistics.median(trivial_rounds), statistics.median(stack_rounds)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     note = (f"wrk -t2 -c16, medians of 3 alternating rounds, {len(stack_paths)} distinct stack URLs, "
             "stackline serve: 1 worker × 8 threads, answer cache warmed")  # fmt: skip
     return [

@@ -20,7 +20,7 @@ from uuid import uuid4
 
 from stackline.services.recording import record_event
 from stackline.services.runtime import load_seed, open_database
-from tests.benchmarks.http_load import free_port, wait_until_up
+from tests.benchmarks.http_load import free_port, stop_server, wait_until_up
 from tests.benchmarks.measure import Figure, throughput_figure, timed
 
 COMPANIES = ["openai", "google", "nvidia", "meta", "anthropic"]
@@ -70,11 +70,7 @@ class Served:
             connection.close()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_server(self.process)
 
 
 def concurrent_rate(served: Served, writers: int, each: int, tag: str) -> float:
